@@ -1,0 +1,49 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they use.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+APT_PACKAGES := postgresql chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+.PHONY: run test install system-deps lint typecheck layers pytest bench docs clean
+
+run: install
+	$(UV) run microneedling plan examples/plan-request.yaml
+
+test: install lint typecheck layers pytest
+
+install: system-deps .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
+	$(UV) sync --frozen
+	@touch $@
+
+# System packages (PostgreSQL for the clinic suite, Chromium for the browser suite, Pango for PDFs),
+# installed with apt-get only when one is missing.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint:
+	$(UV) run ruff check src tests benchmarks
+	$(UV) run ruff format --check src tests benchmarks
+
+typecheck:
+	$(UV) run mypy src
+
+layers:
+	$(UV) run lint-imports
+
+pytest:
+	$(UV) run pytest
+
+bench: install
+	$(UV) run python -m benchmarks
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

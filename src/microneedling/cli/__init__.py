@@ -1,0 +1,13 @@
+"""The ``microneedling`` command line: one Typer app, one module per command."""
+
+from __future__ import annotations
+
+from microneedling.cli import commands
+from microneedling.cli._app import EXIT_BAD_INPUT, app
+
+__all__ = ["EXIT_BAD_INPUT", "app", "commands", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
