@@ -2,7 +2,7 @@
 
 Each file is validated by its pydantic schema at load; a wrong file fails with a
 :class:`~microneedling.errors.KnowledgeBaseError` naming the file, the entry and the field.
-Citations are checked against ``references.yaml`` so no entry cites a missing source.
+Citations are checked against ``references/*.yaml`` so no entry cites a missing source.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def _check_citations(file: str, entries: list[Any], refs: Catalogue[Reference]) 
                     file,
                     entry_id,
                     where,
-                    f"cites '{citation.ref}', which is not in references.yaml",
+                    f"cites '{citation.ref}', which is not in references/*.yaml",
                 )
 
 
@@ -138,7 +138,13 @@ def _check_site_ids(kb: KnowledgeBase) -> None:
 
 def load_knowledge_from(directory: Path) -> KnowledgeBase:
     """Load a knowledge base from a directory of YAML files (for edited or test copies)."""
-    refs = Catalogue("reference", _entries(directory / "references.yaml", Reference))
+    references: list[Reference] = []
+    for path in sorted((directory / "references").glob("*.yaml")):
+        references += _entries(path, Reference)
+    duplicated = {r.id for r in references if sum(x.id == r.id for x in references) > 1}
+    if duplicated:
+        raise KnowledgeBaseError("references/", sorted(duplicated)[0], "id", "duplicate id")
+    refs = Catalogue("reference", references)
     sites = _entries(directory / "sites.yaml", Site)
     concerns = _entries(directory / "concerns.yaml", Concern)
     contraindications = _entries(directory / "contraindications.yaml", Contraindication)
