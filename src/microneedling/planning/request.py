@@ -1,0 +1,99 @@
+"""What a practitioner asks the planner for: areas, concerns, device, dates and overrides.
+
+:class:`RequestedCourse` is everything except the patient's intake; the plan keeps a copy of it
+so that a stored plan can be re-planned (or edited and re-validated) later. :class:`PlanRequest`
+adds the intake, in the screening module's format.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from microneedling.knowledge import Severity
+from microneedling.planning.explained import PlanPart
+from microneedling.screening.intake import Intake
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)  # fmt: skip
+
+
+class ConcernRequest(PlanPart):
+    """A concern to treat at an area and how severe it is there."""
+
+    concern: str = Field(min_length=1, description="concern id from the knowledge base")
+    severity: Severity
+
+
+class AreaRequest(PlanPart):
+    """One treated site, its concerns, and the practitioner's optional choices for it."""
+
+    site: str = Field(min_length=1, description="site id from the knowledge base")
+    concerns: list[ConcernRequest] = Field(min_length=1)
+    depth_mm: float | None = Field(
+        default=None, gt=0, le=5, description="requested needle depth [mm]; validated, not clamped"
+    )
+    passes: int | None = Field(default=None, ge=1, le=10, description="requested passes")
+
+    @model_validator(mode="after")
+    def _distinct_concerns(self) -> Self:
+        ids = [c.concern for c in self.concerns]
+        repeated = sorted({c for c in ids if ids.count(c) > 1})
+        if repeated:
+            raise ValueError(f"concern '{repeated[0]}' is listed twice for this area")
+        return self
+
+
+class ClinicContact(PlanPart):
+    """Whom the patient calls about a warning sign."""
+
+    name: str = Field(min_length=1)
+    phone: str = Field(min_length=3)
+    after_hours: str | None = Field(default=None, description="number or service out of hours")
+
+
+class RequestedCourse(PlanPart):
+    """The course asked for, without the intake (stored in the plan as it was asked)."""
+
+    areas: list[AreaRequest] = Field(min_length=1)
+    device: str = Field(min_length=1, description="device id from the knowledge base")
+    cartridge: str | None = Field(default=None, description="cartridge id (pens only)")
+    start_date: date = Field(description="the first day the first session may take place")
+    closed_dates: list[date] = Field(default_factory=list, description="holidays, closures")
+    closed_weekdays: list[Weekday] = Field(default_factory=list)
+    preferred_weekday: Weekday | None = None
+    sessions: int | None = Field(
+        default=None, ge=1, le=12, description="override of the session count"
+    )
+    interval_weeks: int | None = Field(
+        default=None, ge=1, le=26, description="override of the weeks between sessions"
+    )
+    contact: ClinicContact | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        sites = [a.site for a in self.areas]
+        repeated = sorted({s for s in sites if sites.count(s) > 1})
+        if repeated:
+            raise ValueError(f"site '{repeated[0]}' is listed twice; list each area once")
+        if len(set(self.closed_weekdays)) == len(WEEKDAYS):
+            raise ValueError("every weekday is closed; no session can be booked")
+        if self.preferred_weekday is not None and self.preferred_weekday in self.closed_weekdays:
+            raise ValueError(f"preferred weekday '{self.preferred_weekday}' is a closed weekday")
+        return self
+
+    def course(self) -> RequestedCourse:
+        """This request without anything beyond the course (drops the intake of a subclass)."""
+        return RequestedCourse.model_validate(
+            {name: getattr(self, name) for name in RequestedCourse.model_fields}
+        )
+
+
+class PlanRequest(RequestedCourse):
+    """A plan request: the course asked for and the patient's intake."""
+
+    intake: Intake
