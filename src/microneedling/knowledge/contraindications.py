@@ -2,53 +2,148 @@
 
 A trigger names *what in the intake* the rule looks at; the screening module evaluates it.
 Kinds: ``absolute`` (not eligible), ``temporary`` (deferred for ``waiting_days`` after the
-triggering event ends), ``precaution`` (eligible with ``measures``; may cap the needle depth).
+triggering event ends, or from the day of screening while it is still going on),
+``precaution`` (eligible with ``measures``; may cap the needle depth).
+
+The code lists below (conditions, medication classes, procedures, allergies, skin findings) are
+the vocabulary of the intake form: the intake model accepts only these codes, and a rule that
+names a code outside them fails when the knowledge base loads, so a rule can never wait for an
+answer the form cannot give.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal, Self, get_args
 
 from pydantic import Field, model_validator
 
-from microneedling.knowledge.base import EntryId, Frozen, Sourced
+from microneedling.knowledge.base import Frozen, Sourced
+
+ConditionCode = Literal[
+    "keloid_tendency",  # keloids, hypertrophic scars or any history of abnormal scarring
+    "collagen_vascular_disease",  # lupus, scleroderma, dermatomyositis, other autoimmune CTD
+    "immunosuppression",  # immunodeficiency, transplant recipient, untreated HIV
+    "psoriasis",
+    "eczema",
+    "dermatitis",
+    "bleeding_disorder",  # haemophilia, von Willebrand disease, thrombocytopenia
+    "diabetes_uncontrolled",
+    "skin_infection",  # active bacterial, viral or fungal skin infection
+    "systemic_infection",  # fever, acute illness, active hepatitis
+    "herpes_simplex",  # cold sores (current outbreak or history)
+    "vitiligo",
+    "rosacea",
+    "cancer_under_treatment",
+]
+MedicationClass = Literal[
+    "isotretinoin",
+    "anticoagulant",  # warfarin, DOACs, heparins
+    "antiplatelet",  # aspirin, clopidogrel
+    "systemic_steroid",  # oral or injected corticosteroid at immunosuppressive dose
+    "chemotherapy",
+    "immunosuppressant",  # methotrexate, ciclosporin, biologics, transplant drugs
+    "photosensitising",  # tetracyclines, thiazides, amiodarone, St John's wort...
+    "topical_retinoid",  # tretinoin, adapalene, tazarotene, retinol products
+    "antiviral_prophylaxis",  # aciclovir, valaciclovir taken to prevent cold sores
+]
+ProcedureKind = Literal[
+    "radiotherapy",
+    "surgery",
+    "dermal_filler",
+    "botulinum_toxin",
+    "chemical_peel",
+    "laser_resurfacing",
+    "dermabrasion",
+    "microneedling",
+]
+AllergyCode = Literal[
+    "lidocaine",
+    "benzocaine",
+    "tetracaine",
+    "prilocaine",
+    "nickel",
+    "stainless_steel",
+    "chlorhexidine",
+    "latex",
+]
+SkinFindingCode = Literal[
+    "active_acne",  # inflamed papules, pustules or cysts
+    "cold_sore",  # active herpes labialis
+    "open_wound",
+    "irritated_skin",  # rash, broken or raw skin
+    "sunburn",
+    "infection",
+    "naevus",  # mole, raised or changing
+    "solar_keratosis",
+    "wart",
+    "recent_scar",  # a scar younger than 6 months (give the date it formed)
+    "keloid",
+    "suspected_skin_cancer",
+    "tattoo",
+]
+
+CONDITION_CODES: tuple[str, ...] = get_args(ConditionCode)
+MEDICATION_CLASSES: tuple[str, ...] = get_args(MedicationClass)
+PROCEDURE_KINDS: tuple[str, ...] = get_args(ProcedureKind)
+ALLERGY_CODES: tuple[str, ...] = get_args(AllergyCode)
+SKIN_FINDING_CODES: tuple[str, ...] = get_args(SkinFindingCode)
 
 
 class ConditionTrigger(Frozen):
-    """A current (or, with ``history``, past) medical condition."""
+    """A current (or, with ``history``, past) medical condition.
+
+    With ``same_area`` the condition counts only where it affects an area to be treated.
+    """
 
     type: Literal["condition"] = "condition"
-    codes: list[EntryId] = Field(min_length=1)
+    codes: list[ConditionCode] = Field(min_length=1)
     history: bool = False
+    same_area: bool = False
 
 
 class MedicationTrigger(Frozen):
-    """A medication class taken now or stopped within ``within_days``."""
+    """A medication class taken now or stopped within ``within_days`` [days]."""
 
     type: Literal["medication"] = "medication"
-    classes: list[EntryId] = Field(min_length=1)
+    classes: list[MedicationClass] = Field(min_length=1)
     within_days: int = Field(default=0, ge=0)
 
 
 class ProcedureTrigger(Frozen):
-    """A procedure within ``within_days`` (in a treated area only, if ``same_area``)."""
+    """A procedure within ``within_days`` [days] (in a treated area only, if ``same_area``).
+
+    ``within_days`` None means at any time in the past (e.g. irradiated skin).
+    """
 
     type: Literal["procedure"] = "procedure"
-    kinds: list[EntryId] = Field(min_length=1)
-    within_days: int = Field(gt=0)
+    kinds: list[ProcedureKind] = Field(min_length=1)
+    within_days: int | None = Field(gt=0)
     same_area: bool = False
 
 
 class FindingTrigger(Frozen):
-    """Something seen at an area the patient wants treated (a cold sore, a mole, a wound)."""
+    """Something seen on the skin (a cold sore, a mole, a wound).
+
+    With ``same_area`` (the default) only findings at an area to be treated count. With
+    ``younger_than_days`` only findings that began fewer than that many days ago count (the
+    intake must then give the date the finding began).
+    """
 
     type: Literal["finding"] = "finding"
-    findings: list[EntryId] = Field(min_length=1)
+    findings: list[SkinFindingCode] = Field(min_length=1)
+    same_area: bool = True
+    younger_than_days: int | None = Field(default=None, gt=0)
 
 
 class PregnancyTrigger(Frozen):
+    """Pregnant now (and, with ``include_breastfeeding``, breastfeeding now)."""
+
     type: Literal["pregnancy"] = "pregnancy"
     include_breastfeeding: bool = False
+
+
+class BreastfeedingTrigger(Frozen):
+    type: Literal["breastfeeding"] = "breastfeeding"
 
 
 class FitzpatrickTrigger(Frozen):
@@ -57,13 +152,16 @@ class FitzpatrickTrigger(Frozen):
 
 
 class AgeTrigger(Frozen):
+    """Age in whole years on the day of screening: ``at_least_years <= age < below_years``."""
+
     type: Literal["age"] = "age"
     below_years: int = Field(gt=0)
+    at_least_years: int = Field(default=0, ge=0)
 
 
 class AllergyTrigger(Frozen):
     type: Literal["allergy"] = "allergy"
-    substances: list[EntryId] = Field(min_length=1)
+    substances: list[AllergyCode] = Field(min_length=1)
 
 
 Trigger = Annotated[
@@ -72,6 +170,7 @@ Trigger = Annotated[
     | ProcedureTrigger
     | FindingTrigger
     | PregnancyTrigger
+    | BreastfeedingTrigger
     | FitzpatrickTrigger
     | AgeTrigger
     | AllergyTrigger,
@@ -80,7 +179,13 @@ Trigger = Annotated[
 
 
 class Contraindication(Sourced):
-    """One screening rule: a trigger, its kind, and what it means for the patient."""
+    """One screening rule: a trigger, its kind, and what it means for the patient.
+
+    ``waiting_days`` [days] is how long a temporary rule defers treatment after the event ends
+    (or from the day of screening while it lasts). ``max_depth_mm`` [mm] caps the needle depth
+    for a precaution. ``note`` says where a figure rests on no publication, or on device
+    labelling or patient-education material only.
+    """
 
     kind: Literal["absolute", "temporary", "precaution"]
     trigger: Trigger
@@ -89,13 +194,23 @@ class Contraindication(Sourced):
     measures: list[str] = Field(default_factory=list)
     max_depth_mm: float | None = Field(default=None, gt=0)
     question: str = Field(min_length=1, description="how to ask the patient, when unanswered")
+    note: str | None = None
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Self:
         if self.kind == "temporary" and self.waiting_days is None:
             raise ValueError("a temporary contraindication needs waiting_days")
+        if self.kind != "temporary" and self.waiting_days is not None:
+            raise ValueError("only a temporary contraindication has waiting_days")
         if self.kind == "precaution" and not self.measures:
             raise ValueError("a precaution needs at least one measure")
         if self.kind != "precaution" and self.max_depth_mm is not None:
             raise ValueError("only a precaution may cap the depth (max_depth_mm)")
+        window = getattr(self.trigger, "within_days", None)
+        if self.kind == "temporary" and window not in (None, 0, self.waiting_days):
+            # One number, one meaning: the deferral is the look-back window for temporaries.
+            raise ValueError("a temporary rule's trigger window must equal its waiting_days")
+        young = getattr(self.trigger, "younger_than_days", None)
+        if self.kind == "temporary" and young not in (None, self.waiting_days):
+            raise ValueError("a temporary rule's younger_than_days must equal its waiting_days")
         return self

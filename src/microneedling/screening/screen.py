@@ -1,0 +1,120 @@
+"""Screening: one intake, one day, one decision, with every rule that fired and why.
+
+The decision procedure (docs/screening.md gives the same in words):
+
+1. ``not_eligible`` if any absolute contraindication fires — even if answers are missing,
+   since no answer can undo it;
+2. else ``deferred`` until the latest date any temporary rule gives;
+3. else ``incomplete`` if any answer a rule needs is missing;
+4. else ``eligible_with_precautions`` if any precaution fires;
+5. else ``eligible``.
+
+The ``missing`` list is filled whenever answers are missing, whatever the decision, so a
+deferred patient is also asked what is still unknown. Screening is pure: no clock is read
+unless ``today`` is omitted, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from microneedling.knowledge import Citation, Contraindication, KnowledgeBase, load_knowledge
+from microneedling.screening.intake import Intake
+from microneedling.screening.result import (
+    Decision,
+    Finding,
+    MissingAnswer,
+    ScreeningResult,
+    SourceRef,
+)
+from microneedling.screening.triggers import Hit, read
+
+_KIND_ORDER = {"absolute": 0, "temporary": 1, "precaution": 2}
+
+
+def resolve_sources(kb: KnowledgeBase, citations: list[Citation]) -> list[SourceRef]:
+    """Citations turned into display references (label and DOI/PMID/URL)."""
+    out: list[SourceRef] = []
+    for c in citations:
+        ref = kb.references.require(c.ref, "sources")
+        out.append(
+            SourceRef(ref=ref.id, label=ref.short(), identifier=ref.identifier(), detail=c.detail)
+        )
+    return out
+
+
+def _finding(kb: KnowledgeBase, rule: Contraindication, hits: list[Hit]) -> Finding:
+    sites: list[str] | None = None
+    if all(h.sites is not None for h in hits):
+        sites = sorted({s for h in hits for s in h.sites or []})
+    ends = [h.until for h in hits if h.until is not None]
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        kind=rule.kind,
+        reason=rule.reason,
+        evidence="; ".join(h.evidence for h in hits),
+        sources=resolve_sources(kb, rule.sources),
+        measures=list(rule.measures),
+        max_depth_mm=rule.max_depth_mm,
+        deferred_until=max(ends) if rule.kind == "temporary" and ends else None,
+        sites=sites,
+    )
+
+
+def decide(findings: list[Finding], missing: list[MissingAnswer]) -> Decision:
+    """The one decision for a set of fired rules and missing answers (see module docstring)."""
+    kinds = {f.kind for f in findings}
+    if "absolute" in kinds:
+        return "not_eligible"
+    if "temporary" in kinds:
+        return "deferred"
+    if missing:
+        return "incomplete"
+    if "precaution" in kinds:
+        return "eligible_with_precautions"
+    return "eligible"
+
+
+def check_intake(intake: Intake, kb: KnowledgeBase, today: date) -> None:
+    """Raise :class:`~microneedling.errors.InvalidInput` for unknown sites or future dates."""
+    for field, site in intake.site_fields():
+        kb.sites.require(site, field)
+    intake.check_dates(today)
+
+
+def screen(
+    intake: Intake, kb: KnowledgeBase | None = None, today: date | None = None
+) -> ScreeningResult:
+    """Screen ``intake`` on ``today`` (default: the current date) against the rule set in ``kb``.
+
+    Raises :class:`~microneedling.errors.InvalidInput` when the intake names an unknown site or
+    dates a past event after ``today``.
+    """
+    if kb is None:
+        kb = load_knowledge()
+    if today is None:
+        today = date.today()
+    check_intake(intake, kb, today)
+    findings: list[Finding] = []
+    asked: dict[tuple[str, str], list[str]] = {}
+    for rule in kb.contraindications.values():
+        reading = read(rule, intake, today)
+        if reading.hits:
+            findings.append(_finding(kb, rule, reading.hits))
+        for key in reading.missing:
+            ids = asked.setdefault(key, [])
+            if rule.id not in ids:
+                ids.append(rule.id)
+    findings.sort(key=lambda f: _KIND_ORDER[f.kind])
+    missing = [MissingAnswer(field=f, question=q, rule_ids=ids) for (f, q), ids in asked.items()]
+    decision = decide(findings, missing)
+    deferred = [f.deferred_until for f in findings if f.deferred_until is not None]
+    return ScreeningResult(
+        decision=decision,
+        screened_on=today,
+        ruleset_version=kb.ruleset_version,
+        findings=findings,
+        missing=missing,
+        deferred_until=max(deferred) if decision == "deferred" and deferred else None,
+    )
