@@ -1,0 +1,27 @@
+"""Documents and pictures for people: aftercare sheets, plan summaries (HTML and PDF), plots."""
+
+from microneedling.reports.aftercare_sheet import (
+    AftercareDocument,
+    TreatedArea,
+    aftercare_html,
+    aftercare_pdf,
+    planned_session_document,
+)
+from microneedling.reports.pdf import html_to_pdf
+from microneedling.reports.plan_summary import (
+    PlanSummaryDocument,
+    plan_summary_html,
+    plan_summary_pdf,
+)
+
+__all__ = [
+    "AftercareDocument",
+    "PlanSummaryDocument",
+    "TreatedArea",
+    "aftercare_html",
+    "aftercare_pdf",
+    "html_to_pdf",
+    "plan_summary_html",
+    "plan_summary_pdf",
+    "planned_session_document",
+]
