@@ -1,3 +1,8 @@
 """Imports every command module so that each registers itself on the app."""
 
 from __future__ import annotations
+
+from microneedling.cli import (
+    schema,  # noqa: F401
+    screen,  # noqa: F401
+)

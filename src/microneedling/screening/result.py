@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Decision = Literal["eligible", "eligible_with_precautions", "deferred", "not_eligible", "incomplete"]
+Decision = Literal[
+    "eligible", "eligible_with_precautions", "deferred", "not_eligible", "incomplete"
+]
 RuleKind = Literal["absolute", "temporary", "precaution"]
 
 
