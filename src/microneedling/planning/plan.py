@@ -204,10 +204,10 @@ def make_plan(
     kb = kb or load_knowledge()
     today = today or date.today()
     _refuse_unless_treatable(screening)
-    if request.start_date < today:
+    start = request.start_date or today
+    if start < today:
         raise RequestRefused(
-            "start_date",
-            f"{request.start_date.isoformat()} is in the past (today is {today.isoformat()})",
+            "start_date", f"{start.isoformat()} is in the past (today is {today.isoformat()})"
         )
     device = kb.devices.require(request.device, "device")
     cartridge = _cartridge(device, request.cartridge)
@@ -233,7 +233,7 @@ def make_plan(
         closed_weekdays=frozenset(request.closed_weekdays),
         preferred_weekday=request.preferred_weekday,
     )
-    booked = session_dates(request.start_date, count.value, interval.value, calendar)
+    booked = session_dates(start, count.value, interval.value, calendar)
 
     sessions: list[SessionPlan] = []
     for number, slot in enumerate(booked, start=1):
@@ -241,9 +241,9 @@ def make_plan(
         if number == 1:
             rule = Provenance(
                 rule="start_date",
-                reason=f"first open day on or after the requested start "
-                f"{request.start_date.isoformat()}",
-                unsourced="the start date the practitioner asked for",
+                reason=f"first open day on or after the start date {start.isoformat()}"
+                + ("" if request.start_date else " (none requested: the planning day)"),
+                unsourced="the start date the practitioner asked for, or the planning day",
             )
         else:
             rule = Provenance(
@@ -292,6 +292,6 @@ def make_plan(
             screening=screening,
             contact=request.contact,
         ),
-        requested=request.course(),
+        requested=request.course(start_date=start),
         notes=_notes(areas, screening, today),
     )

@@ -62,7 +62,10 @@ class RequestedCourse(PlanPart):
     areas: list[AreaRequest] = Field(min_length=1)
     device: str = Field(min_length=1, description="device id from the knowledge base")
     cartridge: str | None = Field(default=None, description="cartridge id (pens only)")
-    start_date: date = Field(description="the first day the first session may take place")
+    start_date: date | None = Field(
+        default=None,
+        description="the first day the first session may take place; default: the planning day",
+    )
     closed_dates: list[date] = Field(default_factory=list, description="holidays, closures")
     closed_weekdays: list[Weekday] = Field(default_factory=list)
     preferred_weekday: Weekday | None = None
@@ -86,11 +89,16 @@ class RequestedCourse(PlanPart):
             raise ValueError(f"preferred weekday '{self.preferred_weekday}' is a closed weekday")
         return self
 
-    def course(self) -> RequestedCourse:
-        """This request without anything beyond the course (drops the intake of a subclass)."""
-        return RequestedCourse.model_validate(
-            {name: getattr(self, name) for name in RequestedCourse.model_fields}
-        )
+    def course(self, start_date: date | None = None) -> RequestedCourse:
+        """This request without the intake, with ``start_date`` filled in when given.
+
+        A plan stores its request with the start date it actually used, so re-planning the
+        stored request reproduces the plan.
+        """
+        fields = {name: getattr(self, name) for name in RequestedCourse.model_fields}
+        if start_date is not None:
+            fields["start_date"] = start_date
+        return RequestedCourse.model_validate(fields)
 
 
 class PlanRequest(RequestedCourse):
