@@ -1,0 +1,111 @@
+"""Clinical invariants across the knowledge base: depths, reach, and internal consistency."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from microneedling.knowledge import KnowledgeBase, load_knowledge
+
+UM_PER_MM = 1000.0
+SITE_IDS = sorted(load_knowledge().sites)
+CONCERN_IDS = sorted(load_knowledge().concerns)
+
+
+def test_each_site_safe_maximum_is_inside_the_skin(kb: KnowledgeBase) -> None:
+    for site in kb.sites.values():
+        total_mm = site.layers.total_mean_um() / UM_PER_MM
+        assert site.safe_depth_mm.high < total_mm, site.id
+
+
+def test_periorbital_skin_is_never_needled_beyond_half_a_millimetre(kb: KnowledgeBase) -> None:
+    assert kb.sites["periorbital"].safe_depth_mm.high <= 0.5
+
+
+def test_periorbital_is_the_thinnest_site(kb: KnowledgeBase) -> None:
+    thinnest = min(kb.sites.values(), key=lambda s: s.layers.total_mean_um())
+    assert thinnest.id == "periorbital"
+
+
+def test_each_concern_depth_is_within_the_devices_reach(kb: KnowledgeBase) -> None:
+    longest = max(d.max_needle_length_mm for d in kb.devices.values())
+    shortest = min(d.needle_length_mm.low for d in kb.devices.values())
+    for concern in kb.concerns.values():
+        assert shortest <= concern.depth_mm.low, concern.id
+        assert concern.depth_mm.high <= longest, concern.id
+
+
+def test_each_concern_can_be_treated_at_some_listed_site(kb: KnowledgeBase) -> None:
+    for concern in kb.concerns.values():
+        sites = [kb.sites[s] for s in concern.sites] if concern.sites else kb.sites.values()
+        assert any(s.safe_depth_mm.low <= concern.depth_mm.high for s in sites), concern.id
+
+
+def test_devices_never_exceed_their_label(kb: KnowledgeBase) -> None:
+    for device in kb.devices.values():
+        assert device.max_needle_length_mm <= device.labelled_max_depth_mm
+        if device.kind == "roller":
+            assert device.needle_length_mm.high <= device.labelled_max_depth_mm
+
+
+def test_poor_responders_are_graded_limited(kb: KnowledgeBase) -> None:
+    assert kb.concerns["acne_scars_icepick"].response == "limited"
+    assert kb.concerns["striae_alba"].response == "limited"
+    assert kb.concerns["striae_rubra"].response == "good"
+
+
+def test_acne_scars_are_graded_on_goodman_and_baron(kb: KnowledgeBase) -> None:
+    for concern_id in ("acne_scars_rolling", "acne_scars_boxcar", "acne_scars_icepick"):
+        assert "Goodman" in kb.concerns[concern_id].scale.name
+
+
+def test_results_timeline_matches_the_clinics_promise(kb: KnowledgeBase) -> None:
+    by_kind = {m.kind: m for m in kb.aftercare.milestones}
+    assert by_kind["glow"].days.high == 14
+    assert by_kind["first_results"].days.low == 30
+    assert (by_kind["full_effect"].days.low, by_kind["full_effect"].days.high) == (42, 56)
+    assert by_kind["full_effect"].anchor == "last_session"
+
+
+def test_numbing_takes_about_half_an_hour(kb: KnowledgeBase) -> None:
+    assert kb.aftercare.visit.anaesthetic_minutes == 30
+
+
+def test_makeup_waits_until_the_next_day(kb: KnowledgeBase) -> None:
+    on_day = {day: {i.id for i in kb.aftercare.for_day(day)} for day in (0, 1)}
+    assert "makeup_next_day" in on_day[0]
+    assert "makeup_next_day" not in on_day[1]
+
+
+@given(
+    site_id=st.sampled_from(SITE_IDS),
+    sex=st.sampled_from(["female", "male", None]),
+    age=st.one_of(st.none(), st.floats(min_value=18, max_value=95)),
+)
+def test_adjusted_dermis_stays_near_the_measured_spread(
+    site_id: str, sex: str | None, age: float | None
+) -> None:
+    site = load_knowledge().sites[site_id]
+    dermis = site.dermis_um(sex, age)  # type: ignore[arg-type]
+    spread = site.layers.dermis_um
+    assert spread.mean - 2 * spread.sd <= dermis <= spread.mean + 2 * spread.sd
+
+
+@given(concern_id=st.sampled_from(CONCERN_IDS))
+def test_guide_depth_and_sessions_grow_with_severity(concern_id: str) -> None:
+    concern = load_knowledge().concerns[concern_id]
+    depths = [concern.depth_for(s) for s in ("mild", "moderate", "severe")]
+    sessions = [concern.sessions_for(s) for s in ("mild", "moderate", "severe")]
+    assert depths == sorted(depths)
+    assert sessions == sorted(sessions)
+    assert concern.depth_mm.low == depths[0]
+    assert depths[-1] == concern.depth_mm.high
+
+
+@pytest.mark.parametrize("site_id", ["forehead", "periorbital", "cheeks", "nose", "chin_jawline"])
+def test_published_sex_difference_makes_men_thicker_on_the_face(
+    kb: KnowledgeBase, site_id: str
+) -> None:
+    site = kb.sites[site_id]
+    assert site.dermis_um("male") > site.dermis_um("female")
