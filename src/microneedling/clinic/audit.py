@@ -1,0 +1,50 @@
+"""Writing the audit trail: who read or changed which patient's data, when, from where."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from microneedling.clinic.actor import Actor
+from microneedling.clinic.models import AuditEvent
+
+
+class AuditLog:
+    """Appends events inside the caller's transaction, so a rolled-back write leaves none."""
+
+    def __init__(self, session: Session, actor: Actor | None) -> None:
+        self._session = session
+        self._actor = actor
+
+    def record(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None = None,
+        *,
+        patient_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+        client_ip: str | None = None,
+        username: str | None = None,
+    ) -> None:
+        actor = self._actor
+        self._session.add(
+            AuditEvent(
+                staff_id=actor.staff_id if actor else None,
+                username=actor.username if actor else username,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                patient_id=patient_id,
+                client_ip=actor.client_ip if actor else client_ip,
+                detail=detail,
+            )
+        )
+
+    def read(self, entity: str, entity_id: int | None, patient_id: int | None) -> None:
+        self.record("read", entity, entity_id, patient_id=patient_id)
+
+    def listed(self, entity: str, ids: list[int], patient_ids: list[int]) -> None:
+        """One event for a page of results, naming every record and patient it showed."""
+        self.record("list", entity, detail={"ids": ids, "patient_ids": sorted(set(patient_ids))})

@@ -1,0 +1,50 @@
+"""Errors the clinic services raise besides the core's InvalidInput and RequestRefused.
+
+Each interface maps them to its own shape: the API to problem details with a status
+(404, 401, 403, 429, 413, 415), the CLI to one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+from microneedling.errors import InvalidInput
+
+
+class NotFound(InvalidInput):
+    """No such record (or one the caller may not know exists: a deleted patient)."""
+
+    def __init__(self, field: str, kind: str, record_id: object) -> None:
+        super().__init__(field, f"no {kind} with id {record_id}")
+        self.kind = kind
+
+
+class NotAuthenticated(Exception):
+    """No valid sign-in: wrong password, unknown user, expired or revoked token."""
+
+    def __init__(self, problem: str = "sign in first") -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+class PermissionDenied(Exception):
+    """The signed-in role may not do this."""
+
+    def __init__(self, role: str, permission: str) -> None:
+        super().__init__(f"a {role.replace('_', ' ')} may not {permission.replace('_', ' ')}")
+        self.role = role
+        self.permission = permission
+
+
+class TooManyAttempts(Exception):
+    """Sign-in throttled after repeated failures."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+class TooLarge(InvalidInput):
+    """An upload beyond the configured size limit."""
+
+
+class UnsupportedMedia(InvalidInput):
+    """An upload that is not an image the clinic stores (JPEG, PNG)."""

@@ -1,0 +1,38 @@
+"""The clinic's tables as typed SQLAlchemy models (one module per bounded context)."""
+
+from microneedling.clinic.models.appointments import Appointment
+from microneedling.clinic.models.audit import AuditEvent
+from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
+from microneedling.clinic.models.devices import CartridgeLot, ClinicDevice
+from microneedling.clinic.models.intakes import IntakeRecord, ScreeningRecord
+from microneedling.clinic.models.outcomes import Outcome, Photo
+from microneedling.clinic.models.patients import ClinicalNote, Patient
+from microneedling.clinic.models.plans import PlanConsent, PlanRecord, PlanVersion
+from microneedling.clinic.models.sessions import AdverseEvent, TreatedArea, TreatmentSession
+from microneedling.clinic.models.staff import AuthToken, LoginAttempt, StaffMember
+
+__all__ = [
+    "AdverseEvent",
+    "Appointment",
+    "AuditEvent",
+    "AuthToken",
+    "Base",
+    "CartridgeLot",
+    "ClinicDevice",
+    "ClinicalNote",
+    "Document",
+    "IntakeRecord",
+    "LoginAttempt",
+    "Outcome",
+    "Patient",
+    "Photo",
+    "PlanConsent",
+    "PlanRecord",
+    "PlanVersion",
+    "ScreeningRecord",
+    "StaffMember",
+    "TreatedArea",
+    "TreatmentSession",
+    "UtcDateTime",
+    "utcnow",
+]

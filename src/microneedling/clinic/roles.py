@@ -1,0 +1,65 @@
+"""Roles and what each may do: the one permission table every service checks.
+
+Front desk staff book and manage patients' contact details, but never see clinical
+content (intakes, screening, plans' clinical detail, notes, sessions, outcomes, photos).
+Only admins manage staff accounts and devices, and read the audit trail.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PRACTITIONER = "practitioner"
+    FRONT_DESK = "front_desk"
+
+
+class Permission(StrEnum):
+    MANAGE_STAFF = "manage_staff"
+    READ_AUDIT = "read_audit"
+    MANAGE_DEVICES = "manage_devices"
+    READ_DEVICES = "read_devices"
+    REGISTER_PATIENTS = "register_patients"
+    READ_CONTACTS = "read_contacts"
+    DELETE_PATIENTS = "delete_patients"
+    READ_CLINICAL = "read_clinical"
+    WRITE_CLINICAL = "write_clinical"
+    READ_PHOTOS = "read_photos"
+    WRITE_PHOTOS = "write_photos"
+    BOOK_APPOINTMENTS = "book_appointments"
+    READ_APPOINTMENTS = "read_appointments"
+    TREAT = "treat"
+    RECALL_LOTS = "recall_lots"
+
+
+_ALL = frozenset(Permission)
+_CLINICAL = frozenset(
+    {
+        Permission.READ_CLINICAL,
+        Permission.WRITE_CLINICAL,
+        Permission.READ_PHOTOS,
+        Permission.WRITE_PHOTOS,
+        Permission.TREAT,
+    }
+)
+_DESK = frozenset(
+    {
+        Permission.REGISTER_PATIENTS,
+        Permission.READ_CONTACTS,
+        Permission.BOOK_APPOINTMENTS,
+        Permission.READ_APPOINTMENTS,
+        Permission.READ_DEVICES,
+    }
+)
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: _ALL,
+    Role.PRACTITIONER: _CLINICAL | _DESK,
+    Role.FRONT_DESK: _DESK,
+}
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    return permission in PERMISSIONS[role]

@@ -1,0 +1,66 @@
+"""Reading the audit trail (admins only). There is deliberately no way to change it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+
+from microneedling.clinic.clinic import Service
+from microneedling.clinic.models import AuditEvent
+from microneedling.clinic.paging import Page, PageRequest
+from microneedling.clinic.roles import Permission
+
+
+class AuditFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    patient_id: int | None = None
+    staff_id: int | None = None
+    action: str | None = None
+    entity: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    staff_id: int | None
+    username: str | None
+    action: str
+    entity: str
+    entity_id: int | None
+    patient_id: int | None
+    client_ip: str | None
+    detail: dict[str, Any] | None
+
+
+class AuditService(Service):
+    def query(self, where: AuditFilter, page: PageRequest) -> Page[AuditEventOut]:
+        with self.unit(Permission.READ_AUDIT) as u:
+            query = select(AuditEvent)
+            if where.patient_id is not None:
+                query = query.where(AuditEvent.patient_id == where.patient_id)
+            if where.staff_id is not None:
+                query = query.where(AuditEvent.staff_id == where.staff_id)
+            if where.action is not None:
+                query = query.where(AuditEvent.action == where.action)
+            if where.entity is not None:
+                query = query.where(AuditEvent.entity == where.entity)
+            if where.since is not None:
+                query = query.where(AuditEvent.at >= where.since)
+            if where.until is not None:
+                query = query.where(AuditEvent.at < where.until)
+            total = u.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = u.session.scalars(
+                query.order_by(AuditEvent.id.desc()).offset(page.offset).limit(page.limit)
+            )
+            items = [AuditEventOut.model_validate(e) for e in rows]
+            # Reading the trail is itself recorded: who looked at whose history.
+            u.audit.record("read", "audit_events", detail=where.model_dump(mode="json"))
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)

@@ -1,0 +1,112 @@
+"""The clinic's settings: one pydantic-settings class read from the environment.
+
+Variables are prefixed ``MICRONEEDLING_`` (``MICRONEEDLING_SECRET_KEY``...), except the
+database, which also answers to the conventional ``DATABASE_URL``. Outside development the
+class refuses to start with the built-in secret, so a deployment cannot run with a key that is
+printed in this file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from microneedling.clinic.hours import OpeningHours
+
+Environment = Literal["development", "test", "production"]
+
+#: The secret development runs with. Anything else must set its own.
+DEVELOPMENT_SECRET = "development-only-secret-do-not-deploy"
+MIN_SECRET_LENGTH = 32
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "microneedling"
+
+
+class ClinicSettings(BaseSettings):
+    """Everything an operator may set. Sizes in bytes, durations in the unit their name says."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MICRONEEDLING_", extra="forbid", validate_default=True
+    )
+
+    environment: Environment = "development"
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "MICRONEEDLING_DATABASE_URL", "database_url"),
+        description="SQLAlchemy URL; default: an SQLite file clinic.sqlite3 in data_dir",
+    )
+    timezone: str = Field(default="UTC", description="IANA zone the clinic's clock runs in")
+    opening_hours: str = Field(
+        default="mon-fri 09:00-18:00; sat 09:00-13:00",
+        description="days and hours the clinic books appointments, local time",
+    )
+    rooms: list[str] = Field(default_factory=lambda: ["room-1", "room-2"], min_length=1)
+    photo_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    request_max_bytes: int = Field(default=12 * 1024 * 1024, gt=0)
+    token_ttl_hours: float = Field(default=12.0, gt=0)
+    login_max_failures: int = Field(default=5, gt=0)
+    login_window_minutes: float = Field(default=15.0, gt=0)
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure flag on the session cookie; default: on except dev"
+    )
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _hours_parse(cls, value: str) -> str:
+        OpeningHours.parse(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone_known(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'") from None
+        return value
+
+    @model_validator(mode="after")
+    def _secret_outside_development(self) -> Self:
+        if self.environment == "development":
+            return self
+        secret = self.secret_key.get_secret_value()
+        if secret == DEVELOPMENT_SECRET:
+            raise ValueError(
+                f"secret_key: set MICRONEEDLING_SECRET_KEY; the built-in development secret "
+                f"is refused in {self.environment}"
+            )
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise ValueError(f"secret_key: must be at least {MIN_SECRET_LENGTH} characters")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The URL to connect to: the setting, or the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'clinic.sqlite3'}"
+
+    @property
+    def photo_dir(self) -> Path:
+        return self.data_dir / "photos"
+
+    @property
+    def hours(self) -> OpeningHours:
+        return OpeningHours.parse(self.opening_hours)
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.environment != "development"

@@ -1,0 +1,44 @@
+"""Signing in and out of the API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from microneedling.clinic.services.signin import IssuedToken, SignIn
+from microneedling.clinic.services.staff import StaffOut, StaffService
+from microneedling.web.auth import bearer_token, client_ip
+from microneedling.web.deps import ClinicDep, service
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+@router.post("/token", summary="Sign in: exchange username and password for a bearer token")
+def sign_in(body: Credentials, request: Request, clinic: ClinicDep) -> IssuedToken:
+    return SignIn(clinic).login(body.username, body.password, client_ip(request), "api")
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke the bearer token")
+def sign_out(
+    request: Request,
+    clinic: ClinicDep,
+    _staff: Annotated[StaffService, Depends(service(StaffService))],
+) -> Response:
+    token = bearer_token(request)
+    if token:
+        SignIn(clinic).logout(token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me", summary="The signed-in staff member")
+def me(staff: Annotated[StaffService, Depends(service(StaffService))]) -> StaffOut:
+    return staff.me()

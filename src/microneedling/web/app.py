@@ -1,0 +1,78 @@
+"""The web application factory: the JSON API under ``/api``, pages beside it under ``/``.
+
+``create_app`` builds one FastAPI app around one :class:`~microneedling.clinic.Clinic`. The
+API routers live in :mod:`microneedling.web.api`; if a :mod:`microneedling.web.pages` package
+exists and exposes ``router`` (server-rendered pages), it is mounted at ``/`` too, so the pages
+and the API share the clinic, the sign-in and the error handling.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from microneedling import __version__
+from microneedling.clinic.clinic import Clinic
+from microneedling.clinic.settings import ClinicSettings
+from microneedling.web import problems
+from microneedling.web.api import ROUTERS
+from microneedling.web.limits import BodySizeLimit
+
+API_PREFIX = "/api"
+
+DESCRIPTION = """
+Clinic records for microneedling (collagen induction therapy): staff, patients, intakes and
+screening, treatment plans and consent, appointments, devices and cartridge lots, treatment
+sessions, follow-up outcomes and photos, and the audit trail.
+
+Sign in with `POST /api/auth/token` and send `Authorization: Bearer <token>`. Errors are
+RFC 9457 problem details (`application/problem+json`).
+"""
+
+
+def create_app(
+    settings: ClinicSettings | None = None,
+    *,
+    clinic: Clinic | None = None,
+    migrate: bool = True,
+) -> FastAPI:
+    """Build the app; with ``migrate`` the schema is brought up to date at startup."""
+    clinic = clinic or Clinic(settings or ClinicSettings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            clinic.start()
+        yield
+
+    app = FastAPI(
+        title="microneedling clinic API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.clinic = clinic
+    problems.install(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for router in ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    _mount_pages(app)
+    app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
+    return app
+
+
+def _mount_pages(app: FastAPI) -> None:
+    if importlib.util.find_spec("microneedling.web.pages") is None:
+        return
+    pages = importlib.import_module("microneedling.web.pages")
+    router = getattr(pages, "router", None)
+    if isinstance(router, APIRouter):
+        app.include_router(router)

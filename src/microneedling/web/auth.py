@@ -1,0 +1,104 @@
+"""Who is calling: bearer tokens (API clients) and cookie sessions with CSRF (pages).
+
+A request authenticates with ``Authorization: Bearer <token>`` or with the session cookie.
+Cookie-authenticated requests that change something (POST, PUT, PATCH, DELETE) must also carry
+the CSRF token, in the ``X-CSRF-Token`` header or a ``csrf_token`` form field: the token is an
+HMAC of the session token under the secret key, so a page from another site cannot forge it.
+Pages call :func:`csrf_token` to put it in their forms and :func:`set_session_cookie` after a
+successful :meth:`~microneedling.clinic.services.signin.SignIn.login` with ``kind="cookie"``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from fastapi import Request, Response
+
+from microneedling.clinic.actor import Actor
+from microneedling.clinic.clinic import Clinic
+from microneedling.clinic.errors import NotAuthenticated, PermissionDenied
+from microneedling.clinic.services.signin import IssuedToken, SignIn
+
+SESSION_COOKIE = "mn_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class CsrfFailed(PermissionDenied):
+    def __init__(self) -> None:
+        Exception.__init__(self, "missing or wrong CSRF token")
+        self.role = "any"
+        self.permission = "csrf"
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def csrf_token(clinic: Clinic, session_token: str) -> str:
+    """The CSRF token that goes with a cookie session (stable for the session's life)."""
+    key = clinic.settings.secret_key.get_secret_value().encode("utf-8")
+    return hmac.new(key, b"csrf:" + session_token.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def csrf_token_for(request: Request, clinic: Clinic) -> str | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    return csrf_token(clinic, token) if token else None
+
+
+async def check_csrf(request: Request, clinic: Clinic, session_token: str) -> None:
+    """Refuse a state-changing cookie request without the matching CSRF token."""
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not hmac.compare_digest(sent, csrf_token(clinic, session_token)):
+        raise CsrfFailed()
+
+
+async def authenticate(request: Request, clinic: Clinic) -> Actor:
+    """The actor behind a request, by bearer token or by session cookie (with CSRF)."""
+    ip = client_ip(request)
+    token = bearer_token(request)
+    if token is not None:
+        return SignIn(clinic).authenticate(token, "api", ip)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        actor = SignIn(clinic).authenticate(cookie, "cookie", ip)
+        await check_csrf(request, clinic, cookie)
+        return actor
+    raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>'")
+
+
+def set_session_cookie(response: Response, clinic: Clinic, issued: IssuedToken) -> None:
+    """Attach the session cookie: HttpOnly, SameSite=Strict, Secure outside development."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.token,
+        expires=issued.expires_at,
+        httponly=True,
+        secure=clinic.settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response, clinic: Clinic) -> None:
+    response.delete_cookie(
+        SESSION_COOKIE, httponly=True, secure=clinic.settings.secure_cookies, samesite="strict"
+    )

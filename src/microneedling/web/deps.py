@@ -1,0 +1,56 @@
+"""Dependencies routes declare: the clinic, the signed-in actor, services built for them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPBearer
+
+from microneedling.clinic.actor import Actor
+from microneedling.clinic.clinic import Clinic, Service
+from microneedling.clinic.paging import MAX_LIMIT, PageRequest
+from microneedling.web.auth import authenticate
+
+S = TypeVar("S", bound=Service)
+
+# Declared so the OpenAPI document shows the bearer scheme; authentication itself is ours.
+bearer_scheme = HTTPBearer(auto_error=False, description="token from POST /api/auth/token")
+
+
+def get_clinic(request: Request) -> Clinic:
+    clinic = request.app.state.clinic
+    assert isinstance(clinic, Clinic)
+    return clinic
+
+
+ClinicDep = Annotated[Clinic, Depends(get_clinic)]
+
+
+async def current_actor(
+    request: Request, clinic: ClinicDep, _bearer: Annotated[object, Depends(bearer_scheme)]
+) -> Actor:
+    return await authenticate(request, clinic)
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def service(cls: type[S]) -> Callable[[Clinic, Actor], Awaitable[S]]:
+    """A dependency that builds ``cls`` for the signed-in actor."""
+
+    async def build(clinic: ClinicDep, actor: ActorDep) -> S:
+        return cls(clinic, actor)
+
+    return build
+
+
+def page_request(
+    offset: Annotated[int, Query(ge=0, description="records to skip")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="records per page")] = 50,
+) -> PageRequest:
+    return PageRequest(offset=offset, limit=limit)
+
+
+PageDep = Annotated[PageRequest, Depends(page_request)]

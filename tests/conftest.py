@@ -1,0 +1,230 @@
+"""Shared fixtures: clinic databases on both backends, clinics, staff, live servers.
+
+PostgreSQL: ``TEST_POSTGRES_URL`` (or a PostgreSQL ``DATABASE_URL``) names a server to use;
+otherwise one is started from Debian's binaries (/usr/lib/postgresql/*/bin) on a free loopback
+port, in a temporary directory owned by the ``postgres`` user, and stopped after the run. When
+the binaries are missing the PostgreSQL tests fail under CI=true (``make test`` installs the
+package) and are skipped elsewhere.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from microneedling.clinic import Actor, Clinic, ClinicSettings, Database, Role
+from microneedling.clinic.services.staff import StaffIn, create_staff
+
+TEST_SECRET = "test-secret-" + "x" * 40
+PASSWORD = "correct horse battery staple"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _external_postgres_url() -> str | None:
+    url = os.environ.get("TEST_POSTGRES_URL") or os.environ.get("DATABASE_URL")
+    if url and make_url(url).get_backend_name() == "postgresql":
+        return url
+    return None
+
+
+def _run_as_postgres(args: list[str]) -> subprocess.CompletedProcess[str]:
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    return subprocess.run(prefix + args, check=True, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """Admin URL of a PostgreSQL server (``.../postgres`` database)."""
+    external = _external_postgres_url()
+    if external:
+        yield external
+        return
+    initdb = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not initdb:
+        message = (
+            "PostgreSQL binaries not found in /usr/lib/postgresql/*/bin: install the Debian "
+            "package 'postgresql' (make test does) or set TEST_POSTGRES_URL"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    bindir = Path(initdb[-1]).parent
+    root = Path(tempfile.mkdtemp(prefix="mn-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    data = root / "data"
+    port = free_port()
+    _run_as_postgres(
+        [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
+    )
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
+    _run_as_postgres(
+        [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options,
+         "-w", "start"]
+    )  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        _run_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> str:
+    """A database migrated once; each test copies it (CREATE DATABASE ... TEMPLATE)."""
+    name = f"mn_template_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    db = Database(url)
+    db.migrate()
+    db.dispose()
+    return name
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "clinic.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    db.migrate()
+    db.dispose()
+    return path
+
+
+def _fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
+    server: str = request.getfixturevalue("postgres_server")
+    template: str = request.getfixturevalue("postgres_template")
+    name = f"mn_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a freshly migrated, empty clinic database on each backend."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "clinic.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+    else:
+        yield from _fresh_postgres(request)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str) -> ClinicSettings:
+    return ClinicSettings(
+        environment="test",
+        secret_key=TEST_SECRET,  # type: ignore[arg-type]
+        data_dir=tmp_path / "data",
+        database_url=db_url,
+        opening_hours="mon-sun 07:00-21:00",
+        rooms=["room-1", "room-2"],
+    )
+
+
+@pytest.fixture
+def clinic(settings: ClinicSettings) -> Iterator[Clinic]:
+    clinic = Clinic(settings)
+    clinic.start()
+    yield clinic
+    clinic.db.dispose()
+
+
+@dataclass(frozen=True)
+class Team:
+    """One active account per role, all with the password :data:`PASSWORD`."""
+
+    admin: Actor
+    practitioner: Actor
+    front_desk: Actor
+
+    def by_role(self, role: Role) -> Actor:
+        return {
+            Role.ADMIN: self.admin,
+            Role.PRACTITIONER: self.practitioner,
+            Role.FRONT_DESK: self.front_desk,
+        }[role]
+
+
+def make_team(clinic: Clinic) -> Team:
+    actors = {}
+    for role, name in (
+        (Role.ADMIN, "Ada Admin"),
+        (Role.PRACTITIONER, "Petra Practitioner"),
+        (Role.FRONT_DESK, "Frank Frontdesk"),
+    ):
+        out = create_staff(
+            clinic,
+            StaffIn(username=role.value.replace("_", "-"), full_name=name, role=role,
+                    password=PASSWORD),
+        )  # fmt: skip
+        actors[role] = Actor(out.id, out.username, role, "127.0.0.1")
+    return Team(actors[Role.ADMIN], actors[Role.PRACTITIONER], actors[Role.FRONT_DESK])
+
+
+@pytest.fixture
+def team(clinic: Clinic) -> Team:
+    return make_team(clinic)
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[[object], str]]:
+    """Start an ASGI app under uvicorn on a free loopback port; returns its base URL."""
+    import uvicorn
+
+    started: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(app: object) -> str:
+        port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",  # type: ignore[arg-type]
+                                lifespan="on")  # fmt: skip
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        started.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in started:
+        server.should_exit = True
+        thread.join(timeout=10)
