@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from microneedling.cli import (
     knowledge,  # noqa: F401
+    plan,  # noqa: F401
     schema,  # noqa: F401
     screen,  # noqa: F401
 )

@@ -23,8 +23,13 @@ from microneedling.screening.result import ScreeningResult
 
 
 def _instruction(kb: KnowledgeBase, item: AftercareInstruction) -> SheetInstruction:
-    text = item.text if item.from_day == 0 else f"From day {item.from_day}: {item.text}"
-    return SheetInstruction(topic=item.topic, text=text, sources=cite(kb, item.sources))
+    return SheetInstruction(
+        topic=item.topic,
+        text=item.text,
+        from_day=item.from_day,
+        until_day=item.until_day,
+        sources=cite(kb, item.sources),
+    )
 
 
 def whom_to_call(contact: ClinicContact | None) -> str:
@@ -35,8 +40,8 @@ def whom_to_call(contact: ClinicContact | None) -> str:
         if contact.after_hours:
             clinic += f" (out of hours: {contact.after_hours})"
     return (
-        f"{clinic} if you notice any warning sign below; for signs marked urgent, "
-        f"seek urgent care straight away."
+        f"{clinic} if you notice any of the warning signs on this sheet; for those marked "
+        f"urgent, seek urgent care straight away."
     )
 
 

@@ -119,8 +119,13 @@ class Maintenance(PlanPart):
 
 
 class SheetInstruction(PlanPart):
+    """One aftercare instruction; it applies from ``from_day`` to ``until_day`` (None: the
+    whole course), counted from the session (day 0)."""
+
     topic: str
     text: str
+    from_day: int = Field(default=0, ge=0)
+    until_day: int | None = Field(default=None, ge=0)
     sources: list[SourceRef]
 
 
