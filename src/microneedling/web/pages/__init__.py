@@ -1,0 +1,16 @@
+"""Server-rendered pages for the clinic (Jinja2 + htmx), over the same services as the API.
+
+``router`` is mounted at ``/`` by :func:`microneedling.web.app.create_app`. No clinical or
+booking rule lives here: every page calls a clinic service or a core function and shows what
+it returns, including its refusals, beside the field they concern.
+"""
+
+from fastapi import APIRouter
+
+from microneedling.web.pages import _assets, audit, home, login, staff
+
+router = APIRouter(include_in_schema=False)
+for _module in (_assets, home, login, staff, audit):
+    router.include_router(_module.router)
+
+__all__ = ["router"]

@@ -1,0 +1,89 @@
+"""Forms: turn what a browser posts into core and service inputs, and errors into words.
+
+A page never loses what was typed: when input is refused, the form is shown again with the
+values as sent and each problem beside its field. Field names in forms are the dotted paths
+the services and the core use (``areas.0.depth_mm``), so an error's ``field`` finds its input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+from starlette.datastructures import FormData
+
+from microneedling.errors import InvalidInput
+
+#: Pydantic error types, said in plain words for people at a desk.
+_PLAIN: dict[str, str] = {
+    "missing": "Please fill this in.",
+    "string_too_short": "Please fill this in.",
+    "int_parsing": "Please enter a whole number.",
+    "float_parsing": "Please enter a number.",
+    "date_from_datetime_parsing": "Please enter a date.",
+    "date_parsing": "Please enter a date.",
+    "datetime_from_date_parsing": "Please enter a date and time.",
+    "datetime_parsing": "Please enter a date and time.",
+    "bool_parsing": "Please choose yes or no.",
+    "literal_error": "Please choose one of the options.",
+    "enum": "Please choose one of the options.",
+    "extra_forbidden": "This field is not expected here.",
+}
+
+
+def plain(error: ErrorDetails) -> str:
+    """One sentence for a pydantic error."""
+    kind = error["type"]
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    ctx = error.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"Too long: at most {ctx.get('max_length')} characters."
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return str(error["msg"]).replace("Input should be", "Must be") + "."
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ").rstrip(".").capitalize() + "."
+    return str(error["msg"]).rstrip(".") + "."
+
+
+def field_errors(exc: ValidationError | InvalidInput, prefix: str = "") -> dict[str, str]:
+    """Errors keyed by form field name; the model-wide ones under ``"_form"``."""
+    if isinstance(exc, InvalidInput):
+        return {exc.field or "_form": exc.problem[:1].upper() + exc.problem[1:]}
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        loc = ".".join(str(p) for p in error["loc"])
+        key = f"{prefix}{loc}" if loc else "_form"
+        errors.setdefault(key, plain(error))
+    return errors
+
+
+def as_dict(form: FormData) -> dict[str, str]:
+    """Single-valued fields as posted (for re-rendering); the CSRF token left out."""
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+def values(form: FormData, name: str) -> list[str]:
+    """All values of a multi-valued field (checkboxes), blanks dropped."""
+    return [v for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+
+
+def text(form: FormData, name: str) -> str | None:
+    """A text field, stripped; blank is None (not asked/left empty)."""
+    value = form.get(name)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
+
+
+def tri(form: FormData, name: str) -> bool | None:
+    """A yes / no / not-asked answer posted as ``yes``, ``no`` or blank."""
+    value = text(form, name)
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def compact(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop None values so a model's defaults apply."""
+    return {k: v for k, v in data.items() if v is not None}

@@ -1,0 +1,123 @@
+"""Rendering pages: one Jinja2 environment, the signed-in person, navigation and formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from starlette.routing import NoMatchFound
+
+from microneedling.reports.templates import depth, long_date, short_date
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+DEFAULT_CLINIC_NAME = "Microneedling clinic"
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+_env = templates.env
+_env.filters["long_date"] = long_date
+_env.filters["short_date"] = short_date
+_env.filters["depth"] = depth
+_env.filters["humanize"] = lambda s: str(s).replace("_", " ") if s is not None else ""
+
+
+def _when(value: datetime | None) -> str:
+    return "" if value is None else f"{value:%a} {value.day} {value:%b %Y %H:%M}"
+
+
+_env.filters["when"] = _when
+_env.filters["hhmm"] = lambda v: "" if v is None else f"{v:%H:%M}"
+
+
+@dataclass(frozen=True)
+class PageUser:
+    """The signed-in staff member as pages show them."""
+
+    staff_id: int
+    username: str
+    full_name: str
+    role: str
+
+
+@dataclass
+class Flash:
+    text: str
+    level: str = "ok"
+
+
+#: (nav id, label, route name, roles that see it); a route not mounted yet is left out.
+NAV: tuple[tuple[str, str, str, frozenset[str]], ...] = (
+    ("schedule", "Today", "schedule_today", frozenset({"admin", "practitioner", "front_desk"})),
+    ("patients", "Patients", "patient_search", frozenset({"admin", "practitioner", "front_desk"})),
+    ("devices", "Devices & lots", "device_list", frozenset({"admin", "practitioner"})),
+    ("users", "Users", "admin_users", frozenset({"admin"})),
+    ("audit", "Audit trail", "admin_audit", frozenset({"admin"})),
+)
+
+
+@dataclass
+class PageContext:
+    """What every page template receives besides its own data."""
+
+    request: Request
+    user: PageUser | None = None
+    csrf_token: str | None = None
+    clinic_name: str = DEFAULT_CLINIC_NAME
+    flashes: list[Flash] = field(default_factory=list)
+
+    def nav_items(self) -> list[tuple[str, str, str]]:
+        if self.user is None:
+            return []
+        items = []
+        for nav_id, label, route, roles in NAV:
+            if self.user.role not in roles:
+                continue
+            try:
+                url = str(self.request.url_for(route).path)
+            except NoMatchFound:
+                continue
+            items.append((nav_id, label, url))
+        return items
+
+
+def clinic_name(request: Request) -> str:
+    settings = request.app.state.clinic.settings
+    name = getattr(settings, "clinic_name", None)
+    return name if isinstance(name, str) and name else DEFAULT_CLINIC_NAME
+
+
+def render(
+    ctx: PageContext | Request,
+    template: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **data: Any,
+) -> HTMLResponse:
+    """Render ``template`` with the page context and ``data``."""
+    if isinstance(ctx, Request):
+        ctx = PageContext(request=ctx, clinic_name=clinic_name(ctx))
+    context: dict[str, Any] = {
+        "user": ctx.user,
+        "csrf_token": ctx.csrf_token,
+        "clinic_name": ctx.clinic_name,
+        "flashes": ctx.flashes,
+        "nav_items": ctx.nav_items(),
+        "today": ctx.request.app.state.clinic.today(),
+        "errors": {},
+        "form": {},
+        **data,
+    }
+    return templates.TemplateResponse(
+        ctx.request, template, context, status_code=status_code, headers=headers
+    )
+
+
+def render_error(request: Request, status_code: int, title: str, detail: str) -> HTMLResponse:
+    ctx = getattr(request.state, "page", None)
+    if not isinstance(ctx, PageContext):
+        ctx = PageContext(request=request, clinic_name=clinic_name(request))
+    return render(ctx, "error.html", status_code=status_code, title=title, detail=detail)

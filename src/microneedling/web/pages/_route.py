@@ -1,0 +1,59 @@
+"""Errors on a page become pages: a sign-in redirect, a plain 403 or 404, never JSON.
+
+The app's handlers answer the API in problem details; a person in a browser needs a page
+instead. Every page route uses :class:`PageRoute`, which catches the clinic's errors around
+the whole request (dependencies included) and renders them for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+from microneedling.clinic.errors import NotAuthenticated, NotFound, PermissionDenied
+from microneedling.errors import InvalidInput
+from microneedling.web.pages._render import render_error
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+def to_login(request: Request) -> Response:
+    """Send the browser to sign in, then back to where it was going."""
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    login = f"{request.url_for('login_form').path}?next={quote(target, safe='')}"
+    if request.headers.get("HX-Request"):
+        # htmx swaps responses into the page; a redirect must replace the whole page.
+        return Response(status_code=204, headers={"HX-Redirect": login})
+    return RedirectResponse(login, status_code=303)
+
+
+class PageRoute(APIRoute):
+    def get_route_handler(self) -> Handler:
+        inner = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await inner(request)
+            except NotAuthenticated:
+                return to_login(request)
+            except PermissionDenied as exc:
+                return render_error(request, 403, "Not allowed for your role", str(exc))
+            except NotFound as exc:
+                return render_error(request, 404, "Not found", exc.problem)
+            except RequestValidationError as exc:
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+                )
+                return render_error(request, 422, "That address is not valid", problems)
+            except InvalidInput as exc:
+                return render_error(request, 400, "That could not be done", exc.message)
+
+        return handler

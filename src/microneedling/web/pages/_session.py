@@ -1,0 +1,54 @@
+"""The signed-in person on a page: the session cookie, its CSRF token, and services for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
+
+from microneedling.clinic.actor import Actor
+from microneedling.clinic.clinic import Clinic, Service
+from microneedling.clinic.errors import NotAuthenticated
+from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.staff import StaffService
+from microneedling.web.auth import SESSION_COOKIE, authenticate, csrf_token
+from microneedling.web.deps import ClinicDep
+from microneedling.web.pages._render import PageContext, PageUser, clinic_name
+
+S = TypeVar("S", bound=Service)
+
+
+@dataclass
+class Signed:
+    """A page request by a signed-in staff member (CSRF already checked on posts)."""
+
+    ctx: PageContext
+    actor: Actor
+    clinic: Clinic
+
+    def service(self, cls: type[S]) -> S:
+        return cls(self.clinic, self.actor)
+
+    def may(self, permission: Permission) -> bool:
+        return self.actor.may(permission)
+
+
+async def signed_in(request: Request, clinic: ClinicDep) -> Signed:
+    """Pages sign in by cookie only; without a valid one the browser is sent to sign in."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise NotAuthenticated("sign in first")
+    actor = await authenticate(request, clinic)
+    me = StaffService(clinic, actor).me()
+    ctx = PageContext(
+        request=request,
+        user=PageUser(me.id, me.username, me.full_name, me.role.value),
+        csrf_token=csrf_token(clinic, cookie),
+        clinic_name=clinic_name(request),
+    )
+    request.state.page = ctx
+    return Signed(ctx, actor, clinic)
+
+
+SignedDep = Annotated[Signed, Depends(signed_in)]

@@ -1,0 +1,70 @@
+"""Staff accounts for admins: list, create, change role, deactivate (the staff service's rules)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from microneedling.clinic.paging import PageRequest
+from microneedling.clinic.roles import Role
+from microneedling.clinic.services.staff import StaffChange, StaffIn, StaffService
+from microneedling.errors import InvalidInput
+from microneedling.web.pages._forms import as_dict, field_errors, text
+from microneedling.web.pages._render import Flash, render
+from microneedling.web.pages._route import PageRoute
+from microneedling.web.pages._session import Signed, SignedDep
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+ROLES = [(r.value, r.value.replace("_", " ")) for r in Role]
+
+
+def _users_page(
+    page: Signed,
+    status_code: int = 200,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    staff = page.service(StaffService).find(PageRequest(limit=200))
+    return render(
+        page.ctx, "staff.html", status_code, nav="users", title="Users", staff=staff.items,
+        roles=ROLES, form=form or {"role": "practitioner"}, errors=errors or {},
+    )  # fmt: skip
+
+
+@router.get("/admin/users", name="admin_users")
+def admin_users(page: SignedDep) -> Response:
+    return _users_page(page)
+
+
+@router.post("/admin/users", name="admin_user_create")
+async def admin_user_create(request: Request, page: SignedDep) -> Response:
+    form = await request.form()
+    shown = as_dict(form) | {"password": ""}
+    try:
+        data = StaffIn(
+            username=text(form, "username") or "",
+            full_name=text(form, "full_name") or "",
+            role=text(form, "role") or "",
+            password=form.get("password") if isinstance(form.get("password"), str) else "",
+        )
+        created = page.service(StaffService).create(data)
+    except (ValidationError, InvalidInput) as exc:
+        return _users_page(page, 422, shown, field_errors(exc))
+    page.ctx.flashes.append(Flash(f"Account '{created.username}' created."))
+    return _users_page(page)
+
+
+@router.post("/admin/users/{staff_id}", name="admin_user_change")
+async def admin_user_change(request: Request, staff_id: int, page: SignedDep) -> Response:
+    form = await request.form()
+    try:
+        change = StaffChange(
+            role=text(form, "role"),
+            active={"yes": True, "no": False}.get(text(form, "active") or ""),
+        )
+        page.service(StaffService).change(staff_id, change)
+    except (ValidationError, InvalidInput) as exc:
+        errors = {f"staff.{staff_id}": " ".join(field_errors(exc).values())}
+        return _users_page(page, 422, errors=errors)
+    return RedirectResponse(str(request.url_for("admin_users").path), 303)

@@ -1,0 +1,46 @@
+"""Run the real clinic app for the browser tests: ``python clinic_server.py PORT DATA_DIR``.
+
+A fresh SQLite clinic in DATA_DIR, migrated, with one account per role (password
+:data:`PASSWORD`), served by uvicorn on 127.0.0.1:PORT until the process is stopped. Patients,
+devices and lots are created by the tests themselves, through the pages.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from microneedling.clinic import Clinic, ClinicSettings, Role
+from microneedling.clinic.services.staff import StaffIn, create_staff
+from microneedling.web import create_app
+
+PASSWORD = "correct horse battery staple"
+SECRET = "e2e-secret-" + "s" * 40
+STAFF = {
+    "admin": ("Alex Admin", Role.ADMIN),
+    "pia": ("Pia Practitioner", Role.PRACTITIONER),
+    "frank": ("Frank Desk", Role.FRONT_DESK),
+}
+
+
+def main(port: int, data_dir: Path) -> None:
+    settings = ClinicSettings(
+        environment="production",
+        secret_key=SECRET,
+        data_dir=data_dir,
+        opening_hours="mon-sun 07:00-21:00",
+    )
+    clinic = Clinic(settings)
+    clinic.start()
+    for username, (full_name, role) in STAFF.items():
+        create_staff(
+            clinic, StaffIn(username=username, full_name=full_name, role=role, password=PASSWORD)
+        )
+    app = create_app(clinic=clinic)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), Path(sys.argv[2]))
