@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from microneedling.errors import RequestRefused
 from microneedling.knowledge import Citation, Concern, Device, KnowledgeBase, Severity
-from microneedling.planning.explained import Explained, cite
+from microneedling.planning.explained import Explained, cite, unique
 
 SEVERITY_ORDER: dict[Severity, int] = {"mild": 0, "moderate": 1, "severe": 2}
 
@@ -72,7 +72,7 @@ def requested_sessions(
         value=requested,
         rule="practitioner_request",
         reason=f"{requested} sessions requested; within the range of every planned concern",
-        sources=[s for c in concerns for s in cite(kb, c.sources)],
+        sources=unique([s for c in concerns for s in cite(kb, c.sources)]),
     )
 
 
@@ -84,7 +84,6 @@ def interval_weeks(
     Default: the longest of the concerns' minimum intervals, so no concern is needled again
     before its own range allows. A requested interval must lie within every concern's range.
     """
-    sources = [s for c in concerns for s in cite(kb, c.sources)]
     if requested is not None:
         for concern in concerns:
             weeks = concern.interval_weeks
@@ -98,7 +97,7 @@ def interval_weeks(
             value=requested,
             rule="practitioner_request",
             reason=f"{requested} weeks requested; within the range of every planned concern",
-            sources=sources,
+            sources=unique([s for c in concerns for s in cite(kb, c.sources)]),
         )
     governing = max(concerns, key=lambda c: c.interval_weeks.low)
     return Explained[int](
@@ -107,7 +106,7 @@ def interval_weeks(
         reason=f"{governing.interval_weeks.low} weeks: the shortest interval "
         f"{governing.name.lower()} allows ({governing.interval_weeks.low}-"
         f"{governing.interval_weeks.high} weeks), the longest such minimum among the concerns",
-        sources=sources,
+        sources=cite(kb, governing.sources),
     )
 
 

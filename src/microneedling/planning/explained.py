@@ -94,3 +94,11 @@ def cite(kb: KnowledgeBase, citations: list[Citation]) -> list[SourceRef]:
             )
         )
     return refs
+
+
+def unique(sources: list[SourceRef]) -> list[SourceRef]:
+    """Sources in first-seen order, each (reference, detail) pair once."""
+    seen: dict[tuple[str, str | None], SourceRef] = {}
+    for source in sources:
+        seen.setdefault((source.ref, source.detail), source)
+    return list(seen.values())
