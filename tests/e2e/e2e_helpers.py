@@ -21,4 +21,37 @@ def sign_in(page: Page, username: str) -> None:
 def shoot(page: Page, name: str) -> None:
     """Save a full-page screenshot into docs/screenshots/NAME.png (linked from docs/web.md)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def register_patient(page: Page, given: str, family: str, born: str, sex: str = "female") -> int:
+    """Register a patient through the pages; returns the new record's id."""
+    page.goto("/patients/new")
+    page.get_by_label("Given name").fill(given)
+    page.get_by_label("Family name").fill(family)
+    page.get_by_label("Date of birth").fill(born)
+    page.get_by_label("Sex").select_option(sex)
+    page.get_by_label("Photos may be taken and kept").check()
+    page.get_by_role("button", name="Register patient").click()
+    expect(page.get_by_role("heading", name=f"{given} {family}")).to_be_visible()
+    return int(page.url.rstrip("/").split("/")[-1])
+
+
+def answer_intake(page: Page, areas: list[str], *, pregnant: bool = False) -> None:
+    """Fill every question of the intake for a healthy patient (the areas by their names)."""
+    page.get_by_role("group", name="Pregnant?").get_by_label(
+        "Yes" if pregnant else "No", exact=True
+    ).check()
+    page.get_by_role("group", name="Breastfeeding?").get_by_label("No", exact=True).check()
+    page.get_by_label("Fitzpatrick skin type").select_option("3")
+    for area in areas:
+        page.get_by_role("group", name="Areas to treat").get_by_text(area, exact=True).click()
+    for asked in (
+        "conditions_asked",
+        "medications_asked",
+        "procedures_asked",
+        "allergies_asked",
+        "skin_findings_asked",
+    ):
+        page.locator(f"input[name='{asked}']").check()

@@ -43,19 +43,52 @@ def plain(error: ErrorDetails) -> str:
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         return str(error["msg"]).replace("Input should be", "Must be") + "."
     if kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, ").rstrip(".").capitalize() + "."
-    return str(error["msg"]).rstrip(".") + "."
+        return sentence(str(error["msg"]).removeprefix("Value error, "))
+    if kind == "string_pattern_mismatch":
+        return "This is not in the expected form."
+    return sentence(str(error["msg"]))
 
 
-def field_errors(exc: ValidationError | InvalidInput, prefix: str = "") -> dict[str, str]:
-    """Errors keyed by form field name; the model-wide ones under ``"_form"``."""
+#: What a well-formed value looks like, for fields checked against a pattern.
+SHAPES: dict[str, str] = {
+    "given_name": "Use letters, with spaces, apostrophes, hyphens or full stops between words.",
+    "family_name": "Use letters, with spaces, apostrophes, hyphens or full stops between words.",
+    "phone": "Use digits, spaces and + ( ) . / - only.",
+    "email": "Please enter an e-mail address such as name@example.org.",
+    "username": "Use lower-case letters, digits, and . _ - only.",
+    "lot_number": "Use letters, digits and . / - _ only.",
+}
+
+
+def sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def field_errors(
+    exc: ValidationError | InvalidInput,
+    prefix: str = "",
+    rename: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Errors keyed by form field name; the model-wide ones under ``"_form"``.
+
+    ``rename`` maps a model's field path to the form's field name where they differ.
+    """
+    rename = rename or {}
     if isinstance(exc, InvalidInput):
-        return {exc.field or "_form": exc.problem[:1].upper() + exc.problem[1:]}
+        key = rename.get(exc.field, exc.field) or "_form"
+        return {key: sentence(exc.problem)}
     errors: dict[str, str] = {}
     for error in exc.errors():
         loc = ".".join(str(p) for p in error["loc"])
-        key = f"{prefix}{loc}" if loc else "_form"
-        errors.setdefault(key, plain(error))
+        key = rename.get(loc, f"{prefix}{loc}" if loc else "_form")
+        last = str(error["loc"][-1]) if error["loc"] else ""
+        if error["type"] == "string_pattern_mismatch" and last in SHAPES:
+            message = SHAPES[last]
+        else:
+            message = plain(error)
+        errors.setdefault(key, message)
     return errors
 
 

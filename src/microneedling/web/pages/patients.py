@@ -1,0 +1,150 @@
+"""Patients: search, registration, contact details and consents, clinical notes.
+
+Front desk staff see contact details only; the record's clinical sections are filled only for
+roles the services allow (and the services refuse the rest, whatever a page asks).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from microneedling.clinic.paging import PageRequest
+from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.patients import (
+    NoteIn,
+    PatientChange,
+    PatientFilter,
+    PatientIn,
+    PatientService,
+)
+from microneedling.errors import InvalidInput
+from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._record import clinical_record
+from microneedling.web.pages._render import render
+from microneedling.web.pages._route import PageRoute
+from microneedling.web.pages._session import SignedDep
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+PAGE_SIZE = 25
+
+
+def _patient_data(form: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        k: (form.get(k) or "").strip() or None
+        for k in ("given_name", "family_name", "date_of_birth", "sex", "email", "phone", "address")
+    }
+    data["consent_photos"] = form.get("consent_photos") == "yes"
+    data["consent_messages"] = form.get("consent_messages") == "yes"
+    return data
+
+
+@router.get("/patients", name="patient_search")
+def patient_search(page: SignedDep, q: str = "", offset: int = 0) -> Response:
+    q = q.strip()[:100]
+    found = page.service(PatientService).find(
+        PatientFilter(name=q or None), PageRequest(offset=max(0, offset), limit=PAGE_SIZE)
+    )
+    return render(
+        page.ctx, "patients.html", nav="patients", title="Patients", found=found, q=q,
+        page_size=PAGE_SIZE, may_register=page.may(Permission.REGISTER_PATIENTS),
+    )  # fmt: skip
+
+
+@router.get("/patients/new", name="patient_new")
+def patient_new(page: SignedDep) -> Response:
+    page.service(PatientService).require(Permission.REGISTER_PATIENTS)
+    return render(page.ctx, "patient_form.html", nav="patients", title="New patient")
+
+
+@router.post("/patients", name="patient_register")
+async def patient_register(request: Request, page: SignedDep) -> Response:
+    form = as_dict(await request.form())
+    try:
+        patient = page.service(PatientService).register(
+            PatientIn.model_validate(_patient_data(form))
+        )
+    except (ValidationError, InvalidInput) as exc:
+        return render(
+            page.ctx, "patient_form.html", 422, nav="patients", title="New patient",
+            form=form, errors=field_errors(exc),
+        )  # fmt: skip
+    return RedirectResponse(str(request.url_for("patient_record", patient_id=patient.id).path), 303)
+
+
+@router.get("/patients/{patient_id}", name="patient_record")
+def patient_record(patient_id: int, page: SignedDep) -> Response:
+    patient = page.service(PatientService).get(patient_id)
+    clinical = clinical_record(page, patient_id) if page.may(Permission.READ_CLINICAL) else None
+    return render(
+        page.ctx, "patient.html", nav="patients",
+        title=f"{patient.given_name} {patient.family_name}", patient=patient, clinical=clinical,
+        may_edit=page.may(Permission.REGISTER_PATIENTS),
+        may_treat=page.may(Permission.WRITE_CLINICAL),
+        may_book=page.may(Permission.BOOK_APPOINTMENTS),
+    )  # fmt: skip
+
+
+@router.get("/patients/{patient_id}/edit", name="patient_edit")
+def patient_edit(patient_id: int, page: SignedDep) -> Response:
+    patient = page.service(PatientService).get(patient_id)
+    form = {k: "" if v is None else str(v) for k, v in patient.model_dump().items()}
+    form["consent_photos"] = "yes" if patient.consent_photos else ""
+    form["consent_messages"] = "yes" if patient.consent_messages else ""
+    return render(
+        page.ctx, "patient_form.html", nav="patients", title="Contact details", patient=patient,
+        form=form,
+    )  # fmt: skip
+
+
+@router.post("/patients/{patient_id}/edit", name="patient_change")
+async def patient_change(request: Request, patient_id: int, page: SignedDep) -> Response:
+    form = as_dict(await request.form())
+    data = _patient_data(form)
+    service = page.service(PatientService)
+    try:
+        # Names and date of birth are not changed here; the change model has no such fields.
+        change = PatientChange.model_validate(
+            {k: v for k, v in data.items() if k not in ("date_of_birth", "sex")}
+        )
+        service.change(patient_id, change)
+    except (ValidationError, InvalidInput) as exc:
+        patient = service.get(patient_id)
+        return render(
+            page.ctx, "patient_form.html", 422, nav="patients", title="Contact details",
+            patient=patient, form=form, errors=field_errors(exc),
+        )  # fmt: skip
+    return RedirectResponse(str(request.url_for("patient_record", patient_id=patient_id).path), 303)
+
+
+@router.get("/patients/{patient_id}/notes", name="patient_notes")
+def patient_notes(patient_id: int, page: SignedDep) -> Response:
+    service = page.service(PatientService)
+    notes = service.notes(patient_id, PageRequest(limit=200))
+    patient = service.get(patient_id)
+    return render(
+        page.ctx, "notes.html", nav="patients", title="Clinical notes", patient=patient, notes=notes
+    )
+
+
+@router.post("/patients/{patient_id}/notes", name="patient_note_add")
+async def patient_note_add(request: Request, patient_id: int, page: SignedDep) -> Response:
+    form = as_dict(await request.form())
+    service = page.service(PatientService)
+    try:
+        service.add_note(patient_id, NoteIn.model_validate({"text": text_of(form)}))
+    except (ValidationError, InvalidInput) as exc:
+        notes = service.notes(patient_id, PageRequest(limit=200))
+        patient = service.get(patient_id)
+        return render(
+            page.ctx, "notes.html", 422, nav="patients", title="Clinical notes", patient=patient,
+            notes=notes, form=form, errors=field_errors(exc),
+        )  # fmt: skip
+    return RedirectResponse(str(request.url_for("patient_notes", patient_id=patient_id).path), 303)
+
+
+def text_of(form: dict[str, str]) -> str:
+    return form.get("text", "").strip()
