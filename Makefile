@@ -10,11 +10,17 @@ run: install
 
 test: install lint typecheck layers pytest
 
-install: system-deps .venv/.synced
+install: system-deps .venv/.synced node_modules/.package-lock.json
 
 .venv/.synced: pyproject.toml uv.lock
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
 	$(UV) sync --frozen
+	@touch $@
+
+# Browser assets for the pages (htmx), pinned in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # System packages (PostgreSQL for the clinic suite, Chromium for the browser suite, Pango for PDFs),
