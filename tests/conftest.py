@@ -9,6 +9,7 @@ package) and are skipped elsewhere.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import shutil
@@ -27,7 +28,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from microneedling.clinic import Actor, Clinic, ClinicSettings, Database, Role
-from microneedling.clinic.services.staff import StaffIn, create_staff
+from microneedling.clinic.models import StaffMember
+from microneedling.clinic.services.passwords import hash_password
 
 TEST_SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery staple"
@@ -181,19 +183,27 @@ class Team:
         }[role]
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Hashed once per run: Argon2 is slow on purpose, and tests make many accounts.
+    return hash_password(PASSWORD)
+
+
 def make_team(clinic: Clinic) -> Team:
     actors = {}
-    for role, name in (
-        (Role.ADMIN, "Ada Admin"),
-        (Role.PRACTITIONER, "Petra Practitioner"),
-        (Role.FRONT_DESK, "Frank Frontdesk"),
-    ):
-        out = create_staff(
-            clinic,
-            StaffIn(username=role.value.replace("_", "-"), full_name=name, role=role,
-                    password=PASSWORD),
-        )  # fmt: skip
-        actors[role] = Actor(out.id, out.username, role, "127.0.0.1")
+    with clinic.db.transaction() as session:
+        for role, name in (
+            (Role.ADMIN, "Ada Admin"),
+            (Role.PRACTITIONER, "Petra Practitioner"),
+            (Role.FRONT_DESK, "Frank Frontdesk"),
+        ):
+            member = StaffMember(
+                username=role.value.replace("_", "-"), full_name=name, role=role.value,
+                password_hash=_password_hash(), active=True,
+            )  # fmt: skip
+            session.add(member)
+            session.flush()
+            actors[role] = Actor(member.id, member.username, role, "127.0.0.1")
     return Team(actors[Role.ADMIN], actors[Role.PRACTITIONER], actors[Role.FRONT_DESK])
 
 
@@ -228,3 +238,49 @@ def live_server() -> Iterator[Callable[[object], str]]:
     for server, thread in started:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# The patient of examples/plan-request.yaml: 42, Fitzpatrick III, cold sores in the past
+# (eligible with precautions), cheeks and forehead.
+INTAKE: dict[str, object] = {
+    "sex": "female",
+    "pregnant": False,
+    "breastfeeding": False,
+    "fitzpatrick_type": 3,
+    "areas": ["cheeks", "forehead"],
+    "conditions": [{"code": "herpes_simplex", "current": False}],
+    "medications": [],
+    "procedures": [],
+    "allergies": [],
+    "skin_findings": [],
+}
+
+
+def course_request(start: object) -> dict[str, object]:
+    """A course for the INTAKE patient starting on ``start`` (an ISO date)."""
+    return {
+        "areas": [
+            {
+                "site": "cheeks",
+                "concerns": [
+                    {"concern": "fine_lines", "severity": "moderate"},
+                    {"concern": "acne_scars_rolling", "severity": "moderate"},
+                ],
+            },
+            {"site": "forehead", "concerns": [{"concern": "wrinkles", "severity": "mild"}]},
+        ],
+        "device": "generic_pen_12",
+        "cartridge": "12",
+        "start_date": str(start),
+        "contact": {"name": "Riverside Skin Clinic", "phone": "+44 20 7946 0018"},
+    }
+
+
+@pytest.fixture
+def intake_answers() -> dict[str, object]:
+    return dict(INTAKE)
+
+
+@pytest.fixture
+def course() -> Callable[[object], dict[str, object]]:
+    return course_request

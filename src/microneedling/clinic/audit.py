@@ -46,5 +46,6 @@ class AuditLog:
         self.record("read", entity, entity_id, patient_id=patient_id)
 
     def listed(self, entity: str, ids: list[int], patient_ids: list[int]) -> None:
-        """One event for a page of results, naming every record and patient it showed."""
-        self.record("list", entity, detail={"ids": ids, "patient_ids": sorted(set(patient_ids))})
+        """A page of results: one event per patient shown, so each patient's trail has it."""
+        for patient_id in sorted(set(patient_ids)):
+            self.record("list", entity, patient_id=patient_id, detail={"ids": ids})

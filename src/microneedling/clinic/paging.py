@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -21,3 +23,12 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="records matching the filter, over all pages")
     offset: int
     limit: int
+
+
+def paginate(
+    session: Session, query: Select[Any], page: PageRequest, *order: Any
+) -> tuple[list[Any], int]:
+    """One page of ``query`` in ``order`` and the total count of matches."""
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(session.scalars(query.order_by(*order).offset(page.offset).limit(page.limit)))
+    return rows, total

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from microneedling.clinic.errors import (
@@ -95,7 +96,8 @@ def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a problem-details response."""
 
     async def validation(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
+        # A route's own pydantic model (built from query parameters) fails the same way.
+        assert isinstance(exc, RequestValidationError | ValidationError)
         errors = []
         for err in exc.errors():
             message = str(err.get("msg", "is invalid"))
@@ -144,6 +146,7 @@ def install(app: FastAPI) -> None:
         return problem("server-error", "an unexpected error occurred; nothing was saved")
 
     app.add_exception_handler(RequestValidationError, validation)
+    app.add_exception_handler(ValidationError, validation)
     app.add_exception_handler(InvalidInput, invalid)
     app.add_exception_handler(NotAuthenticated, unauthenticated)
     app.add_exception_handler(PermissionDenied, forbidden)

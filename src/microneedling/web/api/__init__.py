@@ -2,8 +2,16 @@
 
 from fastapi import APIRouter
 
-from microneedling.web.api import audit, auth, staff
+from microneedling.web.api import audit, auth, devices, intakes, patients, plans, staff
 
-ROUTERS: list[APIRouter] = [auth.router, staff.router, audit.router]
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    staff.router,
+    patients.router,
+    intakes.router,
+    plans.router,
+    devices.router,
+    audit.router,
+]
 
 __all__ = ["ROUTERS"]

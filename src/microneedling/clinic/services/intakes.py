@@ -1,0 +1,223 @@
+"""Intakes and screening: each intake is a new version (never overwritten), screened at once.
+
+The screening result is the core's (:func:`microneedling.screening.screen`), stored whole with
+the rule-set version that produced it, so a decision can always be explained later even after
+the rules change. Only practitioners and admins see intakes and screening results.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microneedling.clinic.clinic import Service
+from microneedling.clinic.errors import NotFound
+from microneedling.clinic.models import IntakeRecord, Patient, ScreeningRecord
+from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.patients import live_patient
+from microneedling.screening import Intake, ScreeningResult, screen
+
+Occasion = Literal["intake", "rescreen", "pre_treatment_check"]
+
+
+class ScreeningOut(BaseModel):
+    id: int
+    intake_id: int
+    intake_version: int
+    occasion: Occasion
+    created_at: datetime
+    result: ScreeningResult
+
+
+class IntakeOut(BaseModel):
+    id: int
+    patient_id: int
+    version: int
+    recorded_at: datetime
+    recorded_by: int
+    supersedes_id: int | None
+    current: bool
+    answers: Intake
+
+
+class IntakeScreened(BaseModel):
+    """An intake version and the screening it received when it was recorded."""
+
+    intake: IntakeOut
+    screening: ScreeningOut
+
+
+class IntakeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: Intake
+
+
+def with_patient_facts(intake: Intake, patient: Patient) -> Intake:
+    """Fill date of birth and sex from the patient record when the intake leaves them out."""
+    update: dict[str, Any] = {}
+    if intake.date_of_birth is None and intake.age_years is None:
+        update["date_of_birth"] = patient.date_of_birth
+    if intake.sex is None and patient.sex is not None:
+        update["sex"] = patient.sex
+    return intake.model_copy(update=update) if update else intake
+
+
+def latest_intake(session: Session, patient_id: int) -> IntakeRecord | None:
+    return session.scalar(
+        select(IntakeRecord)
+        .where(IntakeRecord.patient_id == patient_id)
+        .order_by(IntakeRecord.version.desc())
+        .limit(1)
+    )
+
+
+def latest_screening(session: Session, intake_id: int) -> ScreeningRecord | None:
+    return session.scalar(
+        select(ScreeningRecord)
+        .where(ScreeningRecord.intake_id == intake_id)
+        .order_by(ScreeningRecord.id.desc())
+        .limit(1)
+    )
+
+
+def store_intake(
+    session: Session, patient: Patient, answers: Intake, staff_id: int
+) -> IntakeRecord:
+    previous = latest_intake(session, patient.id)
+    record = IntakeRecord(
+        patient_id=patient.id,
+        version=(previous.version + 1) if previous else 1,
+        answers=answers.model_dump(mode="json"),
+        recorded_by=staff_id,
+        supersedes_id=previous.id if previous else None,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def store_screening(
+    session: Session,
+    record: IntakeRecord,
+    result: ScreeningResult,
+    occasion: Occasion,
+    staff_id: int,
+) -> ScreeningRecord:
+    screening = ScreeningRecord(
+        patient_id=record.patient_id,
+        intake_id=record.id,
+        occasion=occasion,
+        decision=result.decision,
+        screened_on=result.screened_on,
+        ruleset_version=result.ruleset_version,
+        result=result.model_dump(mode="json"),
+        created_by=staff_id,
+    )
+    session.add(screening)
+    session.flush()
+    return screening
+
+
+def screening_out(record: ScreeningRecord, intake_version: int) -> ScreeningOut:
+    return ScreeningOut(
+        id=record.id,
+        intake_id=record.intake_id,
+        intake_version=intake_version,
+        occasion=record.occasion,
+        created_at=record.created_at,
+        result=ScreeningResult.model_validate(record.result),
+    )
+
+
+def intake_out(record: IntakeRecord, current: bool) -> IntakeOut:
+    return IntakeOut(
+        id=record.id,
+        patient_id=record.patient_id,
+        version=record.version,
+        recorded_at=record.recorded_at,
+        recorded_by=record.recorded_by,
+        supersedes_id=record.supersedes_id,
+        current=current,
+        answers=Intake.model_validate(record.answers),
+    )
+
+
+class IntakeService(Service):
+    def record(self, patient_id: int, data: IntakeIn) -> IntakeScreened:
+        """Store a new intake version and screen it with the core, in one transaction."""
+        with self.unit(Permission.WRITE_CLINICAL) as u:
+            patient = live_patient(u.session, patient_id, lock=True)
+            answers = with_patient_facts(data.answers, patient)
+            result = screen(answers, self.clinic.kb, self.clinic.today())
+            record = store_intake(u.session, patient, answers, self.actor.staff_id)
+            screening = store_screening(u.session, record, result, "intake", self.actor.staff_id)
+            u.audit.record(
+                "create", "intake", record.id, patient_id=patient_id,
+                detail={"version": record.version, "decision": result.decision,
+                        "ruleset_version": result.ruleset_version},
+            )  # fmt: skip
+            return IntakeScreened(
+                intake=intake_out(record, True), screening=screening_out(screening, record.version)
+            )
+
+    def rescreen(self, patient_id: int) -> IntakeScreened:
+        """Screen the current intake again today (a deferral may have ended; rules may differ)."""
+        with self.unit(Permission.WRITE_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            record = latest_intake(u.session, patient_id)
+            if record is None:
+                raise NotFound("patient_id", "intake for patient", patient_id)
+            answers = Intake.model_validate(record.answers)
+            result = screen(answers, self.clinic.kb, self.clinic.today())
+            screening = store_screening(u.session, record, result, "rescreen", self.actor.staff_id)
+            u.audit.record(
+                "create", "screening", screening.id, patient_id=patient_id,
+                detail={"decision": result.decision},
+            )  # fmt: skip
+            return IntakeScreened(
+                intake=intake_out(record, True), screening=screening_out(screening, record.version)
+            )
+
+    def current(self, patient_id: int) -> IntakeScreened:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            record = latest_intake(u.session, patient_id)
+            if record is None:
+                raise NotFound("patient_id", "intake for patient", patient_id)
+            screening = latest_screening(u.session, record.id)
+            assert screening is not None  # stored with the intake, in the same transaction
+            u.audit.read("intake", record.id, patient_id)
+            return IntakeScreened(
+                intake=intake_out(record, True), screening=screening_out(screening, record.version)
+            )
+
+    def history(self, patient_id: int) -> list[IntakeOut]:
+        """Every version, newest first."""
+        with self.unit(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            rows = list(
+                u.session.scalars(
+                    select(IntakeRecord)
+                    .where(IntakeRecord.patient_id == patient_id)
+                    .order_by(IntakeRecord.version.desc())
+                )
+            )
+            u.audit.listed("intake", [r.id for r in rows], [patient_id])
+            return [intake_out(r, i == 0) for i, r in enumerate(rows)]
+
+    def screenings(self, patient_id: int) -> list[ScreeningOut]:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            rows = u.session.execute(
+                select(ScreeningRecord, IntakeRecord.version)
+                .join(IntakeRecord, IntakeRecord.id == ScreeningRecord.intake_id)
+                .where(ScreeningRecord.patient_id == patient_id)
+                .order_by(ScreeningRecord.id.desc())
+            ).all()
+            u.audit.listed("screening", [s.id for s, _ in rows], [patient_id])
+            return [screening_out(s, v) for s, v in rows]

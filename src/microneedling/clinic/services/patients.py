@@ -1,0 +1,213 @@
+"""Patients: registration, contact details, consents, soft deletion and clinical notes.
+
+Front desk staff register patients and keep their contact details and consents; only
+practitioners (and admins) read or write clinical notes; only admins delete, and a deleted
+patient is kept (soft delete) for the audit trail and for lot recalls.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from microneedling.clinic.clinic import Service
+from microneedling.clinic.errors import NotFound
+from microneedling.clinic.models import ClinicalNote, Patient
+from microneedling.clinic.paging import Page, PageRequest, paginate
+from microneedling.clinic.roles import Permission
+from microneedling.clinic.text import Email, LongText, PersonName, Phone, ShortText
+from microneedling.errors import InvalidInput
+
+Sex = Literal["female", "male"]
+OLDEST_YEARS = 120
+
+
+class PatientIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    given_name: PersonName
+    family_name: PersonName
+    date_of_birth: date
+    sex: Sex | None = Field(default=None, description="as the skin data is reported (female/male)")
+    email: Email | None = None
+    phone: Phone | None = None
+    address: ShortText | None = None
+    consent_photos: bool = False
+    consent_messages: bool = False
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _plausible_birth(cls, value: date) -> date:
+        today = date.today()
+        if value > today:
+            raise ValueError("is in the future")
+        if today.year - value.year > OLDEST_YEARS:
+            raise ValueError(f"is more than {OLDEST_YEARS} years ago")
+        return value
+
+
+class PatientChange(BaseModel):
+    """Fields to change; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    given_name: PersonName | None = None
+    family_name: PersonName | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    address: ShortText | None = None
+    consent_photos: bool | None = None
+    consent_messages: bool | None = None
+
+
+class PatientOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    sex: Sex | None
+    email: str | None
+    phone: str | None
+    address: str | None
+    consent_photos: bool
+    consent_messages: bool
+    consent_updated_at: datetime | None
+    created_at: datetime
+    deleted_at: datetime | None
+
+
+class PatientFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=100, description="part of either name")
+    born_on: date | None = None
+    include_deleted: bool = Field(default=False, description="admins only")
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: LongText
+
+
+class NoteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    patient_id: int
+    author_id: int
+    written_at: datetime
+    text: str
+
+
+class DeleteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: ShortText
+
+
+def live_patient(session: Session, patient_id: int, *, lock: bool = False) -> Patient:
+    """The patient, unless unknown or deleted (both read as 'no such patient')."""
+    patient = session.get(Patient, patient_id, with_for_update=lock)
+    if patient is None or patient.deleted_at is not None:
+        raise NotFound("patient_id", "patient", patient_id)
+    return patient
+
+
+class PatientService(Service):
+    def register(self, data: PatientIn) -> PatientOut:
+        with self.unit(Permission.REGISTER_PATIENTS) as u:
+            patient = Patient(**data.model_dump(), created_by=self.actor.staff_id)
+            if data.consent_photos or data.consent_messages:
+                patient.consent_updated_at = self.clinic.now()
+            u.session.add(patient)
+            u.session.flush()
+            u.audit.record("create", "patient", patient.id, patient_id=patient.id)
+            return PatientOut.model_validate(patient)
+
+    def get(self, patient_id: int) -> PatientOut:
+        with self.unit(Permission.READ_CONTACTS) as u:
+            patient = live_patient(u.session, patient_id)
+            u.audit.read("patient", patient.id, patient.id)
+            return PatientOut.model_validate(patient)
+
+    def find(self, where: PatientFilter, page: PageRequest) -> Page[PatientOut]:
+        if where.include_deleted:
+            self.require(Permission.DELETE_PATIENTS)
+        with self.unit(Permission.READ_CONTACTS) as u:
+            query = select(Patient)
+            if not where.include_deleted:
+                query = query.where(Patient.deleted_at.is_(None))
+            if where.name:
+                like = f"%{where.name.lower()}%"
+                query = query.where(
+                    or_(func.lower(Patient.given_name).like(like),
+                        func.lower(Patient.family_name).like(like))
+                )  # fmt: skip
+            if where.born_on:
+                query = query.where(Patient.date_of_birth == where.born_on)
+            rows: list[Patient]
+            rows, total = paginate(
+                u.session, query, page, Patient.family_name, Patient.given_name, Patient.id
+            )
+            u.audit.listed("patient", [p.id for p in rows], [p.id for p in rows])
+            items = [PatientOut.model_validate(p) for p in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)
+
+    def change(self, patient_id: int, data: PatientChange) -> PatientOut:
+        with self.unit(Permission.REGISTER_PATIENTS) as u:
+            patient = live_patient(u.session, patient_id, lock=True)
+            changes = data.model_dump(exclude_unset=True)
+            for name in ("given_name", "family_name"):
+                if name in changes and changes[name] is None:
+                    raise InvalidInput(name, "cannot be removed")
+            for name, value in changes.items():
+                setattr(patient, name, value)
+            if {"consent_photos", "consent_messages"} & changes.keys():
+                patient.consent_updated_at = self.clinic.now()
+            u.audit.record(
+                "update", "patient", patient.id, patient_id=patient.id,
+                detail={"fields": sorted(changes)},
+            )  # fmt: skip
+            return PatientOut.model_validate(patient)
+
+    def delete(self, patient_id: int, data: DeleteIn) -> PatientOut:
+        """Soft delete: the record disappears from the clinic but stays for the audit."""
+        with self.unit(Permission.DELETE_PATIENTS) as u:
+            patient = live_patient(u.session, patient_id, lock=True)
+            patient.deleted_at = self.clinic.now()
+            patient.deleted_by = self.actor.staff_id
+            u.audit.record(
+                "delete", "patient", patient.id, patient_id=patient.id,
+                detail={"reason": data.reason},
+            )  # fmt: skip
+            return PatientOut.model_validate(patient)
+
+    def add_note(self, patient_id: int, data: NoteIn) -> NoteOut:
+        with self.unit(Permission.WRITE_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            note = ClinicalNote(
+                patient_id=patient_id, author_id=self.actor.staff_id, text=data.text
+            )
+            u.session.add(note)
+            u.session.flush()
+            u.audit.record("create", "clinical_note", note.id, patient_id=patient_id)
+            return NoteOut.model_validate(note)
+
+    def notes(self, patient_id: int, page: PageRequest) -> Page[NoteOut]:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            query = select(ClinicalNote).where(ClinicalNote.patient_id == patient_id)
+            rows: list[ClinicalNote]
+            rows, total = paginate(
+                u.session, query, page, ClinicalNote.written_at.desc(), ClinicalNote.id.desc()
+            )
+            u.audit.listed("clinical_note", [n.id for n in rows], [patient_id])
+            items = [NoteOut.model_validate(n) for n in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)

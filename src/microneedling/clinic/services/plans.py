@@ -1,0 +1,354 @@
+"""Treatment plans: made by the core planner, edited by practitioners within the core's limits.
+
+Every edit is re-planned through :func:`microneedling.planning.make_plan`, so a depth beyond
+the site's safe depth, the device's labelled maximum or a screening cap is refused exactly as
+the planner refuses it. Each edit is a new version with the practitioner's reason for each
+change; consent is to one version, and an edit after consent needs consent again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microneedling.clinic.clinic import Service
+from microneedling.clinic.errors import NotFound
+from microneedling.clinic.models import (
+    IntakeRecord,
+    PlanConsent,
+    PlanRecord,
+    PlanVersion,
+    ScreeningRecord,
+)
+from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.intakes import latest_intake, latest_screening
+from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.text import EntryRef, PersonName, ShortText
+from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.planning import PlanRequest, RequestedCourse, TreatmentPlan, make_plan
+from microneedling.screening import Intake, ScreeningResult
+
+PlanStatus = Literal["draft", "consented", "cancelled"]
+
+
+class PlanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    course: RequestedCourse = Field(description="the course asked for; the intake is the clinic's")
+
+
+class AreaDepthChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    change: Literal["depth_mm"] = "depth_mm"
+    site: EntryRef
+    value: float = Field(gt=0, le=5, description="needle depth [mm]")
+    reason: ShortText
+
+
+class AreaPassesChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    change: Literal["passes"] = "passes"
+    site: EntryRef
+    value: int = Field(ge=1, le=10)
+    reason: ShortText
+
+
+class SessionsChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    change: Literal["sessions"] = "sessions"
+    value: int = Field(ge=1, le=12)
+    reason: ShortText
+
+
+class IntervalChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    change: Literal["interval_weeks"] = "interval_weeks"
+    value: int = Field(ge=1, le=26)
+    reason: ShortText
+
+
+class StartDateChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    change: Literal["start_date"] = "start_date"
+    value: date
+    reason: ShortText
+
+
+PlanChange = Annotated[
+    AreaDepthChange | AreaPassesChange | SessionsChange | IntervalChange | StartDateChange,
+    Field(discriminator="change"),
+]
+
+
+class PlanEdit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    changes: list[PlanChange] = Field(min_length=1, max_length=20)
+
+
+class ConsentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="the plan version the patient agreed to")
+    consented_by: PersonName = Field(description="the patient's name as signed")
+    method: Literal["signature", "electronic", "verbal_witnessed"]
+
+
+class ConsentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    plan_version: int
+    consented_by: str
+    method: str
+    consented_at: datetime
+    witnessed_by: int
+
+
+class VersionOut(BaseModel):
+    version: int
+    created_at: datetime
+    created_by: int
+    ruleset_version: str
+    changes: list[dict[str, Any]]
+
+
+class PlanOut(BaseModel):
+    id: int
+    patient_id: int
+    screening_id: int
+    status: PlanStatus
+    current_version: int
+    created_at: datetime
+    plan: TreatmentPlan
+    versions: list[VersionOut]
+    consents: list[ConsentOut]
+
+
+def get_plan(session: Session, plan_id: int, field: str = "plan_id") -> PlanRecord:
+    plan = session.get(PlanRecord, plan_id)
+    if plan is None:
+        raise NotFound(field, "plan", plan_id)
+    live_patient(session, plan.patient_id)
+    return plan
+
+
+def current_version(session: Session, plan: PlanRecord) -> PlanVersion:
+    version = session.scalar(
+        select(PlanVersion).where(
+            PlanVersion.plan_id == plan.id, PlanVersion.version == plan.current_version
+        )
+    )
+    assert version is not None  # written in the same transaction as the plan's version number
+    return version
+
+
+def current_treatment_plan(session: Session, plan: PlanRecord) -> TreatmentPlan:
+    return TreatmentPlan.model_validate(current_version(session, plan).plan)
+
+
+def _apply(course: RequestedCourse, changes: list[Any]) -> RequestedCourse:
+    data = course.model_dump()
+    sites = {a["site"]: a for a in data["areas"]}
+    for i, change in enumerate(changes):
+        if isinstance(change, AreaDepthChange | AreaPassesChange):
+            area = sites.get(change.site)
+            if area is None:
+                raise InvalidInput(f"changes.{i}.site", f"the plan does not treat '{change.site}'")
+            area[change.change] = change.value
+        else:
+            data[change.change] = change.value
+    return RequestedCourse.model_validate(data)
+
+
+class PlanService(Service):
+    def create(self, patient_id: int, data: PlanIn) -> PlanOut:
+        """Plan from the patient's current intake and its latest screening."""
+        with self.unit(Permission.WRITE_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            intake = latest_intake(u.session, patient_id)
+            if intake is None:
+                raise RequestRefused("patient_id", "record and screen an intake before planning")
+            screening = latest_screening(u.session, intake.id)
+            assert screening is not None
+            request = PlanRequest(
+                **data.course.model_dump(), intake=Intake.model_validate(intake.answers)
+            )
+            result = ScreeningResult.model_validate(screening.result)
+            plan = make_plan(request, result, self.clinic.kb, self.clinic.today())
+            record = PlanRecord(
+                patient_id=patient_id, screening_id=screening.id, created_by=self.actor.staff_id
+            )
+            u.session.add(record)
+            u.session.flush()
+            u.session.add(
+                PlanVersion(
+                    plan_id=record.id,
+                    version=1,
+                    request=plan.requested.model_dump(mode="json"),
+                    plan=plan.model_dump(mode="json"),
+                    ruleset_version=plan.ruleset_version,
+                    changes=[],
+                    created_by=self.actor.staff_id,
+                )
+            )
+            u.session.flush()
+            u.audit.record("create", "plan", record.id, patient_id=patient_id)
+            return self._out(u.session, record)
+
+    def edit(self, plan_id: int, data: PlanEdit) -> PlanOut:
+        """A new version, re-planned by the core with the changes; refused beyond any limit."""
+        with self.unit(Permission.WRITE_CLINICAL) as u:
+            record = get_plan(u.session, plan_id)
+            if record.status == "cancelled":
+                raise RequestRefused("plan_id", "the plan is cancelled")
+            version = current_version(u.session, record)
+            previous = TreatmentPlan.model_validate(version.plan)
+            today = self.clinic.today()
+            for i, change in enumerate(data.changes):
+                if isinstance(change, StartDateChange) and change.value < today:
+                    raise RequestRefused(f"changes.{i}.value", "the new start date is past")
+            course = _apply(previous.requested, data.changes)
+            request = PlanRequest(
+                **course.model_dump(), intake=_screened_intake(u.session, record.screening_id)
+            )
+            # Re-validated under the rules and day of the original plan, so only the changes
+            # differ; a depth beyond a site, device or screening limit is refused here.
+            plan = make_plan(request, previous.screening, self.clinic.kb, previous.planned_on)
+            record.current_version = version.version + 1
+            record.status = "draft"
+            u.session.add(
+                PlanVersion(
+                    plan_id=record.id,
+                    version=record.current_version,
+                    request=plan.requested.model_dump(mode="json"),
+                    plan=plan.model_dump(mode="json"),
+                    ruleset_version=plan.ruleset_version,
+                    changes=[c.model_dump(mode="json") for c in data.changes],
+                    created_by=self.actor.staff_id,
+                )
+            )
+            u.session.flush()
+            u.audit.record(
+                "update", "plan", record.id, patient_id=record.patient_id,
+                detail={"version": record.current_version,
+                        "changes": [c.change for c in data.changes]},
+            )  # fmt: skip
+            return self._out(u.session, record)
+
+    def consent(self, plan_id: int, data: ConsentIn) -> PlanOut:
+        with self.unit(Permission.WRITE_CLINICAL) as u:
+            record = get_plan(u.session, plan_id)
+            if record.status == "cancelled":
+                raise RequestRefused("plan_id", "the plan is cancelled")
+            if data.version != record.current_version:
+                raise RequestRefused(
+                    "version",
+                    f"consent must be to the current version {record.current_version}, "
+                    f"not {data.version}",
+                )
+            u.session.add(
+                PlanConsent(
+                    plan_id=record.id,
+                    plan_version=data.version,
+                    consented_by=data.consented_by,
+                    method=data.method,
+                    witnessed_by=self.actor.staff_id,
+                )
+            )
+            record.status = "consented"
+            u.session.flush()
+            u.audit.record(
+                "consent", "plan", record.id, patient_id=record.patient_id,
+                detail={"version": data.version, "method": data.method},
+            )  # fmt: skip
+            return self._out(u.session, record)
+
+    def cancel(self, plan_id: int) -> PlanOut:
+        with self.unit(Permission.WRITE_CLINICAL) as u:
+            record = get_plan(u.session, plan_id)
+            record.status = "cancelled"
+            u.audit.record("cancel", "plan", record.id, patient_id=record.patient_id)
+            return self._out(u.session, record)
+
+    def get(self, plan_id: int) -> PlanOut:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            record = get_plan(u.session, plan_id)
+            u.audit.read("plan", record.id, record.patient_id)
+            return self._out(u.session, record)
+
+    def version(self, plan_id: int, version: int) -> TreatmentPlan:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            record = get_plan(u.session, plan_id)
+            row = u.session.scalar(
+                select(PlanVersion).where(
+                    PlanVersion.plan_id == plan_id, PlanVersion.version == version
+                )
+            )
+            if row is None:
+                raise NotFound("version", f"version of plan {plan_id}", version)
+            u.audit.read("plan_version", row.id, record.patient_id)
+            return TreatmentPlan.model_validate(row.plan)
+
+    def for_patient(self, patient_id: int) -> list[PlanOut]:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            rows = list(
+                u.session.scalars(
+                    select(PlanRecord)
+                    .where(PlanRecord.patient_id == patient_id)
+                    .order_by(PlanRecord.id.desc())
+                )
+            )
+            u.audit.listed("plan", [r.id for r in rows], [patient_id])
+            return [self._out(u.session, r) for r in rows]
+
+    def _out(self, session: Session, record: PlanRecord) -> PlanOut:
+        versions = list(
+            session.scalars(
+                select(PlanVersion)
+                .where(PlanVersion.plan_id == record.id)
+                .order_by(PlanVersion.version)
+            )
+        )
+        consents = session.scalars(
+            select(PlanConsent).where(PlanConsent.plan_id == record.id).order_by(PlanConsent.id)
+        )
+        return PlanOut(
+            id=record.id,
+            patient_id=record.patient_id,
+            screening_id=record.screening_id,
+            status=record.status,
+            current_version=record.current_version,
+            created_at=record.created_at,
+            plan=TreatmentPlan.model_validate(versions[-1].plan),
+            versions=[
+                VersionOut(
+                    version=v.version,
+                    created_at=v.created_at,
+                    created_by=v.created_by,
+                    ruleset_version=v.ruleset_version,
+                    changes=v.changes,
+                )
+                for v in versions
+            ],
+            consents=[ConsentOut.model_validate(c) for c in consents],
+        )
+
+
+def _screened_intake(session: Session, screening_id: int) -> Intake:
+    """The intake version the plan's screening was made from."""
+    screening = session.get(ScreeningRecord, screening_id)
+    assert screening is not None
+    intake = session.get(IntakeRecord, screening.intake_id)
+    assert intake is not None
+    return Intake.model_validate(intake.answers)

@@ -1,0 +1,53 @@
+"""Treatment plans: create from the core planner, edit within its limits, consent."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from microneedling.clinic.services.plans import ConsentIn, PlanEdit, PlanIn, PlanOut, PlanService
+from microneedling.planning import TreatmentPlan
+from microneedling.web.deps import service
+
+router = APIRouter(tags=["plans"])
+Plans = Annotated[PlanService, Depends(service(PlanService))]
+
+
+@router.post(
+    "/patients/{patient_id}/plans",
+    status_code=status.HTTP_201_CREATED,
+    summary="Plan a course from the current intake's screening",
+)
+def create_plan(patient_id: int, body: PlanIn, plans: Plans) -> PlanOut:
+    return plans.create(patient_id, body)
+
+
+@router.get("/patients/{patient_id}/plans", summary="A patient's plans, newest first")
+def list_plans(patient_id: int, plans: Plans) -> list[PlanOut]:
+    return plans.for_patient(patient_id)
+
+
+@router.get("/plans/{plan_id}", summary="A plan: current version, history and consents")
+def get_plan(plan_id: int, plans: Plans) -> PlanOut:
+    return plans.get(plan_id)
+
+
+@router.get("/plans/{plan_id}/versions/{version}", summary="One version of a plan")
+def get_plan_version(plan_id: int, version: int, plans: Plans) -> TreatmentPlan:
+    return plans.version(plan_id, version)
+
+
+@router.post("/plans/{plan_id}/edits", summary="Edit a plan (re-validated by the core)")
+def edit_plan(plan_id: int, body: PlanEdit, plans: Plans) -> PlanOut:
+    return plans.edit(plan_id, body)
+
+
+@router.post("/plans/{plan_id}/consents", summary="Record the patient's consent to a version")
+def consent_to_plan(plan_id: int, body: ConsentIn, plans: Plans) -> PlanOut:
+    return plans.consent(plan_id, body)
+
+
+@router.post("/plans/{plan_id}/cancel", summary="Cancel a plan")
+def cancel_plan(plan_id: int, plans: Plans) -> PlanOut:
+    return plans.cancel(plan_id)
