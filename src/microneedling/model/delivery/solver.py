@@ -17,9 +17,11 @@ approximation (the mean makes the first-order error term vanish on every interva
 The cumulative amounts in and out follow the same stage formulas as the cell amounts, so the
 discrete mass balance (in = stored + out) holds to round-off.
 
-TR-BDF2 does not guarantee non-negative values the way backward Euler does; a step that would
-produce a negative concentration is redone with backward Euler (an M-matrix, so the result is
-non-negative), which keeps mass exact and costs only that step's accuracy.
+TR-BDF2 does not guarantee the discrete maximum principle the way backward Euler does: a step
+that would produce a vehicle-referred concentration below zero or above both the donor's and
+the step's starting maximum is redone
+with backward Euler (an M-matrix, so the result stays within those bounds), which keeps mass
+exact and costs only that step's accuracy.
 ``fallback_steps`` in the diagnostics counts them.
 
 The matrix is factorised with SuperLU (``splu``) and reused for every step with the same step
@@ -47,8 +49,8 @@ from microneedling.model.delivery.schedule import closure_fractions, step_sizes_
 
 #: Relative change of the operator below which a new open fraction is not worth a refactor.
 _REFACTOR_THRESHOLD = 1e-9
-#: Negative values down to this fraction of the donor concentration count as round-off.
-_NEGATIVE_TOLERANCE = 1e-12
+#: Values outside [0, donor] by less than this fraction of the donor count as round-off.
+_BOUNDS_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,10 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
         u_stage = lu.solve(capacity * u - half * (matrix @ u) + 2.0 * half * source)
         u_new = lu.solve(capacity * (_W_STAGE * u_stage - _W_START * u) + half * source)
         j_in0, j_out0 = fluxes(u)
-        if u_new[:n_cells].min() < -_NEGATIVE_TOLERANCE * c0:
+        skin_u = u_new[:n_cells]
+        slack = _BOUNDS_TOLERANCE * c0
+        upper = max(c0, float(u[:n_cells].max()))
+        if skin_u.min() < -slack or skin_u.max() > upper + slack:
             fallback_steps += 1
             u_new = factors.get(float(dt), f).solve(capacity * u + dt * source)
             j_in1, j_out1 = fluxes(u_new)
