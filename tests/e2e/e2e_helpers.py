@@ -55,3 +55,17 @@ def answer_intake(page: Page, areas: list[str], *, pregnant: bool = False) -> No
         "skin_findings_asked",
     ):
         page.locator(f"input[name='{asked}']").check()
+
+
+def build_plan(page: Page, area: str, concern: str, device: str) -> int:
+    """From a patient's record with an eligible screening, build and create a plan."""
+    page.get_by_role("link", name="New plan").click()
+    page.get_by_label("Area 1", exact=True).select_option(label=area)
+    page.get_by_label("Concern 1").first.select_option(label=concern)
+    page.get_by_label("Device and cartridge").select_option(label=device)
+    page.get_by_label("Phone").fill("+44 20 7946 0000")
+    preview = page.locator("#plan-preview")
+    expect(preview.locator(".clamp").first).to_be_visible()
+    page.get_by_role("button", name="Create plan").click()
+    expect(page.get_by_role("heading", name="Treatment plan")).to_be_visible()
+    return int(page.url.rstrip("/").split("/")[-1])

@@ -7,10 +7,20 @@ it returns, including its refusals, beside the field they concern.
 
 from fastapi import APIRouter
 
-from microneedling.web.pages import _assets, audit, home, intakes, login, patients, staff
+from microneedling.web.pages import (
+    _assets,
+    audit,
+    home,
+    intakes,
+    login,
+    patients,
+    plans,
+    printouts,
+    staff,
+)
 
 router = APIRouter(include_in_schema=False)
-for _module in (_assets, home, login, patients, intakes, staff, audit):
+for _module in (_assets, home, login, patients, intakes, plans, printouts, staff, audit):
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -35,6 +35,8 @@ _PLAIN: dict[str, str] = {
 def plain(error: ErrorDetails) -> str:
     """One sentence for a pydantic error."""
     kind = error["type"]
+    if error.get("input") is None and kind.endswith("_type"):
+        return "Please fill this in."
     if kind in _PLAIN:
         return _PLAIN[kind]
     ctx = error.get("ctx") or {}

@@ -11,6 +11,7 @@ from microneedling.clinic.errors import NotFound
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.services.intakes import IntakeScreened, IntakeService, ScreeningOut
 from microneedling.clinic.services.patients import NoteOut, PatientService
+from microneedling.clinic.services.plans import PlanOut, PlanService
 from microneedling.web.pages._session import Signed
 
 
@@ -20,6 +21,7 @@ class ClinicalRecord:
     notes_total: int = 0
     current: IntakeScreened | None = None
     screenings: list[ScreeningOut] = field(default_factory=list)
+    plans: list[PlanOut] = field(default_factory=list)
 
 
 def clinical_record(page: Signed, patient_id: int) -> ClinicalRecord:
@@ -31,5 +33,9 @@ def clinical_record(page: Signed, patient_id: int) -> ClinicalRecord:
         current = None
     screenings = intakes.screenings(patient_id) if current else []
     return ClinicalRecord(
-        notes=notes.items, notes_total=notes.total, current=current, screenings=screenings
+        notes=notes.items,
+        notes_total=notes.total,
+        current=current,
+        screenings=screenings,
+        plans=page.service(PlanService).for_patient(patient_id),
     )
