@@ -1,0 +1,82 @@
+"""Property: for any inputs in the allowed ranges the solver returns finite, non-negative
+concentrations and amounts, and the mass balance closes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from microneedling.model.delivery import (
+    ChannelArray,
+    ChannelClosure,
+    Compound,
+    Dose,
+    Numerics,
+    SkinLayers,
+    simulate_delivery,
+    unit_cell_radius_um,
+)
+
+TINY = Numerics(resolution=1, steps_per_hour=1.0, ramp_levels=4, steps_per_closure_update=2)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, object]:
+    skin = SkinLayers(
+        stratum_corneum_um=draw(st.floats(8.0, 30.0)),
+        viable_epidermis_um=draw(st.floats(30.0, 120.0)),
+        dermis_um=draw(st.floats(200.0, 2000.0)),
+    )
+    density = draw(st.floats(10.0, 2000.0))
+    radius = draw(st.floats(3.0, 0.7 * min(100.0, unit_cell_radius_um(density))))
+    depth = draw(st.floats(5.0, 0.9 * skin.total_um))
+    volume = draw(st.one_of(st.none(), st.floats(0.5, 100.0)))
+    return {
+        "compound": Compound(
+            name="drawn",
+            molecular_weight_da=draw(st.floats(18.0, 20_000.0)),
+            log_kow=draw(st.floats(-5.0, 7.0)),
+            citation="hypothesis",
+        ),
+        "channels": draw(st.one_of(st.none(), st.just(ChannelArray(depth, radius, density)))),
+        "skin": skin,
+        "closure": ChannelClosure(
+            closure_half_time_h=draw(st.floats(0.05, 100.0)), occluded=draw(st.booleans())
+        ),
+        "dose": Dose(draw(st.floats(1e-3, 1e5)), volume),
+        "duration_h": draw(st.floats(0.25, 48.0)),
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_no_nan_and_no_negative_concentrations(scenario: dict[str, object]) -> None:
+    result = simulate_delivery(
+        **scenario,  # type: ignore[arg-type]
+        profile_times_h=(0.1, 1.0, 100.0),
+        numerics=TINY,
+        estimate_error=False,
+    )
+    c0 = result.dose.concentration_ug_per_ml
+    k_max = max(layer.medium.partition for layer in result.properties.layers)
+    ceiling = max(1.0, k_max) * c0
+    for series in (
+        result.flux_ug_per_cm2_h,
+        result.cumulative_ug_per_cm2,
+        result.absorbed_ug_per_cm2,
+        result.retained_ug_per_cm2,
+        result.intact_cumulative_ug_per_cm2,
+    ):
+        assert np.all(np.isfinite(series))
+        assert np.min(series) >= -1e-9 * max(1.0, float(np.max(np.abs(series))))
+    for profile in (*result.profiles, *result.intact_profiles):
+        for values in (profile.mean_ug_per_ml, profile.axis_ug_per_ml):
+            assert np.all(np.isfinite(values))
+            assert np.min(values) >= -1e-9 * ceiling
+            assert np.max(values) <= ceiling * (1 + 1e-6)
+    assert result.mass_balance_relative_error < 1e-8
+    if result.enhancement_ratio is not None:
+        assert math.isfinite(result.enhancement_ratio)
