@@ -1,0 +1,1 @@
+"""On-demand benchmarks (``python -m benchmarks``); not part of the test suite."""

@@ -1,0 +1,36 @@
+"""The skin-response model: from device settings to what happens in the skin, with sources.
+
+``simulate_course(course)`` follows one patient through a course of sessions (penetration,
+channels, barrier and closure, redness, the healing cascade, age-related collagen loss and the
+outcome on the concern's own scale); ``simulate_cohort(course, n)`` does it for a virtual cohort
+drawn from the parameters' spreads and returns 5-50-95 % bands.
+"""
+
+from microneedling.model.channels import ChannelGeometry
+from microneedling.model.course import Course, CoursePatient, CourseSession
+from microneedling.model.parameters import (
+    Parameter,
+    ParameterSet,
+    Source,
+    Spread,
+    full_parameter_set,
+)
+from microneedling.model.result import CourseResult, Milestones, SessionOutcome
+from microneedling.model.simulation import SkinResponseModel, simulate_course
+
+__all__ = [
+    "ChannelGeometry",
+    "Course",
+    "CoursePatient",
+    "CourseResult",
+    "CourseSession",
+    "Milestones",
+    "Parameter",
+    "ParameterSet",
+    "SessionOutcome",
+    "SkinResponseModel",
+    "Source",
+    "Spread",
+    "full_parameter_set",
+    "simulate_course",
+]

@@ -1,0 +1,63 @@
+"""From collagen to the concern's own clinical scale, and when maintenance is due.
+
+Improvement (share of the way from the patient's starting grade to the best grade) saturates in
+the net gain of mature collagen: ``f = r * G / (G + G50)``, where ``G`` is new collagen I minus
+the collagen lost to age since the first session, and ``r`` is 1 for concerns that respond well
+and lower for those that respond less (ice-pick scars, white striae). The starting grade comes
+from the severity: mild, moderate and severe sit one, two and three thirds of the way from the
+best grade to the worst (a convention; no published mapping was found).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from microneedling.knowledge import Concern, Severity
+
+FloatArray = NDArray[np.float64]
+
+SEVERITY_POSITION: dict[str, float] = {"mild": 1 / 3, "moderate": 2 / 3, "severe": 1.0}
+
+
+def improvement_fraction(
+    gain: FloatArray, half_saturation: FloatArray, response_factor: FloatArray
+) -> FloatArray:
+    """Share [0-1] of the possible improvement reached for a net collagen gain [-]."""
+    g = np.maximum(np.asarray(gain, dtype=np.float64), 0.0)
+    return np.asarray(response_factor * g / (g + half_saturation), dtype=np.float64)
+
+
+def baseline_grade(concern: Concern, severity: Severity) -> float:
+    """Grade on the concern's scale at the start of the course."""
+    best, worst = concern.scale.best, concern.scale.worst
+    return best + SEVERITY_POSITION[severity] * (worst - best)
+
+
+def expected_grade(fraction: FloatArray, concern: Concern, severity: Severity) -> FloatArray:
+    """Expected grade on the concern's scale for an improvement share."""
+    start = baseline_grade(concern, severity)
+    return np.asarray(start - fraction * (start - concern.scale.best), dtype=np.float64)
+
+
+def maintenance_day(
+    improvement: FloatArray, last_session_day: int, threshold: FloatArray
+) -> NDArray[np.int64]:
+    """First day after the post-course peak when improvement falls below ``threshold`` × peak.
+
+    ``improvement`` has shape (days, N). Returns -1 where it does not happen within the series
+    (or where the course brought no improvement).
+    """
+    after = improvement[last_session_day:]
+    peak = np.maximum.accumulate(after, axis=0)
+    faded = (after < threshold * peak) & (peak > 0)
+    found = faded.any(axis=0)
+    first = np.argmax(faded, axis=0) + last_session_day
+    return np.where(found, first, -1).astype(np.int64)
+
+
+def first_day_reaching(improvement: FloatArray, share_of_peak: float = 0.1) -> NDArray[np.int64]:
+    """First day improvement reaches ``share_of_peak`` of its maximum (-1 if never)."""
+    peak = improvement.max(axis=0)
+    reached = (improvement >= share_of_peak * peak) & (peak > 0)
+    return np.where(reached.any(axis=0), np.argmax(reached, axis=0), -1).astype(np.int64)

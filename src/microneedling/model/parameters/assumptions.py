@@ -1,0 +1,98 @@
+"""Parameters no publication gives a value for. Each note says what the value is chosen to do.
+
+These are the model's weakest links; the validation page lists which observations they were
+chosen against, and a global sensitivity analysis should start here.
+"""
+
+from __future__ import annotations
+
+from microneedling.model.parameters._base import Parameter, Source, Spread
+
+SOURCE = Source(key="none", citation="no published value (model assumption)")
+
+_fixed = Spread("fixed")
+
+PARAMETERS = {
+    "Pen punctures per pass [1/cm2]": Parameter(
+        90.0,
+        Spread("normal", sd=20.0, low=20.0),
+        "1/cm2",
+        SOURCE,
+        "chosen",
+        "a full treatment aims at 250-300 punctures/cm² (PRIME 2015 review) over the usual "
+        "three passes; used when a session does not state its own density",
+    ),
+    "Injury dose for half-maximal response [-]": Parameter(
+        2.4e-3,
+        Spread("lognormal", sd=0.5),
+        "-",
+        SOURCE,
+        "chosen",
+        "the wound response saturates with injured volume; half-maximal at the dose of a "
+        "0.5 mm pen session of three passes, so that shallow and deep settings differ by less "
+        "than their channel volumes do (no dose-response study found)",
+    ),
+    "Collagen III degradation rate [1/day]": Parameter(
+        1.0 / 90.0,
+        Spread("lognormal", sd=0.3),
+        "1/day",
+        SOURCE,
+        "chosen",
+        "part of the new collagen III is broken down rather than matured; one third, chosen",
+    ),
+    "Elastin synthesis rate [1/day]": Parameter(
+        1.157,
+        Spread("lognormal", sd=0.4),
+        "1/day",
+        SOURCE,
+        "chosen",
+        "no quantitative elastin figure after needling was found; set to the collagen III "
+        "synthesis rate so new elastin rises like new collagen (Aust 2008 and El-Domyati 2015 "
+        "report more elastin/tropoelastin, not by how much)",
+    ),
+    "Elastin turnover rate [1/day]": Parameter(
+        1.0 / 240.0,
+        Spread("lognormal", sd=0.3),
+        "1/day",
+        SOURCE,
+        "chosen",
+        "set equal to the mature collagen turnover rate",
+    ),
+    "Flare gain [-]": Parameter(
+        100.0,
+        Spread("lognormal", sd=0.3),
+        "-",
+        SOURCE,
+        "chosen",
+        "immediate needle flare per fraction of skin surface punctured; a full-density session "
+        "(~1 % of the surface) starts mildly-to-moderately red",
+    ),
+    "Closed-channel open fraction [-]": Parameter(
+        0.05, _fixed, "-", SOURCE, "chosen", "a channel counts as closed when 5 % is still open"
+    ),
+    "Maintenance threshold [-]": Parameter(
+        0.75,
+        _fixed,
+        "-",
+        SOURCE,
+        "chosen",
+        "maintenance is due when the improvement has fallen to 75 % of its peak after a course",
+    ),
+    "Response factor, moderate [-]": Parameter(
+        0.6,
+        Spread("uniform", low=0.4, high=0.8),
+        "-",
+        SOURCE,
+        "chosen",
+        "concerns graded 'moderate' responders reach this share of a good responder's improvement",
+    ),
+    "Response factor, limited [-]": Parameter(
+        0.25,
+        Spread("uniform", low=0.1, high=0.4),
+        "-",
+        SOURCE,
+        "chosen",
+        "ice-pick scars 'improved only slightly' (Lotfi 2013) and white striae respond less "
+        "than red (Mohamed Ali 2017); no figure, a quarter is chosen",
+    ),
+}
