@@ -8,6 +8,7 @@ drawn from the parameters' spreads and returns 5-50-95 % bands.
 
 from microneedling.model.channels import ChannelGeometry
 from microneedling.model.course import Course, CoursePatient, CourseSession
+from microneedling.model.from_plan import course_from_plan, courses_from_plan
 from microneedling.model.parameters import (
     Parameter,
     ParameterSet,
@@ -31,6 +32,8 @@ __all__ = [
     "SkinResponseModel",
     "Source",
     "Spread",
+    "course_from_plan",
+    "courses_from_plan",
     "full_parameter_set",
     "simulate_course",
 ]
