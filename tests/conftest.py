@@ -21,8 +21,10 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -159,9 +161,31 @@ def settings(tmp_path: Path, db_url: str) -> ClinicSettings:
     )
 
 
+class Clock:
+    """The clinic's clock in tests: starts on a Monday morning and moves only when told."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> datetime:
+        self.moment += timedelta(**delta)
+        return self.moment
+
+    def set(self, moment: datetime) -> None:
+        self.moment = moment
+
+
 @pytest.fixture
-def clinic(settings: ClinicSettings) -> Iterator[Clinic]:
-    clinic = Clinic(settings)
+def clock() -> Clock:
+    return Clock(datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def clinic(settings: ClinicSettings, clock: Clock) -> Iterator[Clinic]:
+    clinic = Clinic(settings, clock=clock)
     clinic.start()
     yield clinic
     clinic.db.dispose()
@@ -284,3 +308,50 @@ def intake_answers() -> dict[str, object]:
 @pytest.fixture
 def course() -> Callable[[object], dict[str, object]]:
     return course_request
+
+
+@pytest.fixture
+def live_api(
+    clinic: Clinic, team: Team, live_server: Callable[[object], str]
+) -> Iterator[httpx.Client]:
+    """An httpx client against the clinic app served by uvicorn on loopback."""
+    from microneedling.web import create_app
+
+    base = live_server(create_app(clinic=clinic))
+    with httpx.Client(base_url=base, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def tokens(live_api: httpx.Client) -> dict[str, dict[str, str]]:
+    """Authorization headers per role, signed in through the API."""
+    headers = {}
+    for role in ("admin", "practitioner", "front_desk"):
+        response = live_api.post(
+            "/api/auth/token",
+            json={"username": role.replace("_", "-"), "password": PASSWORD},
+        )
+        response.raise_for_status()
+        headers[role] = {"Authorization": f"Bearer {response.json()['token']}"}
+    return headers
+
+
+def jpeg_with_exif(width: int = 64, height: int = 48) -> bytes:
+    """A small JPEG carrying EXIF camera and GPS tags (to prove they are stripped)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), (200, 150, 140))
+    exif = Image.Exif()
+    exif[0x010F] = "TestCam"  # Make
+    exif[0x0110] = "Model 9"  # Model
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPS latitude
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.fixture
+def jpeg() -> Callable[..., bytes]:
+    return jpeg_with_exif

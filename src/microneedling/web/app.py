@@ -20,6 +20,7 @@ from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.settings import ClinicSettings
 from microneedling.web import problems
 from microneedling.web.api import ROUTERS
+from microneedling.web.headers import SecurityHeaders
 from microneedling.web.limits import BodySizeLimit
 
 API_PREFIX = "/api"
@@ -66,6 +67,7 @@ def create_app(
     app.include_router(api)
     _mount_pages(app)
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
+    app.add_middleware(SecurityHeaders, api_prefix=API_PREFIX)
     return app
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -28,7 +27,7 @@ from microneedling.clinic.services.staff import StaffChange, StaffIn, StaffServi
 from microneedling.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from conftest import Team
+    from conftest import Clock, Team
 
 PASSWORD = "correct horse battery staple"  # the team fixture's password
 TEST_SECRET = "a-test-secret-that-is-long-enough-0123456789"
@@ -99,11 +98,16 @@ def test_sign_in_issues_a_token_that_identifies_the_actor(clinic: Clinic, team: 
         SignIn(clinic).authenticate(issued.token, "api", None)
 
 
-def test_tokens_expire_and_deactivated_accounts_cannot_sign_in(clinic: Clinic, team: Team) -> None:
+def test_tokens_expire_and_deactivated_accounts_cannot_sign_in(
+    clinic: Clinic, team: Team, clock: Clock
+) -> None:
     issued = SignIn(clinic).login("front-desk", PASSWORD, None)
-    later = Clinic(clinic.settings, clinic.db, clock=lambda: datetime.now(UTC) + timedelta(days=1))
+    clock.advance(hours=clinic.settings.token_ttl_hours - 0.01)
+    SignIn(clinic).authenticate(issued.token, "api", None)
+    clock.advance(hours=0.02)
     with pytest.raises(NotAuthenticated):
-        SignIn(later).authenticate(issued.token, "api", None)
+        SignIn(clinic).authenticate(issued.token, "api", None)
+    issued = SignIn(clinic).login("front-desk", PASSWORD, None)
     StaffService(clinic, team.admin).change(team.front_desk.staff_id, StaffChange(active=False))
     with pytest.raises(NotAuthenticated):
         SignIn(clinic).authenticate(issued.token, "api", None)
@@ -111,7 +115,7 @@ def test_tokens_expire_and_deactivated_accounts_cannot_sign_in(clinic: Clinic, t
         SignIn(clinic).login("front-desk", PASSWORD, None)
 
 
-def test_repeated_failures_throttle_sign_in(clinic: Clinic, team: Team) -> None:
+def test_repeated_failures_throttle_sign_in(clinic: Clinic, team: Team, clock: Clock) -> None:
     limit = clinic.settings.login_max_failures
     for _ in range(limit):
         with pytest.raises(NotAuthenticated):
@@ -119,12 +123,8 @@ def test_repeated_failures_throttle_sign_in(clinic: Clinic, team: Team) -> None:
     with pytest.raises(TooManyAttempts) as caught:
         SignIn(clinic).login("admin", PASSWORD, "10.0.0.9")  # even the right password
     assert 0 < caught.value.retry_after_s <= clinic.settings.login_window_minutes * 60 + 1
-    later = Clinic(
-        clinic.settings,
-        clinic.db,
-        clock=lambda: datetime.now(UTC) + timedelta(minutes=clinic.settings.login_window_minutes),
-    )
-    assert SignIn(later).login("admin", PASSWORD, "10.0.0.9").role is Role.ADMIN
+    clock.advance(minutes=clinic.settings.login_window_minutes)
+    assert SignIn(clinic).login("admin", PASSWORD, "10.0.0.9").role is Role.ADMIN
     trail = AuditService(clinic, team.admin).query(
         AuditFilter(action="login_failed"), PageRequest()
     )

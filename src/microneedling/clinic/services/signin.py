@@ -62,7 +62,9 @@ class SignIn:
             member = session.scalar(select(StaffMember).where(StaffMember.username == username))
             ok = verify_password(member.password_hash if member else None, password)
             ok = ok and member is not None and member.active
-            session.add(LoginAttempt(username=username[:64], client_ip=client_ip, succeeded=ok))
+            session.add(
+                LoginAttempt(username=username[:64], client_ip=client_ip, at=now, succeeded=ok)
+            )
             audit = AuditLog(session, None)
             if not ok or member is None:
                 audit.record(
@@ -78,6 +80,7 @@ class SignIn:
                         staff_id=member.id,
                         token_sha256=token_digest(token),
                         kind=kind,
+                        created_at=now,
                         expires_at=expires,
                         client_ip=client_ip,
                     )
@@ -107,7 +110,7 @@ class SignIn:
     ) -> None:
         limit = self.clinic.settings.login_max_failures
         failures = select(func.count(), func.min(LoginAttempt.at)).where(
-            LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+            LoginAttempt.at > since, LoginAttempt.succeeded.is_(False)
         )
         by_user = session.execute(failures.where(LoginAttempt.username == username)).one()
         by_ip = (

@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from microneedling.web.api import audit, auth, devices, intakes, patients, plans, staff
+from microneedling.web.api import (
+    appointments,
+    audit,
+    auth,
+    devices,
+    intakes,
+    outcomes,
+    patients,
+    plans,
+    sessions,
+    staff,
+)
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -10,6 +21,9 @@ ROUTERS: list[APIRouter] = [
     patients.router,
     intakes.router,
     plans.router,
+    appointments.router,
+    sessions.router,
+    outcomes.router,
     devices.router,
     audit.router,
 ]

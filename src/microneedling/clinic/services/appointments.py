@@ -1,0 +1,295 @@
+"""Appointments: booking within opening hours, without double-booking, at the plan's interval.
+
+Bookings are serialised (:data:`~microneedling.clinic.db.LOCK_BOOKINGS`) so that two desks
+cannot book the same room or practitioner at once. A treatment session earlier than the plan's
+interval after the previous session of the same plan is refused with the dates. Cancelled and
+missed appointments are kept, with who changed them, when and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microneedling.clinic.clinic import Service
+from microneedling.clinic.db import LOCK_BOOKINGS
+from microneedling.clinic.errors import NotFound
+from microneedling.clinic.models import Appointment, StaffMember
+from microneedling.clinic.paging import Page, PageRequest, paginate
+from microneedling.clinic.roles import Permission, Role
+from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.plans import current_treatment_plan, get_plan
+from microneedling.clinic.text import Code, ShortText
+from microneedling.errors import InvalidInput, RequestRefused
+
+Kind = Literal["consultation", "session", "follow_up"]
+Status = Literal["booked", "completed", "cancelled", "no_show"]
+#: Appointments that occupy their slot (a cancelled one frees it; a missed one did occupy it).
+OCCUPYING = ("booked", "completed", "no_show")
+
+
+class AppointmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    patient_id: int
+    practitioner_id: int
+    room: Code
+    kind: Kind
+    starts_at: datetime = Field(description="local clinic time if no zone is given")
+    duration_minutes: int = Field(gt=0, le=8 * 60)
+    plan_id: int | None = Field(default=None, description="required for a session")
+    note: ShortText | None = None
+
+
+class StatusIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: ShortText | None = None
+
+
+class AppointmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    patient_id: int
+    practitioner_id: int
+    room: str
+    kind: Kind
+    plan_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    status: Status
+    note: str | None
+    status_changed_at: datetime | None
+    status_reason: str | None
+
+
+class AppointmentFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    patient_id: int | None = None
+    practitioner_id: int | None = None
+    room: str | None = None
+    kind: Kind | None = None
+    status: Status | None = None
+    starts_from: datetime | None = None
+    starts_before: datetime | None = None
+
+
+def get_appointment(session: Session, appointment_id: int) -> Appointment:
+    appointment = session.get(Appointment, appointment_id)
+    if appointment is None:
+        raise NotFound("appointment_id", "appointment", appointment_id)
+    live_patient(session, appointment.patient_id)
+    return appointment
+
+
+def _overlapping(session: Session, starts: datetime, ends: datetime) -> list[Appointment]:
+    return list(
+        session.scalars(
+            select(Appointment).where(
+                Appointment.status.in_(OCCUPYING),
+                Appointment.starts_at < ends,
+                Appointment.ends_at > starts,
+            )
+        )
+    )
+
+
+class AppointmentService(Service):
+    def book(self, data: AppointmentIn) -> AppointmentOut:
+        clinic = self.clinic
+        starts = clinic.local(data.starts_at)
+        ends = starts + timedelta(minutes=data.duration_minutes)
+        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+            clinic.db.lock(u.session, LOCK_BOOKINGS)
+            live_patient(u.session, data.patient_id)
+            practitioner = u.session.get(StaffMember, data.practitioner_id)
+            if practitioner is None or practitioner.role != Role.PRACTITIONER.value:
+                raise NotFound("practitioner_id", "practitioner", data.practitioner_id)
+            if not practitioner.active:
+                raise RequestRefused("practitioner_id", f"{practitioner.full_name} is inactive")
+            if data.room not in clinic.settings.rooms:
+                raise InvalidInput(
+                    "room", f"no room '{data.room}' (rooms: {', '.join(clinic.settings.rooms)})"
+                )
+            if starts <= clinic.now():
+                raise RequestRefused("starts_at", "is in the past")
+            hours = clinic.settings.hours
+            if not hours.covers(starts, ends):
+                raise RequestRefused(
+                    "starts_at",
+                    f"{starts:%a %Y-%m-%d %H:%M}-{ends:%H:%M} is outside opening hours "
+                    f"({hours.describe()})",
+                )
+            self._check_free(u.session, data, starts, ends)
+            if data.kind == "session":
+                self._check_session(u.session, data, starts)
+            elif data.plan_id is not None:
+                get_plan(u.session, data.plan_id)
+            appointment = Appointment(
+                patient_id=data.patient_id,
+                practitioner_id=data.practitioner_id,
+                room=data.room,
+                kind=data.kind,
+                plan_id=data.plan_id,
+                starts_at=starts,
+                ends_at=ends,
+                note=data.note,
+                created_by=self.actor.staff_id,
+            )
+            u.session.add(appointment)
+            u.session.flush()
+            u.audit.record(
+                "create", "appointment", appointment.id, patient_id=data.patient_id,
+                detail={"kind": data.kind},
+            )  # fmt: skip
+            return self._out(appointment)
+
+    def _check_free(
+        self, session: Session, data: AppointmentIn, starts: datetime, ends: datetime
+    ) -> None:
+        for other in _overlapping(session, starts, ends):
+            local = self.clinic.local
+            when = f"{local(other.starts_at):%Y-%m-%d %H:%M}-{local(other.ends_at):%H:%M}"
+            if other.practitioner_id == data.practitioner_id:
+                raise RequestRefused(
+                    "practitioner_id", f"the practitioner is already booked {when}"
+                )
+            if other.room == data.room:
+                raise RequestRefused("room", f"{data.room} is already booked {when}")
+            if other.patient_id == data.patient_id:
+                raise RequestRefused("patient_id", f"the patient is already booked {when}")
+
+    def _check_session(self, session: Session, data: AppointmentIn, starts: datetime) -> None:
+        if data.plan_id is None:
+            raise InvalidInput("plan_id", "a treatment session needs the plan it belongs to")
+        plan = get_plan(session, data.plan_id)
+        if plan.patient_id != data.patient_id:
+            raise InvalidInput("plan_id", "the plan belongs to another patient")
+        if plan.status == "cancelled":
+            raise RequestRefused("plan_id", "the plan is cancelled")
+        treatment = current_treatment_plan(session, plan)
+        interval = timedelta(weeks=treatment.interval_weeks.value)
+        sessions = list(
+            session.scalars(
+                select(Appointment)
+                .where(
+                    Appointment.plan_id == plan.id,
+                    Appointment.kind == "session",
+                    Appointment.status.in_(("booked", "completed")),
+                )
+                .order_by(Appointment.starts_at)
+            )
+        )
+        if len(sessions) >= treatment.session_count.value:
+            raise RequestRefused(
+                "plan_id", f"the plan has {treatment.session_count.value} sessions, all booked"
+            )
+        for other in sessions:
+            gap = abs(starts - other.starts_at)
+            if gap < interval:
+                other_day = self.clinic.local(other.starts_at).date()
+                earliest = other_day + interval
+                direction = "after" if other.starts_at < starts else "before"
+                raise RequestRefused(
+                    "starts_at",
+                    f"the plan's interval is {treatment.interval_weeks.value} weeks "
+                    f"({treatment.interval_weeks.reason}); the session {direction} this one is "
+                    f"on {other_day.isoformat()}, so the earliest date after it is "
+                    f"{earliest.isoformat()}",
+                )
+
+    def _set_status(
+        self,
+        appointment_id: int,
+        status: Status,
+        reason: str | None,
+        check: Callable[[Appointment], None] | None = None,
+    ) -> AppointmentOut:
+        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+            appointment = get_appointment(u.session, appointment_id)
+            if appointment.status != "booked":
+                raise RequestRefused(
+                    "appointment_id", f"the appointment is {appointment.status}, not booked"
+                )
+            if check is not None:
+                check(appointment)
+            appointment.status = status
+            appointment.status_changed_at = self.clinic.now()
+            appointment.status_changed_by = self.actor.staff_id
+            appointment.status_reason = reason
+            u.audit.record(
+                status, "appointment", appointment.id, patient_id=appointment.patient_id,
+                detail={"reason": reason},
+            )  # fmt: skip
+            return self._out(appointment)
+
+    def cancel(self, appointment_id: int, data: StatusIn) -> AppointmentOut:
+        return self._set_status(appointment_id, "cancelled", data.reason)
+
+    def no_show(self, appointment_id: int, data: StatusIn) -> AppointmentOut:
+        def started(appointment: Appointment) -> None:
+            if appointment.starts_at > self.clinic.now():
+                raise RequestRefused("appointment_id", "the appointment has not started yet")
+
+        return self._set_status(appointment_id, "no_show", data.reason, started)
+
+    def complete(self, appointment_id: int) -> AppointmentOut:
+        """Consultations and follow-ups; a session completes with its treatment record."""
+
+        def not_a_session(appointment: Appointment) -> None:
+            if appointment.kind == "session":
+                raise RequestRefused(
+                    "appointment_id", "a session is completed by recording the treatment"
+                )
+
+        return self._set_status(appointment_id, "completed", None, not_a_session)
+
+    def get(self, appointment_id: int) -> AppointmentOut:
+        with self.unit(Permission.READ_APPOINTMENTS) as u:
+            appointment = get_appointment(u.session, appointment_id)
+            u.audit.read("appointment", appointment.id, appointment.patient_id)
+            return self._out(appointment)
+
+    def find(self, where: AppointmentFilter, page: PageRequest) -> Page[AppointmentOut]:
+        with self.unit(Permission.READ_APPOINTMENTS) as u:
+            query = select(Appointment)
+            for column, value in (
+                (Appointment.patient_id, where.patient_id),
+                (Appointment.practitioner_id, where.practitioner_id),
+                (Appointment.room, where.room),
+                (Appointment.kind, where.kind),
+                (Appointment.status, where.status),
+            ):
+                if value is not None:
+                    query = query.where(column == value)
+            if where.starts_from is not None:
+                query = query.where(Appointment.starts_at >= self.clinic.local(where.starts_from))
+            if where.starts_before is not None:
+                query = query.where(Appointment.starts_at < self.clinic.local(where.starts_before))
+            rows: list[Appointment]
+            rows, total = paginate(u.session, query, page, Appointment.starts_at, Appointment.id)
+            u.audit.listed("appointment", [a.id for a in rows], [a.patient_id for a in rows])
+            items = [self._out(a) for a in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)
+
+    def day(self, day: date) -> list[AppointmentOut]:
+        """The clinic's diary for one local day, every room."""
+        start = datetime.combine(day, datetime.min.time(), self.clinic.zone)
+        page = self.find(
+            AppointmentFilter(starts_from=start, starts_before=start + timedelta(days=1)),
+            PageRequest(limit=200),
+        )
+        return page.items
+
+    def _out(self, appointment: Appointment) -> AppointmentOut:
+        out = AppointmentOut.model_validate(appointment)
+        out.starts_at = self.clinic.local(appointment.starts_at)
+        out.ends_at = self.clinic.local(appointment.ends_at)
+        return out

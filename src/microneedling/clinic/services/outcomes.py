@@ -1,0 +1,212 @@
+"""Follow-up outcomes and clinical photos.
+
+An outcome is scored on the concern's own clinical scale (from the knowledge base) and must
+lie within it. Photos are taken only with the patient's photo consent; see
+:mod:`microneedling.clinic.photos` for what is checked and stripped.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from microneedling.clinic.clinic import Service
+from microneedling.clinic.errors import NotFound
+from microneedling.clinic.models import Outcome, Photo
+from microneedling.clinic.photos import clean_image, read_photo, write_photo
+from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.appointments import get_appointment
+from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.plans import current_treatment_plan, get_plan
+from microneedling.clinic.services.treatments import get_treatment
+from microneedling.clinic.text import EntryRef, LongText
+from microneedling.errors import InvalidInput, RequestRefused
+
+Stage = Literal["baseline", "session", "follow_up"]
+
+
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    plan_id: int | None = None
+    appointment_id: int | None = Field(default=None, description="the follow-up visit")
+    assessed_on: date
+    concern: EntryRef = Field(description="knowledge-base concern id")
+    clinician_score: float = Field(description="on the concern's clinical scale")
+    patient_satisfaction: int | None = Field(default=None, ge=0, le=10, description="0-10")
+    complications: LongText | None = None
+
+
+class OutcomeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    patient_id: int
+    plan_id: int | None
+    appointment_id: int | None
+    assessed_on: date
+    concern: str
+    scale: str
+    clinician_score: float
+    patient_satisfaction: int | None
+    complications: str | None
+    recorded_by: int
+    recorded_at: datetime
+
+
+class PhotoIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: Stage
+    site: EntryRef | None = None
+    outcome_id: int | None = None
+    session_id: int | None = None
+    taken_on: date | None = None
+
+
+class PhotoOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    patient_id: int
+    outcome_id: int | None
+    session_id: int | None
+    site: str | None
+    stage: Stage
+    sha256: str
+    media_type: str
+    width_px: int
+    height_px: int
+    size_bytes: int
+    taken_on: date | None
+    uploaded_at: datetime
+
+
+class OutcomeService(Service):
+    def record(self, patient_id: int, data: OutcomeIn) -> OutcomeOut:
+        concern = self.clinic.kb.concerns.require(data.concern, "concern")
+        low, high = sorted((concern.scale.worst, concern.scale.best))
+        if not low <= data.clinician_score <= high:
+            raise InvalidInput(
+                "clinician_score",
+                f"{data.clinician_score} is outside the {concern.scale.name} ({low}-{high})",
+            )
+        if data.assessed_on > self.clinic.today():
+            raise InvalidInput("assessed_on", "is in the future")
+        with self.unit(Permission.WRITE_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            if data.plan_id is not None:
+                record = get_plan(u.session, data.plan_id)
+                if record.patient_id != patient_id:
+                    raise InvalidInput("plan_id", "the plan belongs to another patient")
+                plan = current_treatment_plan(u.session, record)
+                planned = {c.concern for a in plan.areas for c in a.concerns}
+                if data.concern not in planned:
+                    raise InvalidInput(
+                        "concern",
+                        f"the plan treats {', '.join(sorted(planned))}, not {data.concern}",
+                    )
+            if data.appointment_id is not None:
+                appointment = get_appointment(u.session, data.appointment_id)
+                if appointment.patient_id != patient_id or appointment.kind != "follow_up":
+                    raise InvalidInput(
+                        "appointment_id", "is not a follow-up appointment of this patient"
+                    )
+                if appointment.status == "booked":
+                    appointment.status = "completed"
+                    appointment.status_changed_at = self.clinic.now()
+                    appointment.status_changed_by = self.actor.staff_id
+            outcome = Outcome(
+                patient_id=patient_id,
+                scale=concern.scale.name,
+                recorded_by=self.actor.staff_id,
+                **data.model_dump(),
+            )
+            u.session.add(outcome)
+            u.session.flush()
+            u.audit.record("create", "outcome", outcome.id, patient_id=patient_id)
+            return OutcomeOut.model_validate(outcome)
+
+    def for_patient(self, patient_id: int) -> list[OutcomeOut]:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            rows = list(
+                u.session.scalars(
+                    select(Outcome)
+                    .where(Outcome.patient_id == patient_id)
+                    .order_by(Outcome.assessed_on, Outcome.id)
+                )
+            )
+            u.audit.listed("outcome", [o.id for o in rows], [patient_id])
+            return [OutcomeOut.model_validate(o) for o in rows]
+
+    def add_photo(self, patient_id: int, meta: PhotoIn, data: bytes) -> PhotoOut:
+        self.require(Permission.WRITE_PHOTOS)
+        settings = self.clinic.settings
+        image = clean_image(data, settings.photo_max_bytes)
+        relative = f"{patient_id}/{image.sha256}.{image.extension}"
+        written = False
+        try:
+            with self.unit(Permission.WRITE_PHOTOS) as u:
+                patient = live_patient(u.session, patient_id)
+                if not patient.consent_photos:
+                    raise RequestRefused(
+                        "patient_id", "the patient has not consented to photographs"
+                    )
+                if meta.site is not None:
+                    self.clinic.kb.sites.require(meta.site, "site")
+                if meta.outcome_id is not None:
+                    outcome = u.session.get(Outcome, meta.outcome_id)
+                    if outcome is None or outcome.patient_id != patient_id:
+                        raise NotFound("outcome_id", "outcome of this patient", meta.outcome_id)
+                if meta.session_id is not None:
+                    treatment = get_treatment(u.session, meta.session_id)
+                    if treatment.patient_id != patient_id:
+                        raise NotFound("session_id", "session of this patient", meta.session_id)
+                if meta.taken_on is not None and meta.taken_on > self.clinic.today():
+                    raise InvalidInput("taken_on", "is in the future")
+                written = write_photo(settings.photo_dir, relative, image.data)
+                photo = Photo(
+                    patient_id=patient_id,
+                    sha256=image.sha256,
+                    path=relative,
+                    media_type=image.media_type,
+                    width_px=image.width_px,
+                    height_px=image.height_px,
+                    size_bytes=len(image.data),
+                    uploaded_by=self.actor.staff_id,
+                    **meta.model_dump(),
+                )
+                u.session.add(photo)
+                u.session.flush()
+                u.audit.record("create", "photo", photo.id, patient_id=patient_id)
+                return PhotoOut.model_validate(photo)
+        except BaseException:
+            # Nothing is half-kept: a file written for a record that was not saved goes too.
+            if written:
+                (settings.photo_dir / relative).unlink(missing_ok=True)
+            raise
+
+    def photos(self, patient_id: int) -> list[PhotoOut]:
+        with self.unit(Permission.READ_PHOTOS) as u:
+            live_patient(u.session, patient_id)
+            rows = list(
+                u.session.scalars(
+                    select(Photo).where(Photo.patient_id == patient_id).order_by(Photo.id)
+                )
+            )
+            u.audit.listed("photo", [p.id for p in rows], [patient_id])
+            return [PhotoOut.model_validate(p) for p in rows]
+
+    def photo_file(self, photo_id: int) -> tuple[PhotoOut, bytes]:
+        with self.unit(Permission.READ_PHOTOS) as u:
+            photo = u.session.get(Photo, photo_id)
+            if photo is None:
+                raise NotFound("photo_id", "photo", photo_id)
+            live_patient(u.session, photo.patient_id)
+            data = read_photo(self.clinic.settings.photo_dir, photo.path, photo.sha256)
+            u.audit.read("photo", photo.id, photo.patient_id)
+            return PhotoOut.model_validate(photo), data

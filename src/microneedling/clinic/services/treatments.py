@@ -1,0 +1,483 @@
+"""Treatment sessions: pre-treatment check, lot and depth rules, timeline, adverse events.
+
+The pre-treatment check asks four questions on the day. Any "yes" becomes a new intake version
+and is re-screened by the core; if the patient may no longer be treated the session is recorded
+as stopped, with the reasons, and goes no further. A session refuses a recalled or expired lot,
+a lot or device of another type than the plan's, and any depth beyond the device's labelled
+maximum, the lot's needle length, the plan's depth for the area or a new screening cap.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from microneedling.clinic.clinic import Service
+from microneedling.clinic.errors import NotFound
+from microneedling.clinic.models import (
+    AdverseEvent,
+    Appointment,
+    ScreeningRecord,
+    TreatedArea,
+    TreatmentSession,
+)
+from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.appointments import get_appointment
+from microneedling.clinic.services.devices import get_device, get_lot, lot_refusal
+from microneedling.clinic.services.intakes import (
+    latest_intake,
+    store_intake,
+    store_screening,
+)
+from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.plans import current_treatment_plan, get_plan
+from microneedling.clinic.text import EntryRef, LongText, ShortText
+from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.knowledge.contraindications import MedicationClass
+from microneedling.planning import AftercareSheet, TreatmentPlan, aftercare_sheet
+from microneedling.screening import (
+    Intake,
+    MedicationRecord,
+    ScreeningResult,
+    SkinFinding,
+    screen,
+)
+
+Severity = Literal["mild", "moderate", "severe"]
+EndPoint = Literal["pinpoint_bleeding", "uniform_erythema", "not_reached"]
+SessionStatus = Literal["in_progress", "stopped", "completed"]
+#: Where a cold sore is recorded: it sits on the lips, and the rule applies to any area.
+COLD_SORE_SITE = "perioral"
+
+
+class PreTreatmentCheck(BaseModel):
+    """Asked on the day, before numbing. Every answer is required."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    new_medication: bool
+    medication_classes: list[MedicationClass] = Field(default_factory=list)
+    pregnant: bool
+    cold_sore: bool
+    breakout: bool
+
+    @model_validator(mode="after")
+    def _classes_named(self) -> PreTreatmentCheck:
+        if self.new_medication and not self.medication_classes:
+            raise ValueError("name the new medication's class (medication_classes)")
+        return self
+
+    @property
+    def positive(self) -> bool:
+        return self.new_medication or self.pregnant or self.cold_sore or self.breakout
+
+
+class SessionStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    appointment_id: int
+    device_id: int
+    lot_id: int
+    check: PreTreatmentCheck
+    anaesthetic_started_at: datetime | None = None
+
+
+class AreaIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    site: EntryRef
+    depth_mm: float = Field(gt=0, le=5, description="needle depth set on the device [mm]")
+    passes: int = Field(ge=1, le=10)
+
+
+class AdverseEventIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: EntryRef = Field(description="e.g. bleeding, bruising, infection, hsv_outbreak")
+    severity: Severity
+    description: LongText
+    noticed_at: datetime
+
+
+class SessionCompletion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    treatment_started_at: datetime
+    treatment_ended_at: datetime
+    end_point: EndPoint
+    products_after: list[ShortText] = Field(default_factory=list, max_length=20)
+    aftercare_given: bool = True
+
+
+class AreaOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    site: str
+    depth_mm: float
+    passes: int
+
+
+class AdverseEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    severity: Severity
+    description: str
+    noticed_at: datetime
+
+
+class SessionOut(BaseModel):
+    id: int
+    appointment_id: int
+    patient_id: int
+    plan_id: int
+    plan_version: int
+    practitioner_id: int
+    device_id: int
+    lot_id: int
+    status: SessionStatus
+    check: PreTreatmentCheck
+    check_screening: ScreeningResult | None
+    stop_reason: str | None
+    anaesthetic_started_at: datetime | None
+    treatment_started_at: datetime | None
+    treatment_ended_at: datetime | None
+    end_point: EndPoint | None
+    products_after: list[str]
+    areas: list[AreaOut]
+    adverse_events: list[AdverseEventOut]
+    aftercare_given_at: datetime | None
+
+
+def _rescreen_answers(
+    intake: Intake, check: PreTreatmentCheck, plan: TreatmentPlan, day: date
+) -> Intake:
+    """The current intake with the day's positive answers added."""
+    update: dict[str, object] = {}
+    if check.pregnant:
+        update["pregnant"] = True
+    findings = list(intake.skin_findings or [])
+    if check.cold_sore:
+        findings.append(SkinFinding(site=COLD_SORE_SITE, finding="cold_sore", since=day))
+    if check.breakout:
+        findings += [SkinFinding(site=a.site, finding="active_acne", since=day) for a in plan.areas]
+    if check.cold_sore or check.breakout:
+        update["skin_findings"] = findings
+    if check.new_medication:
+        update["medications"] = list(intake.medications or []) + [
+            MedicationRecord(code=code, started_on=day) for code in check.medication_classes
+        ]
+    return intake.model_copy(update=update)
+
+
+def get_treatment(session: Session, session_id: int) -> TreatmentSession:
+    treatment = session.get(TreatmentSession, session_id)
+    if treatment is None:
+        raise NotFound("session_id", "treatment session", session_id)
+    live_patient(session, treatment.patient_id)
+    return treatment
+
+
+class TreatmentService(Service):
+    def start(self, data: SessionStart) -> SessionOut:
+        clinic = self.clinic
+        today = clinic.today()
+        with self.unit(Permission.TREAT) as u:
+            appointment = get_appointment(u.session, data.appointment_id)
+            if appointment.kind != "session" or appointment.plan_id is None:
+                raise InvalidInput("appointment_id", "the appointment is not a treatment session")
+            if appointment.status != "booked":
+                raise RequestRefused("appointment_id", f"the appointment is {appointment.status}")
+            if clinic.local(appointment.starts_at).date() != today:
+                raise RequestRefused("appointment_id", "the appointment is not today")
+            if u.session.scalar(
+                select(TreatmentSession.id).where(TreatmentSession.appointment_id == appointment.id)
+            ):
+                raise RequestRefused("appointment_id", "a session is already recorded for it")
+            record = get_plan(u.session, appointment.plan_id)
+            if record.status != "consented":
+                raise RequestRefused(
+                    "appointment_id",
+                    f"the patient has not consented to the plan's current version "
+                    f"{record.current_version}",
+                )
+            plan = current_treatment_plan(u.session, record)
+            device = get_device(u.session, data.device_id)
+            if not device.active:
+                raise RequestRefused("device_id", f"device {device.serial_number} is retired")
+            if device.device_type != plan.device.id:
+                raise RequestRefused(
+                    "device_id", f"the plan is for a {plan.device.name}, not {device.device_type}"
+                )
+            lot = get_lot(u.session, data.lot_id)
+            refusal = lot_refusal(lot, today)
+            if refusal:
+                raise RequestRefused("lot_id", refusal)
+            if lot.device_type != device.device_type:
+                raise RequestRefused("lot_id", f"lot {lot.lot_number} is for {lot.device_type}")
+            if plan.device.cartridge is not None and lot.cartridge_id != plan.device.cartridge:
+                raise RequestRefused(
+                    "lot_id",
+                    f"lot {lot.lot_number} holds cartridge {lot.cartridge_id}; the plan uses "
+                    f"{plan.device.cartridge}",
+                )
+            if data.anaesthetic_started_at and data.anaesthetic_started_at > clinic.now():
+                raise InvalidInput("anaesthetic_started_at", "is in the future")
+            treatment = TreatmentSession(
+                appointment_id=appointment.id,
+                patient_id=appointment.patient_id,
+                plan_id=record.id,
+                plan_version=record.current_version,
+                practitioner_id=self.actor.staff_id,
+                device_id=device.id,
+                lot_id=lot.id,
+                status="in_progress",
+                new_medication=data.check.new_medication,
+                medication_classes=list(data.check.medication_classes),
+                pregnant=data.check.pregnant,
+                cold_sore=data.check.cold_sore,
+                breakout=data.check.breakout,
+                anaesthetic_started_at=data.anaesthetic_started_at,
+            )
+            if data.check.positive:
+                self._recheck(u.session, treatment, data.check, plan)
+            u.session.add(treatment)
+            u.session.flush()
+            u.audit.record(
+                "create", "treatment_session", treatment.id, patient_id=treatment.patient_id,
+                detail={"status": treatment.status, "lot_id": lot.id},
+            )  # fmt: skip
+            return self._out(u.session, treatment)
+
+    def _recheck(
+        self,
+        session: Session,
+        treatment: TreatmentSession,
+        check: PreTreatmentCheck,
+        plan: TreatmentPlan,
+    ) -> None:
+        patient = live_patient(session, treatment.patient_id)
+        current = latest_intake(session, patient.id)
+        if current is None:
+            raise RequestRefused("patient_id", "the patient has no intake")
+        today = self.clinic.today()
+        answers = _rescreen_answers(Intake.model_validate(current.answers), check, plan, today)
+        result = screen(answers, self.clinic.kb, today)
+        record = store_intake(session, patient, answers, self.actor.staff_id)
+        screening = store_screening(
+            session, record, result, "pre_treatment_check", self.actor.staff_id
+        )
+        treatment.check_screening_id = screening.id
+        if not result.may_treat:
+            reasons = [f.reason for f in result.findings if f.kind != "precaution"]
+            treatment.status = "stopped"
+            treatment.stop_reason = (
+                f"pre-treatment check: screening is '{result.decision}'"
+                + (f" until {result.deferred_until.isoformat()}" if result.deferred_until else "")
+                + (f" ({'; '.join(reasons)})" if reasons else "")
+            )
+
+    def record_area(self, session_id: int, data: AreaIn) -> SessionOut:
+        with self.unit(Permission.TREAT) as u:
+            treatment = self._in_progress(u.session, session_id)
+            plan = current_treatment_plan(u.session, get_plan(u.session, treatment.plan_id))
+            try:
+                planned = plan.area(data.site)
+            except KeyError:
+                raise RequestRefused("site", f"the plan does not treat '{data.site}'") from None
+            lot = get_lot(u.session, treatment.lot_id)
+            limits = [
+                (plan.device.labelled_max_depth_mm, f"the {plan.device.name} labelled maximum"),
+                (lot.needle_length_mm, f"lot {lot.lot_number}'s needle length"),
+                (planned.depth.value_mm, f"the plan's depth for the {planned.name.lower()}"),
+            ]
+            cap = self._check_cap(u.session, treatment, data.site)
+            if cap is not None:
+                limits.append((cap, "the cap set by today's pre-treatment screening"))
+            for limit_mm, what in limits:
+                if data.depth_mm > limit_mm + 1e-9:
+                    raise RequestRefused(
+                        "depth_mm", f"{data.depth_mm} mm is beyond {what} ({limit_mm} mm)"
+                    )
+            if u.session.scalar(
+                select(TreatedArea.id).where(
+                    TreatedArea.session_id == treatment.id, TreatedArea.site == data.site
+                )
+            ):
+                raise RequestRefused("site", f"'{data.site}' is already recorded")
+            u.session.add(TreatedArea(session_id=treatment.id, **data.model_dump()))
+            u.session.flush()
+            u.audit.record(
+                "update", "treatment_session", treatment.id, patient_id=treatment.patient_id,
+                detail={"area": data.site},
+            )  # fmt: skip
+            return self._out(u.session, treatment)
+
+    def _check_cap(self, session: Session, treatment: TreatmentSession, site: str) -> float | None:
+        if treatment.check_screening_id is None:
+            return None
+        screening = session.get(ScreeningRecord, treatment.check_screening_id)
+        assert screening is not None
+        return ScreeningResult.model_validate(screening.result).depth_cap_mm(site)
+
+    def record_adverse_event(self, session_id: int, data: AdverseEventIn) -> SessionOut:
+        with self.unit(Permission.TREAT) as u:
+            treatment = get_treatment(u.session, session_id)
+            if data.noticed_at > self.clinic.now():
+                raise InvalidInput("noticed_at", "is in the future")
+            event = AdverseEvent(
+                session_id=treatment.id,
+                patient_id=treatment.patient_id,
+                recorded_by=self.actor.staff_id,
+                **data.model_dump(),
+            )
+            u.session.add(event)
+            u.session.flush()
+            u.audit.record(
+                "create", "adverse_event", event.id, patient_id=treatment.patient_id,
+                detail={"severity": data.severity, "kind": data.kind},
+            )  # fmt: skip
+            return self._out(u.session, treatment)
+
+    def complete(self, session_id: int, data: SessionCompletion) -> SessionOut:
+        clinic = self.clinic
+        with self.unit(Permission.TREAT) as u:
+            treatment = self._in_progress(u.session, session_id)
+            if not self._areas(u.session, treatment):
+                raise RequestRefused("session_id", "record at least one treated area first")
+            start, end = data.treatment_started_at, data.treatment_ended_at
+            if end <= start:
+                raise InvalidInput("treatment_ended_at", "is not after treatment_started_at")
+            if end > clinic.now():
+                raise InvalidInput("treatment_ended_at", "is in the future")
+            numbing = treatment.anaesthetic_started_at
+            if numbing is not None and numbing > start:
+                raise InvalidInput("treatment_started_at", "is before the anaesthetic started")
+            record = get_plan(u.session, treatment.plan_id)
+            plan = current_treatment_plan(u.session, record)
+            number = (
+                u.session.scalar(
+                    select(func.count())
+                    .select_from(TreatmentSession)
+                    .where(
+                        TreatmentSession.plan_id == record.id,
+                        TreatmentSession.status == "completed",
+                    )
+                )
+                or 0
+            ) + 1
+            screening = plan.screening
+            if treatment.check_screening_id is not None:
+                check = u.session.get(ScreeningRecord, treatment.check_screening_id)
+                assert check is not None
+                screening = ScreeningResult.model_validate(check.result)
+            sheet = aftercare_sheet(
+                clinic.kb,
+                session_number=number,
+                session_date=clinic.local(start).date(),
+                screening=screening,
+                contact=plan.requested.contact,
+            )
+            treatment.treatment_started_at = start
+            treatment.treatment_ended_at = end
+            treatment.end_point = data.end_point
+            treatment.products_after = list(data.products_after)
+            treatment.aftercare_sheet = sheet.model_dump(mode="json")
+            treatment.aftercare_given_at = clinic.now() if data.aftercare_given else None
+            treatment.status = "completed"
+            appointment = u.session.get(Appointment, treatment.appointment_id)
+            assert appointment is not None
+            appointment.status = "completed"
+            appointment.status_changed_at = clinic.now()
+            appointment.status_changed_by = self.actor.staff_id
+            u.audit.record(
+                "complete", "treatment_session", treatment.id, patient_id=treatment.patient_id
+            )
+            return self._out(u.session, treatment)
+
+    def get(self, session_id: int) -> SessionOut:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            treatment = get_treatment(u.session, session_id)
+            u.audit.read("treatment_session", treatment.id, treatment.patient_id)
+            return self._out(u.session, treatment)
+
+    def aftercare(self, session_id: int) -> AftercareSheet:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            treatment = get_treatment(u.session, session_id)
+            if treatment.aftercare_sheet is None:
+                raise NotFound("session_id", "aftercare sheet for session", session_id)
+            u.audit.read("aftercare_sheet", treatment.id, treatment.patient_id)
+            return AftercareSheet.model_validate(treatment.aftercare_sheet)
+
+    def for_patient(self, patient_id: int) -> list[SessionOut]:
+        with self.unit(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            rows = list(
+                u.session.scalars(
+                    select(TreatmentSession)
+                    .where(TreatmentSession.patient_id == patient_id)
+                    .order_by(TreatmentSession.id)
+                )
+            )
+            u.audit.listed("treatment_session", [t.id for t in rows], [patient_id])
+            return [self._out(u.session, t) for t in rows]
+
+    def _in_progress(self, session: Session, session_id: int) -> TreatmentSession:
+        treatment = get_treatment(session, session_id)
+        if treatment.status != "in_progress":
+            raise RequestRefused("session_id", f"the session is {treatment.status}")
+        return treatment
+
+    def _areas(self, session: Session, treatment: TreatmentSession) -> list[TreatedArea]:
+        return list(
+            session.scalars(
+                select(TreatedArea)
+                .where(TreatedArea.session_id == treatment.id)
+                .order_by(TreatedArea.id)
+            )
+        )
+
+    def _out(self, session: Session, treatment: TreatmentSession) -> SessionOut:
+        events = session.scalars(
+            select(AdverseEvent)
+            .where(AdverseEvent.session_id == treatment.id)
+            .order_by(AdverseEvent.id)
+        )
+        check_result = None
+        if treatment.check_screening_id is not None:
+            check = session.get(ScreeningRecord, treatment.check_screening_id)
+            assert check is not None
+            check_result = ScreeningResult.model_validate(check.result)
+        return SessionOut(
+            id=treatment.id,
+            appointment_id=treatment.appointment_id,
+            patient_id=treatment.patient_id,
+            plan_id=treatment.plan_id,
+            plan_version=treatment.plan_version,
+            practitioner_id=treatment.practitioner_id,
+            device_id=treatment.device_id,
+            lot_id=treatment.lot_id,
+            status=treatment.status,
+            check=PreTreatmentCheck(
+                new_medication=treatment.new_medication,
+                medication_classes=treatment.medication_classes,
+                pregnant=treatment.pregnant,
+                cold_sore=treatment.cold_sore,
+                breakout=treatment.breakout,
+            ),
+            check_screening=check_result,
+            stop_reason=treatment.stop_reason,
+            anaesthetic_started_at=treatment.anaesthetic_started_at,
+            treatment_started_at=treatment.treatment_started_at,
+            treatment_ended_at=treatment.treatment_ended_at,
+            end_point=treatment.end_point,
+            products_after=treatment.products_after,
+            areas=[AreaOut.model_validate(a) for a in self._areas(session, treatment)],
+            adverse_events=[AdverseEventOut.model_validate(e) for e in events],
+            aftercare_given_at=treatment.aftercare_given_at,
+        )
