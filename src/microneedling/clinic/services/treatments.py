@@ -243,6 +243,7 @@ class TreatmentService(Service):
                 cold_sore=data.check.cold_sore,
                 breakout=data.check.breakout,
                 anaesthetic_started_at=data.anaesthetic_started_at,
+                created_at=clinic.now(),
             )
             if data.check.positive:
                 self._recheck(u.session, treatment, data.check, plan)
