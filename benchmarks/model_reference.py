@@ -66,7 +66,7 @@ def reference_patient(arrays: PatientArrays, j: int, horizon_days: int) -> dict[
         y[7] += s.vascular_um[k, j]
         y[8 + k] = s.density_per_cm2[k, j]
         y[8 + n + k] = 100.0 * s.area_fraction[k, j]
-        y[8 + 2 * n + k] = arrays.flare_gain[j] * s.area_fraction[k, j]
+        y[8 + 2 * n + k] = arrays.flare_gain[j] * s.flare_um[k, j]
         t0, t1 = float(bounds[k]), float(bounds[k + 1])
         inside = (days >= t0) & (days < t1)
         sol = solve_ivp(

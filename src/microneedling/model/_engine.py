@@ -176,7 +176,7 @@ class DailySolver:
                 hours, s.area_fraction[idx], s.barrier_half_h[idx]
             )
             flare[in_window] += (
-                a.flare_gain * s.area_fraction[idx] * np.exp(-a.flare_rate_per_day * hours / 24.0)
+                a.flare_gain * s.flare_um[idx] * np.exp(-a.flare_rate_per_day * hours / 24.0)
             )
         return open_density, deficit, flare, latest
 
@@ -257,9 +257,7 @@ def _fast_terms_after(
         open_density += s.density_per_cm2[j] * barrier.open_fraction(since_h, s.closure_half_h[j])
         deficit += barrier.barrier_deficit_pct(since_h, s.area_fraction[j], s.barrier_half_h[j])
         flare += (
-            arrays.flare_gain
-            * s.area_fraction[j]
-            * np.exp(-arrays.flare_rate_per_day * since_h / 24.0)
+            arrays.flare_gain * s.flare_um[j] * np.exp(-arrays.flare_rate_per_day * since_h / 24.0)
         )
     return open_density, deficit, flare
 

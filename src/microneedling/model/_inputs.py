@@ -114,6 +114,7 @@ class SessionArrays:
     depth_um: FloatArray
     density_per_cm2: FloatArray
     area_fraction: FloatArray
+    flare_um: FloatArray  # channel volume below the stratum corneum per area [µm]
     kick: FloatArray  # pulse into the inflammatory signal [-]
     vascular_um: FloatArray  # channel volume below the plexus per area [µm]
     bleeding: FloatArray  # chance a puncture bleeds [0-1]
@@ -145,7 +146,7 @@ class PatientArrays:
 
 def response_factor(concern: Concern, p: Mapping[str, FloatArray]) -> FloatArray:
     if concern.response == "good":
-        return np.ones_like(p["Flare gain [-]"])
+        return np.ones_like(p["Flare gain [1/um]"])
     if concern.response == "moderate":
         return p["Response factor, moderate [-]"]
     return p["Response factor, limited [-]"]
@@ -160,7 +161,9 @@ def patient_arrays(course: Course, concern: Concern, p: Mapping[str, FloatArray]
     plexus = penetration.plexus_depth_um(epidermis, papillary)
     radius = p["Channel surface radius [um]"]
     cv = p["Channel depth coefficient of variation [-]"]
-    rows: dict[str, list[FloatArray]] = {k: [] for k in ("d", "n", "a", "u", "v", "b", "c", "w")}
+    rows: dict[str, list[FloatArray]] = {
+        k: [] for k in ("d", "n", "a", "f", "u", "v", "b", "c", "w")
+    }
     for s in course.sessions:
         kind = "Pen" if s.device_kind == "pen" else "Roller"
         fraction = p[f"{kind} penetration fraction [-]"]
@@ -177,6 +180,7 @@ def patient_arrays(course: Course, concern: Concern, p: Mapping[str, FloatArray]
         rows["d"].append(depth)
         rows["n"].append(density)
         rows["a"].append(channels.punctured_area_fraction(density, radius))
+        rows["f"].append(channels.viable_dose_um(density, radius, depth, sc))
         rows["u"].append(dose / (dose + half_dose))
         rows["v"].append(channels.vascular_dose_um(density, radius, depth, plexus))
         rows["b"].append(penetration.bleeding_probability(depth, plexus, cv))
@@ -196,6 +200,7 @@ def patient_arrays(course: Course, concern: Concern, p: Mapping[str, FloatArray]
         depth_um=np.stack(rows["d"]),
         density_per_cm2=np.stack(rows["n"]),
         area_fraction=np.stack(rows["a"]),
+        flare_um=np.stack(rows["f"]),
         kick=np.stack(rows["u"]),
         vascular_um=np.stack(rows["v"]),
         bleeding=np.stack(rows["b"]),
@@ -208,7 +213,7 @@ def patient_arrays(course: Course, concern: Concern, p: Mapping[str, FloatArray]
         sessions=sessions,
         cascade=Cascade.from_parameters(p),
         flare_rate_per_day=math.log(2.0) * 24.0 / p["Flare half-time [h]"],
-        flare_gain=p["Flare gain [-]"],
+        flare_gain=p["Flare gain [1/um]"],
         vascular_gain=p["Vascular redness gain [1/um]"],
         age_loss_per_day=-np.log1p(-p["Age-related collagen loss rate [1/year]"]) / 365.25,
         half_saturation=p["Half-saturating collagen gain [-]"],

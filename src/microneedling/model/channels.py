@@ -52,6 +52,21 @@ def injury_dose(
     return np.asarray(per_area_um / papillary_um, dtype=np.float64)
 
 
+def viable_dose_um(
+    punctures_per_cm2: FloatArray,
+    radius_um: FloatArray,
+    depth_um: FloatArray,
+    stratum_corneum_um: FloatArray,
+) -> FloatArray:
+    """Channel volume in living tissue (below the stratum corneum) per unit skin area [µm]."""
+    return np.asarray(
+        punctures_per_cm2
+        * cone_volume_below_um3(radius_um, depth_um, stratum_corneum_um)
+        / _UM2_PER_CM2,
+        dtype=np.float64,
+    )
+
+
 def vascular_dose_um(
     punctures_per_cm2: FloatArray,
     radius_um: FloatArray,

@@ -41,14 +41,15 @@ PARAMETERS = {
         "part of the new collagen III is broken down rather than matured; one third, chosen",
     ),
     "Elastin synthesis rate [1/day]": Parameter(
-        1.157,
+        0.29,
         Spread("lognormal", sd=0.4),
         "1/day",
         SOURCE,
         "chosen",
-        "no quantitative elastin figure after needling was found; set to the collagen III "
-        "synthesis rate so new elastin rises like new collagen (Aust 2008 and El-Domyati 2015 "
-        "report more elastin/tropoelastin, not by how much)",
+        "no quantitative elastin figure after needling was found; a quarter of the collagen III "
+        "synthesis rate, so elastin rises (Aust 2008: more elastin at 6 months; El-Domyati "
+        "2015: more tropoelastin) but far less than collagen, since total elastin even fell in "
+        "El-Domyati's biopsies",
     ),
     "Elastin turnover rate [1/day]": Parameter(
         1.0 / 240.0,
@@ -58,14 +59,15 @@ PARAMETERS = {
         "chosen",
         "set equal to the mature collagen turnover rate",
     ),
-    "Flare gain [-]": Parameter(
-        100.0,
+    "Flare gain [1/um]": Parameter(
+        0.4,
         Spread("lognormal", sd=0.3),
-        "-",
+        "1/um",
         SOURCE,
         "chosen",
-        "immediate needle flare per fraction of skin surface punctured; a full-density session "
-        "(~1 % of the surface) starts mildly-to-moderately red",
+        "immediate needle flare per µm of channel volume in living tissue per skin area; a 1 mm "
+        "pen session of three passes (~2.6 µm) starts visibly red, a single 0.2-0.4 mm stamp "
+        "does not (Bal 2008: minimal irritation)",
     ),
     "Closed-channel open fraction [-]": Parameter(
         0.05, _fixed, "-", SOURCE, "chosen", "a channel counts as closed when 5 % is still open"
