@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from microneedling.cli import (
     absorb,  # noqa: F401
+    db,  # noqa: F401
     knowledge,  # noqa: F401
     plan,  # noqa: F401
     schema,  # noqa: F401
     screen,  # noqa: F401
+    serve,  # noqa: F401
     simulate,  # noqa: F401
 )

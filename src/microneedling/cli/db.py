@@ -1,0 +1,93 @@
+"""``microneedling db``: migrate, back up, restore, and create the first admin account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from microneedling.cli._app import app, command
+from microneedling.cli._input import validation_error
+from microneedling.clinic import Clinic, ClinicSettings
+from microneedling.clinic.backup import backup, restore
+from microneedling.clinic.roles import Role
+from microneedling.clinic.services.passwords import generate_password
+from microneedling.clinic.services.staff import StaffIn, create_staff
+from microneedling.errors import InvalidInput
+
+console = Console(highlight=False)
+db_app = typer.Typer(help="The clinic database: migrate, back up, restore.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def clinic_settings(data_dir: Path | None) -> ClinicSettings:
+    """Settings from MICRONEEDLING_* and DATABASE_URL; ``data_dir`` overrides the setting."""
+    overrides = {"data_dir": data_dir} if data_dir is not None else {}
+    try:
+        return ClinicSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "settings"
+        raise InvalidInput(
+            field, str(err["msg"]).removeprefix("Value error, "), "settings"
+        ) from None
+
+
+def open_clinic(data_dir: Path | None) -> Clinic:
+    clinic = Clinic(clinic_settings(data_dir))
+    clinic.start()
+    return clinic
+
+
+DataDir = Annotated[Path | None, typer.Option(help="where the database and photos live")]
+
+
+@command("migrate", parent=db_app)
+def migrate(data_dir: DataDir = None) -> None:
+    """Bring the database schema up to date."""
+    clinic = open_clinic(data_dir)
+    console.print(f"Schema at revision {clinic.db.schema_revision()}")
+
+
+@command("backup", parent=db_app)
+def backup_command(path: Path, data_dir: DataDir = None) -> None:
+    """Write a consistent backup of the database to PATH (a new file)."""
+    clinic = open_clinic(data_dir)
+    written = backup(clinic.db, path)
+    console.print(f"Backed up to {written} ({written.stat().st_size} bytes)")
+
+
+@command("restore", parent=db_app)
+def restore_command(
+    path: Path,
+    data_dir: DataDir = None,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Replace the database's content with the backup in PATH."""
+    clinic = open_clinic(data_dir)
+    if not yes:
+        typer.confirm("Replace every record in the clinic database with the backup?", abort=True)
+    restore(clinic.db, path)
+    console.print(f"Restored from {path}; schema at revision {clinic.db.schema_revision()}")
+
+
+@command("create-admin", parent=db_app)
+def create_admin(
+    username: str,
+    full_name: Annotated[str, typer.Option(help="the person's name")] = "Clinic administrator",
+    data_dir: DataDir = None,
+) -> None:
+    """Create an admin account with a generated password (printed once)."""
+    clinic = open_clinic(data_dir)
+    password = generate_password()
+    try:
+        account = StaffIn(
+            username=username, full_name=full_name, role=Role.ADMIN, password=password
+        )
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+    create_staff(clinic, account)
+    console.print(f"Admin '{username}' created. Password (shown once): {password}")

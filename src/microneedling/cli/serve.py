@@ -1,0 +1,54 @@
+"""``microneedling serve``: the clinic app (JSON API and pages) on the embedded database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+
+from microneedling.cli._app import command
+from microneedling.cli.db import open_clinic
+from microneedling.clinic.demo import DemoAccount, seed_demo
+from microneedling.clinic.services.staff import staff_count
+from microneedling.errors import InvalidInput
+from microneedling.web import create_app
+
+console = Console(highlight=False)
+
+
+def _print_accounts(accounts: list[DemoAccount]) -> None:
+    table = Table(title="Demo staff accounts (passwords shown once)")
+    for column in ("username", "role", "password"):
+        table.add_column(column)
+    for account in accounts:
+        table.add_row(account.username, account.role.value, account.password)
+    console.print(table)
+
+
+@command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port")] = 8000,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="where the database and photos live")
+    ] = None,
+    demo: Annotated[bool, typer.Option(help="fill an empty clinic with demo records")] = False,
+) -> None:
+    """Start the clinic: migrate the database, then serve /api (JSON) and / (pages)."""
+    clinic = open_clinic(data_dir)
+    settings = clinic.settings
+    empty = staff_count(clinic) == 0
+    if demo and settings.environment == "production":
+        raise InvalidInput("--demo", "demo records are refused in production")
+    if demo and not empty:
+        console.print("The clinic already has staff accounts; --demo adds nothing.")
+    if empty and (demo or settings.environment == "development"):
+        console.print("Empty clinic: creating demo records ...")
+        _print_accounts(seed_demo(clinic))
+    console.print(f"Database: {clinic.db.url.split('@')[-1]}")
+    console.print(f"Clinic API on http://{host}:{port}/api/docs")
+    uvicorn.run(create_app(clinic=clinic), host=host, port=port, log_level="info")
