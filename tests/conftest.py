@@ -149,16 +149,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from _fresh_postgres(request)
 
 
-@pytest.fixture
-def settings(tmp_path: Path, db_url: str) -> ClinicSettings:
+def clinic_test_settings(data_dir: Path, db_url: str) -> ClinicSettings:
     return ClinicSettings(
         environment="test",
         secret_key=TEST_SECRET,  # type: ignore[arg-type]
-        data_dir=tmp_path / "data",
+        data_dir=data_dir,
         database_url=db_url,
         opening_hours="mon-sun 07:00-21:00",
         rooms=["room-1", "room-2"],
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str) -> ClinicSettings:
+    return clinic_test_settings(tmp_path / "data", db_url)
 
 
 class Clock:
@@ -236,32 +240,42 @@ def team(clinic: Clinic) -> Team:
     return make_team(clinic)
 
 
-@pytest.fixture
-def live_server() -> Iterator[Callable[[object], str]]:
-    """Start an ASGI app under uvicorn on a free loopback port; returns its base URL."""
+def start_uvicorn(app: object) -> tuple[str, Callable[[], None]]:
+    """Serve an ASGI app with uvicorn on a free loopback port: (base URL, stop)."""
     import uvicorn
 
-    started: list[tuple[uvicorn.Server, threading.Thread]] = []
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",  # type: ignore[arg-type]
+                            lifespan="on")  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
 
-    def start(app: object) -> str:
-        port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",  # type: ignore[arg-type]
-                                lifespan="on")  # fmt: skip
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        started.append((server, thread))
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for server, thread in started:
+    def stop() -> None:
         server.should_exit = True
         thread.join(timeout=10)
+
+    return f"http://127.0.0.1:{port}", stop
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[[object], str]]:
+    """Start ASGI apps under uvicorn on free loopback ports; returns their base URLs."""
+    stops: list[Callable[[], None]] = []
+
+    def start(app: object) -> str:
+        url, stop = start_uvicorn(app)
+        stops.append(stop)
+        return url
+
+    yield start
+    for stop in stops:
+        stop()
 
 
 # The patient of examples/plan-request.yaml: 42, Fitzpatrick III, cold sores in the past
@@ -355,3 +369,140 @@ def jpeg_with_exif(width: int = 64, height: int = 48) -> bytes:
 @pytest.fixture
 def jpeg() -> Callable[..., bytes]:
     return jpeg_with_exif
+
+
+@dataclass
+class ApiWorld:
+    """A clinic with one of everything, served in-process, for route-by-route tests."""
+
+    client: httpx.Client
+    app: object
+    clinic: Clinic
+    clock: Clock
+    team: Team
+    headers: dict[str, dict[str, str]]
+    ids: dict[str, int]
+
+
+def _build_records(clinic: Clinic, team: Team, clock: Clock) -> dict[str, int]:
+    from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+    from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
+    from microneedling.clinic.services.intakes import IntakeIn, IntakeService
+    from microneedling.clinic.services.outcomes import OutcomeIn, OutcomeService, PhotoIn
+    from microneedling.clinic.services.patients import NoteIn, PatientIn, PatientService
+    from microneedling.clinic.services.plans import ConsentIn, PlanIn, PlanService
+    from microneedling.clinic.services.treatments import (
+        AreaIn,
+        PreTreatmentCheck,
+        SessionStart,
+        TreatmentService,
+    )
+    from microneedling.planning import RequestedCourse
+    from microneedling.screening import Intake
+
+    admin = DeviceService(clinic, team.admin)
+    device = admin.register_device(
+        DeviceIn(device_type="generic_pen_12", serial_number="PEN-W1", label="Pen")
+    )
+    lot_data = {"device_type": "generic_pen_12", "cartridge_id": "12", "needle_count": 12,
+                "needle_length_mm": 2.5}  # fmt: skip
+    lot = admin.register_lot(
+        LotIn.model_validate({**lot_data, "lot_number": "W-LOT-1", "expires_on": "2028-01-01"})
+    )
+    spare_lot = admin.register_lot(
+        LotIn.model_validate({**lot_data, "lot_number": "W-LOT-2", "expires_on": "2028-01-01"})
+    )
+    desk = PatientService(clinic, team.front_desk)
+    patient = desk.register(
+        PatientIn.model_validate({"given_name": "Wendy", "family_name": "World",
+                                  "date_of_birth": "1984-05-01", "sex": "female",
+                                  "consent_photos": True})
+    )  # fmt: skip
+    spare = desk.register(
+        PatientIn.model_validate({"given_name": "Spare", "family_name": "Person",
+                                  "date_of_birth": "1990-01-01"})
+    )  # fmt: skip
+    note = PatientService(clinic, team.practitioner).add_note(patient.id, NoteIn(text="Note."))
+    IntakeService(clinic, team.practitioner).record(
+        patient.id, IntakeIn(answers=Intake.model_validate(INTAKE))
+    )
+    plans = PlanService(clinic, team.practitioner)
+    plan = plans.create(
+        patient.id, PlanIn(course=RequestedCourse.model_validate(course_request("2027-03-01")))
+    )
+    plans.consent(plan.id, ConsentIn(version=1, consented_by="Wendy World", method="signature"))
+    book = AppointmentService(clinic, team.front_desk)
+    slot = {"patient_id": patient.id, "practitioner_id": team.practitioner.staff_id,
+            "duration_minutes": 60}  # fmt: skip
+    session_slot = book.book(
+        AppointmentIn.model_validate({**slot, "room": "room-1", "kind": "session",
+                                      "plan_id": plan.id, "starts_at": "2027-03-01T10:00"})
+    )  # fmt: skip
+    follow = book.book(
+        AppointmentIn.model_validate({**slot, "room": "room-2", "kind": "follow_up",
+                                      "starts_at": "2027-03-01T12:00"})
+    )  # fmt: skip
+    clock.advance(hours=2, minutes=5)
+    check = PreTreatmentCheck(new_medication=False, pregnant=False, cold_sore=False, breakout=False)
+    session = TreatmentService(clinic, team.practitioner).start(
+        SessionStart(appointment_id=session_slot.id, device_id=device.id, lot_id=lot.id,
+                     check=check)
+    )  # fmt: skip
+    TreatmentService(clinic, team.practitioner).record_area(
+        session.id, AreaIn(site="cheeks", depth_mm=1.5, passes=3)
+    )
+    outcome = OutcomeService(clinic, team.practitioner).record(
+        patient.id,
+        OutcomeIn(plan_id=plan.id, assessed_on=clinic.today(), concern="fine_lines",
+                  clinician_score=3.0)
+    )  # fmt: skip
+    photo = OutcomeService(clinic, team.practitioner).add_photo(
+        patient.id, PhotoIn(stage="baseline", site="cheeks"), jpeg_with_exif()
+    )
+    return {
+        "device": device.id, "lot": lot.id, "spare_lot": spare_lot.id, "patient": patient.id,
+        "spare_patient": spare.id, "note": note.id, "plan": plan.id,
+        "session_appointment": session_slot.id, "follow_up": follow.id, "session": session.id,
+        "outcome": outcome.id, "photo": photo.id, "practitioner": team.practitioner.staff_id,
+        "front_desk": team.front_desk.staff_id,
+    }  # fmt: skip
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def api_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ApiWorld]:
+    """One clinic per test module and backend, with every kind of record, and a client."""
+    from microneedling.web import create_app
+
+    root = tmp_path_factory.mktemp("world")
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, root / "clinic.sqlite3")
+        urls: Iterator[str] = iter([f"sqlite:///{root / 'clinic.sqlite3'}"])
+    else:
+        urls = _fresh_postgres(request)
+    url = next(urls)
+    clock = Clock(datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+    clinic = Clinic(clinic_test_settings(root / "data", url), clock=clock)
+    clinic.start()
+    team = make_team(clinic)
+    ids = _build_records(clinic, team, clock)
+    app = create_app(clinic=clinic)
+    base, stop = start_uvicorn(app)
+    with httpx.Client(base_url=base, timeout=60) as client:
+        headers = {}
+        for role in ("admin", "practitioner", "front_desk"):
+            response = client.post(
+                "/api/auth/token",
+                json={"username": role.replace("_", "-"), "password": PASSWORD},
+            )
+            headers[role] = {"Authorization": f"Bearer {response.json()['token']}"}
+        yield ApiWorld(client, app, clinic, clock, team, headers, ids)
+    stop()
+    clinic.db.dispose()
+    for _ in urls:  # drop the PostgreSQL database
+        pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +16,10 @@ from microneedling.cli.db import open_clinic
 from microneedling.clinic.demo import DemoAccount, seed_demo
 from microneedling.clinic.services.staff import staff_count
 from microneedling.errors import InvalidInput
-from microneedling.web import create_app
 
 console = Console(highlight=False)
+#: The web layer's app factory, which uvicorn imports and calls.
+APP_FACTORY = "microneedling.web.app:create_app"
 
 
 def _print_accounts(accounts: list[DemoAccount]) -> None:
@@ -51,4 +53,8 @@ def serve(
         _print_accounts(seed_demo(clinic))
     console.print(f"Database: {clinic.db.url.split('@')[-1]}")
     console.print(f"Clinic API on http://{host}:{port}/api/docs")
-    uvicorn.run(create_app(clinic=clinic), host=host, port=port, log_level="info")
+    clinic.db.dispose()
+    # The web app reads the same settings from the environment (the CLI and the web layer are
+    # siblings: the command hands over configuration, not objects).
+    os.environ["MICRONEEDLING_DATA_DIR"] = str(settings.data_dir)
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level="info")

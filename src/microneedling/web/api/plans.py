@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 
 from microneedling.clinic.services.plans import ConsentIn, PlanEdit, PlanIn, PlanOut, PlanService
+from microneedling.clinic.services.predictions import PredictionService
 from microneedling.planning import TreatmentPlan
 from microneedling.web.deps import service
 
@@ -51,3 +52,17 @@ def consent_to_plan(plan_id: int, body: ConsentIn, plans: Plans) -> PlanOut:
 @router.post("/plans/{plan_id}/cancel", summary="Cancel a plan")
 def cancel_plan(plan_id: int, plans: Plans) -> PlanOut:
     return plans.cancel(plan_id)
+
+
+@router.get(
+    "/plans/{plan_id}/prediction",
+    summary="Predicted course of one area and concern, from the skin-response model",
+)
+def predict_plan(
+    plan_id: int,
+    predictions: Annotated[PredictionService, Depends(service(PredictionService))],
+    site: Annotated[str | None, Query(max_length=64)] = None,
+    concern: Annotated[str | None, Query(max_length=64)] = None,
+    series: Annotated[bool, Query(description="include the daily series")] = False,
+) -> dict[str, Any]:
+    return predictions.predict(plan_id, site, concern, series)

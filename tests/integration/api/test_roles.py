@@ -1,0 +1,205 @@
+"""Each role sees and does only what it should: every API route × every role.
+
+The table below is the role matrix docs/api.md publishes; a test also fails when a route is
+missing from it, so a new route cannot ship without a decision about who may call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+from microneedling.web import API_PREFIX
+from microneedling.web.api import ROUTERS
+
+if TYPE_CHECKING:
+    from conftest import ApiWorld
+
+ALL = frozenset({"admin", "practitioner", "front_desk"})
+CLINICAL = frozenset({"admin", "practitioner"})
+ADMIN = frozenset({"admin"})
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str  # the route's template, e.g. /api/patients/{patient_id}
+    allowed: frozenset[str]
+    request: Callable[[dict[str, Any]], dict[str, Any]]  # ids -> httpx request kwargs
+    own_token: bool = False  # signs out: use a token of its own, not the role's shared one
+
+
+def _none(_: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+def _json(body: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda ids: {"json": body(ids)}
+
+
+COURSE = {
+    "areas": [{"site": "cheeks", "concerns": [{"concern": "fine_lines", "severity": "mild"}]}],
+    "device": "generic_pen_12", "cartridge": "12", "start_date": "2027-03-08",
+}  # fmt: skip
+INTAKE = {"sex": "female", "pregnant": False, "breastfeeding": False, "fitzpatrick_type": 2,
+          "areas": ["cheeks"], "conditions": [], "medications": [], "procedures": [],
+          "allergies": [], "skin_findings": []}  # fmt: skip
+
+CALLS = [
+    Call("POST", "/api/auth/token", ALL, _json(lambda i: {
+        "username": i["username"], "password": "correct horse battery staple"})),
+    Call("POST", "/api/auth/logout", ALL, _none, own_token=True),
+    Call("GET", "/api/auth/me", ALL, _none),
+    Call("POST", "/api/staff", ADMIN, _json(lambda i: {
+        "username": f"new{i['n']}", "full_name": "New Person", "role": "front_desk",
+        "password": "a long enough password"})),
+    Call("GET", "/api/staff", ADMIN, _none),
+    Call("GET", "/api/staff/practitioners", ALL, _none),
+    Call("PATCH", "/api/staff/{staff_id}", ADMIN,
+         lambda i: {"json": {"full_name": "Frank F"}, "path": {"staff_id": i["front_desk"]}}),
+    Call("POST", "/api/patients", ALL, _json(lambda i: {
+        "given_name": "Neo", "family_name": "Patient", "date_of_birth": "1991-01-01"})),
+    Call("GET", "/api/patients", ALL, _none),
+    Call("GET", "/api/patients/{patient_id}", ALL, _none),
+    Call("PATCH", "/api/patients/{patient_id}", ALL, _json(lambda i: {"phone": "+44 1 2345"})),
+    Call("DELETE", "/api/patients/{patient_id}", ADMIN,
+         lambda i: {"params": {"reason": "test"}, "path": {"patient_id": i["spare_patient"]}}),
+    Call("POST", "/api/patients/{patient_id}/notes", CLINICAL, _json(lambda i: {"text": "ok"})),
+    Call("GET", "/api/patients/{patient_id}/notes", CLINICAL, _none),
+    Call("POST", "/api/patients/{patient_id}/intakes", CLINICAL,
+         _json(lambda i: {"answers": INTAKE})),
+    Call("GET", "/api/patients/{patient_id}/intakes", CLINICAL, _none),
+    Call("GET", "/api/patients/{patient_id}/intakes/current", CLINICAL, _none),
+    Call("POST", "/api/patients/{patient_id}/screenings", CLINICAL, _none),
+    Call("GET", "/api/patients/{patient_id}/screenings", CLINICAL, _none),
+    Call("POST", "/api/patients/{patient_id}/plans", CLINICAL, _json(lambda i: {"course": COURSE})),
+    Call("GET", "/api/patients/{patient_id}/plans", CLINICAL, _none),
+    Call("GET", "/api/plans/{plan_id}", CLINICAL, _none),
+    Call("GET", "/api/plans/{plan_id}/versions/{version}", CLINICAL,
+         lambda i: {"path": {"version": 1}}),
+    Call("POST", "/api/plans/{plan_id}/edits", CLINICAL, _json(lambda i: {"changes": [
+        {"change": "passes", "site": "cheeks", "value": 3, "reason": "end-point"}]})),
+    Call("POST", "/api/plans/{plan_id}/consents", CLINICAL, _json(lambda i: {
+        "version": 1, "consented_by": "Wendy World", "method": "signature"})),
+    Call("POST", "/api/plans/{plan_id}/cancel", CLINICAL,
+         lambda i: {"path": {"plan_id": 10_000}}),
+    Call("GET", "/api/plans/{plan_id}/prediction", CLINICAL, _none),
+    Call("POST", "/api/appointments", ALL, _json(lambda i: {
+        "patient_id": i["patient"], "practitioner_id": i["practitioner"], "room": "room-2",
+        "kind": "consultation", "starts_at": f"2027-03-0{2 + i['n'] % 7}T15:00",
+        "duration_minutes": 15})),
+    Call("GET", "/api/appointments", ALL, _none),
+    Call("GET", "/api/appointments/day/{day}", ALL, lambda i: {"path": {"day": "2027-03-01"}}),
+    Call("GET", "/api/appointments/{appointment_id}", ALL, _none),
+    Call("POST", "/api/appointments/{appointment_id}/cancel", ALL,
+         lambda i: {"json": {"reason": "x"}, "path": {"appointment_id": 10_000}}),
+    Call("POST", "/api/appointments/{appointment_id}/no-show", ALL,
+         lambda i: {"json": {}, "path": {"appointment_id": 10_000}}),
+    Call("POST", "/api/appointments/{appointment_id}/complete", ALL,
+         lambda i: {"path": {"appointment_id": 10_000}}),
+    Call("POST", "/api/sessions", CLINICAL, _json(lambda i: {
+        "appointment_id": i["session_appointment"], "device_id": i["device"],
+        "lot_id": i["lot"], "check": {"new_medication": False, "pregnant": False,
+                                      "cold_sore": False, "breakout": False}})),
+    Call("GET", "/api/sessions/{session_id}", CLINICAL, _none),
+    Call("POST", "/api/sessions/{session_id}/areas", CLINICAL,
+         _json(lambda i: {"site": "forehead", "depth_mm": 0.5, "passes": 2})),
+    Call("POST", "/api/sessions/{session_id}/adverse-events", CLINICAL, _json(lambda i: {
+        "kind": "erythema", "severity": "mild", "description": "redness",
+        "noticed_at": "2027-03-01T10:00:00Z"})),
+    Call("POST", "/api/sessions/{session_id}/complete", CLINICAL,
+         lambda i: {"json": {"treatment_started_at": "2027-03-01T10:06:00Z",
+                             "treatment_ended_at": "2027-03-01T10:07:00Z",
+                             "end_point": "uniform_erythema"},
+                    "path": {"session_id": 10_000}}),
+    Call("GET", "/api/sessions/{session_id}/aftercare", CLINICAL, _none),
+    Call("GET", "/api/patients/{patient_id}/sessions", CLINICAL, _none),
+    Call("POST", "/api/patients/{patient_id}/outcomes", CLINICAL, _json(lambda i: {
+        "assessed_on": "2027-03-01", "concern": "fine_lines", "clinician_score": 2})),
+    Call("GET", "/api/patients/{patient_id}/outcomes", CLINICAL, _none),
+    Call("POST", "/api/patients/{patient_id}/photos", CLINICAL, lambda i: {
+        "data": {"stage": "baseline"}, "files": {"file": ("p.jpg", i["jpeg"], "image/jpeg")}}),
+    Call("GET", "/api/patients/{patient_id}/photos", CLINICAL, _none),
+    Call("GET", "/api/photos/{photo_id}/file", CLINICAL, _none),
+    Call("POST", "/api/devices", ADMIN, _json(lambda i: {
+        "device_type": "generic_pen_12", "serial_number": f"SN-{i['n']}", "label": "Pen"})),
+    Call("GET", "/api/devices", ALL, _none),
+    Call("POST", "/api/devices/{device_id}/retire", ADMIN,
+         lambda i: {"path": {"device_id": 10_000}}),
+    Call("POST", "/api/lots", ADMIN, _json(lambda i: {
+        "lot_number": f"M-{i['n']}", "device_type": "generic_pen_12", "cartridge_id": "12",
+        "needle_count": 12, "needle_length_mm": 2.5, "expires_on": "2028-01-01"})),
+    Call("GET", "/api/lots", ALL, _none),
+    Call("POST", "/api/lots/{lot_id}/recall", ADMIN,
+         lambda i: {"json": {"reason": "test"}, "path": {"lot_id": i["spare_lot"]}}),
+    Call("GET", "/api/lots/{lot_id}/patients", ADMIN, _none),
+    Call("GET", "/api/audit", ADMIN, _none),
+]  # fmt: skip
+
+PATH_IDS = {
+    "patient_id": "patient", "plan_id": "plan", "appointment_id": "follow_up",
+    "session_id": "session", "photo_id": "photo", "device_id": "device", "lot_id": "lot",
+    "staff_id": "front_desk",
+}  # fmt: skip
+CASES = [(call, role) for call in CALLS for role in sorted(ALL)]
+_counter = iter(range(1, 10**6))
+
+
+def _send(world: ApiWorld, call: Call, role: str) -> Any:
+    from conftest import jpeg_with_exif
+
+    username = role.replace("_", "-")
+    ids: dict[str, Any] = {**world.ids, "n": next(_counter), "jpeg": jpeg_with_exif(),
+                           "username": username}  # fmt: skip
+    spec = call.request(ids)
+    path_values = {name: ids[key] for name, key in PATH_IDS.items()}
+    path_values.update(spec.pop("path", {}))
+    url = call.path.format(**path_values) if "{" in call.path else call.path
+    headers = world.headers[role]
+    if call.own_token:
+        login = {"username": username, "password": "correct horse battery staple"}
+        token = world.client.post("/api/auth/token", json=login).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+    return world.client.request(call.method, url, headers=headers, **spec)
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """Every (method, path) the API serves, from the routers the app mounts."""
+    return {
+        (method, API_PREFIX + route.path)
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+
+
+def test_every_route_has_a_row_in_the_matrix() -> None:
+    assert api_routes() == {(c.method, c.path) for c in CALLS}
+
+
+@pytest.mark.parametrize(
+    ("call", "role"), CASES, ids=[f"{c.method} {c.path} as {r}" for c, r in CASES]
+)
+def test_role_matrix(api_world: ApiWorld, call: Call, role: str) -> None:
+    response = _send(api_world, call, role)
+    if role in call.allowed:
+        assert response.status_code not in (401, 403), response.text
+        assert response.status_code < 500, response.text
+    else:
+        assert response.status_code == 403, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"] == "/problems/forbidden"
+
+
+def test_without_a_token_every_route_but_sign_in_says_401(api_world: ApiWorld) -> None:
+    client = api_world.client
+    for call in CALLS[1:]:
+        path_values = {name: 1 for name in PATH_IDS} | {"version": 1, "day": "2027-03-01"}
+        response = client.request(call.method, call.path.format(**path_values))
+        assert response.status_code == 401, (call.path, response.text)
+        assert response.headers["www-authenticate"] == "Bearer"
