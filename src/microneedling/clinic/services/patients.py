@@ -145,10 +145,14 @@ class PatientService(Service):
             if not where.include_deleted:
                 query = query.where(Patient.deleted_at.is_(None))
             if where.name:
-                like = f"%{where.name.lower()}%"
+                # The search is for the text as typed: % and _ match themselves, not anything.
+                text = where.name.lower()
+                for char in ("\\", "%", "_"):
+                    text = text.replace(char, "\\" + char)
+                like = f"%{text}%"
                 query = query.where(
-                    or_(func.lower(Patient.given_name).like(like),
-                        func.lower(Patient.family_name).like(like))
+                    or_(func.lower(Patient.given_name).like(like, escape="\\"),
+                        func.lower(Patient.family_name).like(like, escape="\\"))
                 )  # fmt: skip
             if where.born_on:
                 query = query.where(Patient.date_of_birth == where.born_on)
