@@ -30,7 +30,7 @@ def main(port: int, data_dir: Path) -> None:
         environment="production",
         secret_key=SECRET,
         data_dir=data_dir,
-        opening_hours="mon-sun 07:00-21:00",
+        opening_hours="mon-sun 00:00-23:59",
     )
     clinic = Clinic(settings)
     clinic.start()

@@ -69,3 +69,33 @@ def build_plan(page: Page, area: str, concern: str, device: str) -> int:
     page.get_by_role("button", name="Create plan").click()
     expect(page.get_by_role("heading", name="Treatment plan")).to_be_visible()
     return int(page.url.rstrip("/").split("/")[-1])
+
+
+def register_pen_and_lots(page: Page, suffix: str) -> None:
+    """As an admin: a 12-needle generic pen, one usable lot and one expired lot."""
+    page.goto("/devices")
+    page.get_by_text("Register a device").click()
+    page.get_by_label("Type", exact=True).select_option("generic_pen_12")
+    page.get_by_label("Serial number").fill(f"PEN-{suffix}")
+    page.get_by_label("Label", exact=True).fill(f"Pen {suffix}")
+    page.get_by_role("button", name="Register device").click()
+    expect(page.get_by_role("cell", name=f"PEN-{suffix}")).to_be_visible()
+    for lot, expires in ((f"OK-{suffix}", "2030-12-31"), (f"OLD-{suffix}", "2020-01-31")):
+        page.get_by_text("Register a lot").click()
+        page.get_by_label("Lot number").fill(lot)
+        page.get_by_label("Fits device type").select_option("generic_pen_12")
+        page.get_by_label("Cartridge", exact=True).select_option("12")
+        page.get_by_label("Needles").fill("12")
+        page.get_by_label("Needle length (mm)").fill("2")
+        page.get_by_label("Expires on").fill(expires)
+        page.get_by_role("button", name="Register lot").click()
+        expect(page.get_by_role("cell", name=lot, exact=True)).to_be_visible()
+
+
+def book_first_session(page: Page, plan_url: str) -> None:
+    """From the plan page, book the series; the first session is later today."""
+    page.goto(plan_url)
+    page.get_by_role("link", name="Book the sessions").click()
+    page.get_by_label("Practitioner").select_option(label="Pia Practitioner")
+    page.get_by_role("button", name="Book the ticked sessions").click()
+    expect(page.get_by_text("Sessions booked.")).to_be_visible()

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from e2e_helpers import answer_intake, register_patient, shoot, sign_in
+from e2e_helpers import (
+    answer_intake,
+    book_first_session,
+    register_patient,
+    register_pen_and_lots,
+    shoot,
+    sign_in,
+)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -13,7 +21,17 @@ pytestmark = pytest.mark.browser
 PEN = "Generic motorised pen, 12-needle cartridge (up to 2.5 mm)"
 
 
+def _numbing_started(minutes_ago: int) -> str:
+    # The e2e clinic runs on UTC; datetime-local inputs take wall-clock time to the minute.
+    return (datetime.now(UTC) - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M")
+
+
 def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
+    admin = new_page()
+    sign_in(admin, "admin")
+    register_pen_and_lots(admin, "J1")
+    shoot(admin, "devices-and-lots")
+
     page = new_page()
     sign_in(page, "pia")
     patient_id = register_patient(page, "Rosalind", "Franklin", "1982-07-25")
@@ -52,9 +70,44 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     assert aftercare.status == 200
     assert aftercare.headers["content-type"] == "application/pdf"
     assert aftercare.body().startswith(b"%PDF")
-    page.goto(plan_url + "/sessions/1/aftercare")
-    expect(
-        page.get_by_role("heading", name="Caring for your skin after microneedling")
-    ).to_be_visible()
-    expect(page.get_by_text("Rosalind Franklin")).to_be_visible()
+
+    book_first_session(page, plan_url)
+    shoot(page, "book-series")
+    page.get_by_role("link", name="Today").click()
+    shoot(page, "schedule-today")
+    page.get_by_role("link", name="Start session").click()
+    for question in ("Any new medication", "Pregnant", "A cold sore", "An acne breakout"):
+        page.get_by_role("group", name=question).get_by_label("No", exact=True).check()
+    page.get_by_label("Device", exact=True).select_option(label="Pen J1 (PEN-J1)")
+    ok_lot = page.locator("#f-lot_id option", has_text="lot OK-J1").inner_text()
+    page.get_by_label("Cartridge lot").select_option(label=ok_lot)
+    page.get_by_label("Numbing cream applied at").fill(_numbing_started(10))
+    page.get_by_role("button", name="Start the session").click()
+    expect(page.get_by_role("heading", name="Treatment session")).to_be_visible()
+    # Ten minutes of numbing: the timer says to wait.
+    expect(page.locator(".timer-status")).to_contain_text("Wait")
+    shoot(page, "session-numbing")
+
+    # The limits are the service's: 2.0 mm at the cheeks is beyond the plan's depth.
+    page.get_by_label("Depth set (mm)").fill("2")
+    page.get_by_role("button", name="Record area").click()
+    expect(page.locator("#f-depth_mm-error")).to_contain_text("beyond")
+    expect(page.get_by_label("Depth set (mm)")).to_have_value("2")
+    page.get_by_label("Depth set (mm)").fill("1.5")
+    page.get_by_role("button", name="Record area").click()
+    expect(page.get_by_role("cell", name="1.5 mm")).to_be_visible()
+    page.get_by_label("Needling started").fill(_numbing_started(5))
+    page.get_by_label("End-point reached").select_option("pinpoint_bleeding")
+    page.get_by_role("button", name="Complete the session").click()
+    expect(page.get_by_role("heading", name="Completed")).to_be_visible()
+    shoot(page, "session-completed")
+
+    page.get_by_role("link", name="Aftercare sheet (print)").click()
+    heading = page.get_by_role("heading", name="Caring for your skin after microneedling")
+    expect(heading).to_be_visible()
+    expect(page.get_by_text("For: Rosalind Franklin")).to_be_visible()
+    expect(page.get_by_role("cell", name="1.5 mm")).to_be_visible()
     shoot(page, "aftercare-sheet")
+    pdf = page.request.get(page.url + ".pdf")
+    assert pdf.status == 200
+    assert pdf.body().startswith(b"%PDF")

@@ -9,18 +9,34 @@ from fastapi import APIRouter
 
 from microneedling.web.pages import (
     _assets,
+    appointments,
     audit,
+    devices,
     home,
     intakes,
     login,
     patients,
     plans,
     printouts,
+    sessions,
     staff,
 )
 
 router = APIRouter(include_in_schema=False)
-for _module in (_assets, home, login, patients, intakes, plans, printouts, staff, audit):
+for _module in (
+    _assets,
+    home,
+    login,
+    appointments,
+    patients,
+    intakes,
+    plans,
+    printouts,
+    sessions,
+    devices,
+    staff,
+    audit,
+):
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -1,0 +1,93 @@
+"""Devices and cartridge lots: what the clinic owns, what may be used today, and recalls.
+
+Admins register devices and lots and recall lots; the recall lists every patient treated
+with the lot (the device service's report). Practitioners see the lists.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from microneedling.clinic.paging import PageRequest
+from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn, RecallIn
+from microneedling.errors import InvalidInput
+from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._render import render
+from microneedling.web.pages._route import PageRoute
+from microneedling.web.pages._session import Signed, SignedDep
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _devices_page(
+    page: Signed,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    which: str = "",
+) -> Response:
+    service = page.service(DeviceService)
+    kb = page.clinic.kb
+    types = [(d.id, d.name) for d in kb.devices.values()]
+    cartridges = sorted({c.id for d in kb.devices.values() for c in d.cartridges})
+    return render(
+        page.ctx, "devices.html", status_code, nav="devices", title="Devices and lots",
+        devices=service.devices(PageRequest(limit=200)).items,
+        lots=service.lots(PageRequest(limit=200)).items,
+        type_names=dict(types), types=types, cartridges=[(c, c) for c in cartridges],
+        may_manage=page.may(Permission.MANAGE_DEVICES), may_recall=page.may(Permission.RECALL_LOTS),
+        form=form or {}, errors=errors or {}, which=which,
+    )  # fmt: skip
+
+
+@router.get("/devices", name="device_list")
+def device_list(page: SignedDep) -> Response:
+    return _devices_page(page)
+
+
+@router.post("/devices", name="device_register")
+async def device_register(request: Request, page: SignedDep) -> Response:
+    form = as_dict(await request.form())
+    keys = ("device_type", "serial_number", "label")
+    data = {k: (form.get(k) or "").strip() or None for k in keys}
+    try:
+        page.service(DeviceService).register_device(DeviceIn.model_validate(data))
+    except (ValidationError, InvalidInput) as exc:
+        return _devices_page(page, form, field_errors(exc), 422, "device")
+    return RedirectResponse(str(request.url_for("device_list").path), 303)
+
+
+@router.post("/lots", name="lot_register")
+async def lot_register(request: Request, page: SignedDep) -> Response:
+    form = as_dict(await request.form())
+    keys = ("lot_number", "device_type", "cartridge_id", "needle_count", "needle_length_mm",
+            "expires_on", "received_on")  # fmt: skip
+    data = {k: (form.get(k) or "").strip() or None for k in keys}
+    data["device_type"] = (form.get("lot_device_type") or "").strip() or None
+    try:
+        page.service(DeviceService).register_lot(LotIn.model_validate(data))
+    except (ValidationError, InvalidInput) as exc:
+        rename = {"device_type": "lot_device_type"}
+        return _devices_page(page, form, field_errors(exc, rename=rename), 422, "lot")
+    return RedirectResponse(str(request.url_for("device_list").path) + "#lots", 303)
+
+
+@router.post("/lots/{lot_id}/recall", name="lot_recall")
+async def lot_recall(request: Request, lot_id: int, page: SignedDep) -> Response:
+    form = as_dict(await request.form())
+    service = page.service(DeviceService)
+    try:
+        report = service.recall(lot_id, RecallIn(reason=(form.get("reason") or "").strip()))
+    except (ValidationError, InvalidInput) as exc:
+        errors = {f"recall.{lot_id}": " ".join(field_errors(exc).values())}
+        return _devices_page(page, form, errors, 422)
+    return render(page.ctx, "recall.html", nav="devices", title="Lot recalled", report=report)
+
+
+@router.get("/lots/{lot_id}/recall", name="lot_recall_report")
+def lot_recall_report(lot_id: int, page: SignedDep) -> Response:
+    report = page.service(DeviceService).recall_report(lot_id)
+    return render(page.ctx, "recall.html", nav="devices", title="Recall report", report=report)
