@@ -99,3 +99,22 @@ def book_first_session(page: Page, plan_url: str) -> None:
     page.get_by_label("Practitioner").select_option(label="Pia Practitioner")
     page.get_by_role("button", name="Book the ticked sessions").click()
     expect(page.get_by_text("Sessions booked.")).to_be_visible()
+
+
+PEN = "Generic motorised pen, 12-needle cartridge (up to 2.5 mm)"
+
+
+def consented_plan(page: Page, given: str, family: str, born: str) -> str:
+    """Register, screen (eligible), plan cheeks for rolling acne scars, consent; plan URL."""
+    patient_id = register_patient(page, given, family, born)
+    page.get_by_role("link", name="Record intake").click()
+    answer_intake(page, ["Cheeks"])
+    page.get_by_role("button", name="Save intake and screening").click()
+    expect(page.locator("#screening .decision").first).to_have_text("Eligible")
+    page.goto(f"/patients/{patient_id}")
+    build_plan(page, "Cheeks", "Rolling acne scars", PEN)
+    page.get_by_label("Patient's name as signed").fill(f"{given} {family}")
+    page.get_by_label("How").select_option("signature")
+    page.get_by_role("button", name="Record consent to version 1").click()
+    expect(page.locator(".notice.ok")).to_contain_text("Consented to version 1")
+    return page.url

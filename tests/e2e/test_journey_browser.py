@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from e2e_helpers import (
+    PEN,
     answer_intake,
     book_first_session,
     register_patient,
@@ -17,8 +18,6 @@ from e2e_helpers import (
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-
-PEN = "Generic motorised pen, 12-needle cartridge (up to 2.5 mm)"
 
 
 def _numbing_started(minutes_ago: int) -> str:
