@@ -118,7 +118,8 @@ def install(app: FastAPI) -> None:
         return problem("not-authenticated", exc.problem, headers={"WWW-Authenticate": "Bearer"})
 
     async def forbidden(request: Request, exc: Exception) -> JSONResponse:
-        return problem("forbidden", str(exc), instance=request.url.path)
+        slug = "csrf" if getattr(exc, "permission", None) == "csrf" else "forbidden"
+        return problem(slug, str(exc), instance=request.url.path)
 
     async def throttled(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, TooManyAttempts)

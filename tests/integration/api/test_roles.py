@@ -6,8 +6,10 @@ missing from it, so a new route cannot ship without a decision about who may cal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -203,3 +205,45 @@ def test_without_a_token_every_route_but_sign_in_says_401(api_world: ApiWorld) -
         response = client.request(call.method, call.path.format(**path_values))
         assert response.status_code == 401, (call.path, response.text)
         assert response.headers["www-authenticate"] == "Bearer"
+
+
+DOCS = Path(__file__).parents[3] / "docs" / "api.md"
+ROLE_NAMES = {"admin": "admin", "practitioner": "practitioner", "front desk": "front_desk"}
+
+
+def _documented() -> dict[tuple[str, str], frozenset[str]]:
+    rows = re.findall(r"^\| `([A-Z]+) (/api/\S*)` \| ([^|]+) \|", DOCS.read_text(), re.M)
+    out = {}
+    for method, path, roles in rows:
+        names = [r.strip() for r in roles.split(",")]
+        out[(method, path)] = (
+            ALL if names == ["anyone (no token)"] else frozenset(ROLE_NAMES[n] for n in names)
+        )
+    return out
+
+
+def test_docs_list_every_route_with_the_roles_the_matrix_tests() -> None:
+    documented = _documented()
+    assert set(documented) == api_routes(), "docs/api.md and the API's routes differ"
+    for call in CALLS:
+        assert documented[(call.method, call.path)] == call.allowed, call.path
+
+
+def test_every_route_is_in_the_openapi_document() -> None:
+    from microneedling.clinic import ClinicSettings
+    from microneedling.web import create_app
+
+    spec = create_app(ClinicSettings()).openapi()
+    in_spec = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
+    assert api_routes() <= in_spec
+    for path, ops in spec["paths"].items():
+        for op in ops.values():
+            assert op.get("summary"), f"{path} has no summary"
+
+
+def test_docs_list_every_problem_type() -> None:
+    from microneedling.web.problems import PROBLEM_TYPES
+
+    text = DOCS.read_text()
+    for slug in PROBLEM_TYPES:
+        assert f"`/problems/{slug}`" in text, slug
