@@ -7,6 +7,14 @@ drawn from the parameters' spreads and returns 5-50-95 % bands.
 """
 
 from microneedling.model.channels import ChannelGeometry
+from microneedling.model.cohort import (
+    Bands,
+    CohortResult,
+    PatientMix,
+    draw_parameters,
+    parameter_space,
+    simulate_cohort,
+)
 from microneedling.model.course import Course, CoursePatient, CourseSession
 from microneedling.model.from_plan import course_from_plan, courses_from_plan
 from microneedling.model.parameters import (
@@ -20,7 +28,9 @@ from microneedling.model.result import CourseResult, Milestones, SessionOutcome
 from microneedling.model.simulation import SkinResponseModel, simulate_course
 
 __all__ = [
+    "Bands",
     "ChannelGeometry",
+    "CohortResult",
     "Course",
     "CoursePatient",
     "CourseResult",
@@ -28,12 +38,16 @@ __all__ = [
     "Milestones",
     "Parameter",
     "ParameterSet",
+    "PatientMix",
     "SessionOutcome",
     "SkinResponseModel",
     "Source",
     "Spread",
     "course_from_plan",
     "courses_from_plan",
+    "draw_parameters",
     "full_parameter_set",
+    "parameter_space",
+    "simulate_cohort",
     "simulate_course",
 ]

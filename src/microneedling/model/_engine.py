@@ -26,12 +26,14 @@ from microneedling.model.healing import CHAINS, STATES
 
 FloatArray = NDArray[np.float64]
 
-_WINDOW_HALF_LIVES = 60.0
+_WINDOW_HALF_LIVES = 40.0
+_READOUT_STATES = ("collagen_new", "collagen_i", "elastin", "epidermis")
 HOURS_AFTER_SESSION = 72
 
 #: Daily outputs, in the order results and bands list them.
 DAILY_OUTPUTS = (
     "open_channel_fraction",
+    "open_channels_per_cm2",
     "barrier_deficit_pct",
     "redness_grade",
     "collagen_pct",
@@ -39,7 +41,12 @@ DAILY_OUTPUTS = (
     "epidermis_change_pct",
     "improvement_fraction",
 )
-HOURLY_OUTPUTS = ("open_channel_fraction", "barrier_deficit_pct", "redness_grade")
+HOURLY_OUTPUTS = (
+    "open_channel_fraction",
+    "open_channels_per_cm2",
+    "barrier_deficit_pct",
+    "redness_grade",
+)
 
 
 def slow_states(
@@ -81,38 +88,82 @@ class DailyBlock:
 
 
 class DailySolver:
-    """Evaluates N patients day by day, ``block_days`` at a time, carrying the modes."""
+    """Evaluates N patients day by day, ``block_days`` at a time, carrying the modes.
 
-    def __init__(self, arrays: PatientArrays, block_days: int = 32) -> None:
+    With ``all_states=False`` only the combinations the read-outs need are formed (new collagen,
+    collagen I, elastin, epidermis), which is what cohorts use.
+    """
+
+    def __init__(
+        self, arrays: PatientArrays, block_days: int = 32, all_states: bool = True
+    ) -> None:
         self.arrays = arrays
         self.block_days = block_days
         modes = Modes.of(arrays)
         self.rates = modes.rates
-        self.gains = modes.gains
-        self.weights = modes.weights
         self.slow_rows = modes.slow_rows
         self.decay = np.exp(-self.rates[:, None, :] * np.arange(block_days)[None, :, None])
         self.step = np.exp(-self.rates)
-        s = arrays.sessions
-        # Window [days] per session beyond which a fast term is below 2**-60 of its start.
-        slowest_h = np.maximum(s.closure_half_h, s.barrier_half_h).max(axis=1)
-        flare_half_d = (math.log(2.0) / arrays.flare_rate_per_day).max()
-        self.window_days = np.ceil(
-            _WINDOW_HALF_LIVES * np.maximum(slowest_h / 24.0, flare_half_d)
-        ).astype(np.int64)
-
-    def _slow_block(self, first: int, length: int) -> dict[int, FloatArray]:
-        times = np.arange(first, first + length, dtype=np.float64)
-        s = self.arrays.sessions
-        return {
-            int(j): slow_states(self.arrays.cascade.matrix(int(j)), s.days, s.kick[:, j], times)
-            for j in self.slow_rows
+        coef = {
+            name: (CHAINS[k], modes.weights[k] * modes.gains[k][None, :])
+            for k, name in enumerate(STATES)
         }
+        new = coef["collagen_i"][1].copy()
+        new[:4] += coef["collagen_iii"][1]
+        coef["collagen_new"] = (CHAINS[4], new)
+        wanted = (*STATES, "collagen_new") if all_states else _READOUT_STATES
+        # einsum over a view of consecutive modes, or over all seven with zero weights,
+        # so no mode array is copied.
+        self.combos: dict[str, tuple[slice, FloatArray]] = {}
+        for name in wanted:
+            chain, c = coef[name]
+            if chain == tuple(range(len(chain))):
+                self.combos[name] = (slice(0, len(chain)), c)
+            else:
+                full = np.zeros((7, c.shape[1]))
+                full[list(chain)] = c
+                self.combos[name] = (slice(0, 7), full)
+        self._slow: dict[int, FloatArray] = {}
+        s = arrays.sessions
+        per_hour = math.log(2.0) * 24.0
+        flare = np.broadcast_to(arrays.flare_rate_per_day, s.closure_half_h.shape)
+        self._fast_rates = {
+            "open": per_hour / s.closure_half_h,
+            "barrier": per_hour / s.barrier_half_h,
+            "flare": flare,
+        }
+        # Days per session after which a fast term is below 2**-40 of its start.
+        self._windows = {
+            k: np.ceil(_WINDOW_HALF_LIVES * math.log(2.0) / r.min(axis=1)).astype(np.int64)
+            for k, r in self._fast_rates.items()
+        }
+        self._tables: dict[tuple[str, int], FloatArray] = {}
+
+    def _slow_series(self, horizon_days: int) -> None:
+        """Daily states of the patients with near-equal rates: one matrix exponential for a day,
+        applied day after day (exact on the daily grid, where sessions fall)."""
+        s = self.arrays.sessions
+        kick_day = {int(d): i for i, d in enumerate(s.days.tolist())}
+        for j in self.slow_rows.tolist():
+            step = expm(self.arrays.cascade.matrix(j))
+            x = np.zeros(7)
+            out = np.zeros((horizon_days + 1, 8))
+            for day in range(horizon_days + 1):
+                if day:
+                    x = step @ x
+                if day in kick_day:
+                    x[0] += s.kick[kick_day[day], j]
+                out[day, :7] = x
+            out[:, 7] = out[:, 3] + out[:, 4]
+            self._slow[j] = out
 
     def blocks(self, horizon_days: int) -> Iterator[DailyBlock]:
         """Blocks covering days 0..horizon_days (inclusive), in order."""
         n = self.arrays.size
         s = self.arrays.sessions
+        if self.slow_rows.size and not self._slow:
+            self._slow_series(horizon_days)
+        columns = {name: i for i, name in enumerate((*STATES, "collagen_new"))}
         carry = np.zeros((7, n))
         carry_v = np.zeros(n)
         first = 0
@@ -130,61 +181,76 @@ class DailySolver:
             carry = modes[:, length - 1, :] * self.step
             carry_v = vascular[length - 1] * self.step[0]
             states = self._states(modes)
-            if self.slow_rows.size:
-                for j, x in self._slow_block(first, length).items():
-                    for k, name in enumerate(STATES):
-                        states[name][:, j] = x[:, k]
+            for j, x in self._slow.items():
+                for name, series in states.items():
+                    series[:, j] = x[first : first + length, columns[name]]
             days = np.arange(first, first + length, dtype=np.float64)
             yield DailyBlock(first, states, self._readouts(days, states, vascular))
             first += length
 
     def _states(self, modes: FloatArray) -> dict[str, FloatArray]:
         out: dict[str, FloatArray] = {}
-        for k, (name, chain) in enumerate(zip(STATES, CHAINS, strict=True)):
-            w = self.weights[k] * self.gains[k][None, :]
-            acc = w[0][None, :] * modes[chain[0]]
-            for a, i in enumerate(chain[1:], start=1):
-                acc += w[a][None, :] * modes[i]
+        for name, (chain, coef) in self.combos.items():
+            if chain.stop == 1:
+                acc = modes[0] * coef[0][None, :]
+            else:
+                acc = np.einsum("kbn,kn->bn", modes[chain], coef)
             # The system is positive (a Metzler matrix driven by positive pulses), so a
             # negative value is cancellation noise of order 1e-16 where a state starts at 0.
-            out[name] = np.maximum(acc, 0.0)
+            out[name] = np.maximum(acc, 0.0, out=acc)
         return out
 
+    def _fast_table(self, kind: str, idx: int) -> FloatArray:
+        """exp(-rate * m) for m = 0..block_days-1 of one session's fast term, shape (B, N)."""
+        key = (kind, idx)
+        if key not in self._tables:
+            m = np.arange(self.block_days, dtype=np.float64)[:, None]
+            self._tables[key] = np.exp(-self._fast_rates[kind][idx][None, :] * m)
+        return self._tables[key]
+
     def _fast_terms(
-        self, days: FloatArray
+        self, first: int, length: int
     ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
         """Open channels [1/cm²], barrier deficit [%], flare drive [-] and the open share of
-        the latest session's channels [0-1], each of shape (days, N)."""
+        the latest session's channels [0-1] on days first..first+length-1, each (B, N).
+
+        Each session's term decays at its own rate; within a block it is its value at the
+        block's start (or 1 at the session) times a table of exp(-rate * m). A term is dropped
+        once it is below 2**-40 of its start.
+        """
         a = self.arrays
         s = a.sessions
-        shape = (days.size, a.size)
-        open_density = np.zeros(shape)
-        deficit = np.zeros(shape)
-        flare = np.zeros(shape)
+        shape = (length, a.size)
+        totals = {k: np.zeros(shape) for k in ("open", "barrier", "flare")}
         latest = np.zeros(shape)
+        amplitude = {
+            "open": s.density_per_cm2,
+            "barrier": 100.0 * s.area_fraction,
+            "flare": a.flare_gain[None, :] * s.flare_um,
+        }
         for idx, day in enumerate(s.days.tolist()):
-            since = days - day
-            in_window = (since >= 0) & (since <= self.window_days[idx])
-            latest[since >= 0] = 0.0
-            if not in_window.any():
-                continue
-            hours = (since[in_window] * 24.0)[:, None]
-            share = barrier.open_fraction(hours, s.closure_half_h[idx])
-            latest[in_window] = share
-            open_density[in_window] += s.density_per_cm2[idx] * share
-            deficit[in_window] += barrier.barrier_deficit_pct(
-                hours, s.area_fraction[idx], s.barrier_half_h[idx]
-            )
-            flare[in_window] += (
-                a.flare_gain * s.flare_um[idx] * np.exp(-a.flare_rate_per_day * hours / 24.0)
-            )
-        return open_density, deficit, flare, latest
+            if day >= first + length:
+                break
+            offset = max(day - first, 0)
+            lag = max(first - day, 0)
+            latest[offset:] = 0.0
+            for kind, total in totals.items():
+                rows = min(length - offset, int(self._windows[kind][idx]) - lag + 1)
+                if rows <= 0:
+                    continue
+                table = self._fast_table(kind, idx)[:rows]
+                start = amplitude[kind][idx] * np.exp(-self._fast_rates[kind][idx] * lag)
+                term = table * start[None, :]
+                total[offset : offset + rows] += term
+                if kind == "open":
+                    latest[offset : offset + rows] = term / s.density_per_cm2[idx][None, :]
+        return totals["open"], totals["barrier"], totals["flare"], latest
 
     def _readouts(
         self, days: FloatArray, states: dict[str, FloatArray], vascular: FloatArray
     ) -> dict[str, FloatArray]:
         a = self.arrays
-        open_density, deficit, flare, latest = self._fast_terms(days)
+        open_density, deficit, flare, latest = self._fast_terms(int(days[0]), days.size)
         baseline = np.exp(-a.age_loss_per_day[None, :] * days[:, None])
         net_gain = states["collagen_i"] - (1.0 - baseline)
         return {
@@ -192,7 +258,7 @@ class DailySolver:
             "open_channels_per_cm2": open_density,
             "barrier_deficit_pct": deficit,
             "redness_grade": inflammation.redness_grade(flare + a.vascular_gain * vascular),
-            "collagen_pct": 100.0 * (baseline + states["collagen_iii"] + states["collagen_i"]),
+            "collagen_pct": 100.0 * (baseline + states["collagen_new"]),
             "elastin_pct": 100.0 * (1.0 + states["elastin"]),
             "epidermis_change_pct": 100.0 * states["epidermis"],
             "improvement_fraction": outcome.improvement_fraction(
@@ -263,19 +329,26 @@ def _fast_terms_after(
 
 
 def hourly_windows(
-    arrays: PatientArrays, modes_info: Modes, with_states: bool = True
+    arrays: PatientArrays,
+    modes_info: Modes,
+    with_states: bool = True,
+    sessions: list[int] | None = None,
 ) -> list[dict[str, FloatArray]]:
-    """Outputs at 0..72 h after each session, each of shape (73, N)."""
+    """Outputs at 0..72 h after each session (or the ``sessions`` listed), each (73, N)."""
     s = arrays.sessions
     hours = np.arange(HOURS_AFTER_SESSION + 1, dtype=np.float64)
     tau = hours / 24.0
     rates = modes_info.rates
     pre_modes, pre_vascular = pre_session_modes(arrays, rates)
-    decay = np.exp(-rates[:, None, :] * tau[None, :, None])
+    if with_states:
+        decay = np.exp(-rates[:, None, :] * tau[None, :, None])
+        decay0 = decay[0]
+    else:
+        decay0 = np.exp(-rates[0][None, :] * tau[:, None])
     windows: list[dict[str, FloatArray]] = []
-    for index in range(s.days.size):
+    for index in range(s.days.size) if sessions is None else sessions:
         modes = pre_modes[index] + s.kick[index]
-        vascular = decay[0] * (pre_vascular[index] + s.vascular_um[index])
+        vascular = decay0 * (pre_vascular[index] + s.vascular_um[index])
         open_density, deficit, flare = _fast_terms_after(arrays, index, hours)
         out = {
             "open_channel_fraction": barrier.open_fraction(hours[:, None], s.closure_half_h[index]),

@@ -52,7 +52,7 @@ CHAINS: tuple[tuple[int, ...], ...] = (
 )
 
 #: Relative gap between two rates on a chain below which the closed form is not trusted.
-SEPARATION_RTOL = 1e-4
+SEPARATION_RTOL = 1e-6
 
 
 @dataclass(frozen=True)

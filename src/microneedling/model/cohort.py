@@ -1,0 +1,449 @@
+"""Virtual cohorts: N patients drawn from the parameters' spreads, summarised as bands.
+
+``simulate_cohort(course, n)`` draws every parameter (and the site's layer thicknesses, and
+optionally a patient mix of ages and sexes) for N patients, solves them all with the exact
+solver and returns the 5th, 50th and 95th percentiles of every daily output, of the 72-hour
+windows after each session, and of the per-session and milestone figures. A caller may pass
+its own parameter matrix (N x P, columns named by ``parameter_names``) instead of drawing, which
+is what a global sensitivity analysis needs. Work is split between threads by patients; time
+runs in blocks so memory stays bounded for any N.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from microneedling.errors import InvalidInput
+from microneedling.knowledge import KnowledgeBase, load_knowledge
+from microneedling.model import _engine
+from microneedling.model._inputs import (
+    DERMIS,
+    VIABLE_EPIDERMIS,
+    PatientArrays,
+    course_parameters,
+    patient_arrays,
+)
+from microneedling.model._percentiles import interpolate, percentiles
+from microneedling.model.course import Course
+from microneedling.model.parameters import ParameterSet, full_parameter_set
+from microneedling.model.parameters._base import check_values
+
+FloatArray = NDArray[np.float64]
+PERCENTILES = (5.0, 50.0, 95.0)
+#: Patients in the subsample that brackets each percentile in large cohorts.
+SAMPLE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class PatientMix:
+    """Who is in the cohort: ages drawn uniformly in ``age_years`` [years], a share of women.
+
+    Age and sex move the site's layer thicknesses by the knowledge base's published
+    adjustments (e.g. Meng 2022: men's facial dermis is thicker).
+    """
+
+    age_years: tuple[float, float] = (25.0, 65.0)
+    female_share: float = 0.5
+
+    def __post_init__(self) -> None:
+        low, high = self.age_years
+        if not 16 <= low <= high <= 100:
+            raise InvalidInput("patient_mix.age_years", "must be an interval within 16-100 years")
+        if not 0 <= self.female_share <= 1:
+            raise InvalidInput("patient_mix.female_share", "must be between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Bands:
+    """5th, 50th and 95th percentiles of one output (arrays of equal shape)."""
+
+    p5: FloatArray
+    p50: FloatArray
+    p95: FloatArray
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"p5": self.p5.tolist(), "p50": self.p50.tolist(), "p95": self.p95.tolist()}
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    """Bands over a virtual cohort of ``n`` patients following one course."""
+
+    course: Course
+    n: int
+    days: NDArray[np.int64]
+    daily: dict[str, Bands] = field(repr=False)
+    hourly: list[dict[str, Bands]] = field(repr=False)
+    sessions: dict[str, Bands] = field(repr=False)
+    milestones: dict[str, Bands] = field(repr=False)
+    maintenance_reached_share: float
+    parameter_names: tuple[str, ...] = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "percentiles": list(PERCENTILES),
+            "days": self.days.tolist(),
+            "daily": {k: v.to_dict() for k, v in self.daily.items()},
+            "hourly": [{k: v.to_dict() for k, v in h.items()} for h in self.hourly],
+            "sessions": {k: v.to_dict() for k, v in self.sessions.items()},
+            "milestones": {k: v.to_dict() for k, v in self.milestones.items()},
+            "maintenance_reached_share": self.maintenance_reached_share,
+        }
+
+
+def percentile_bands(values: FloatArray, axis: int = -1) -> Bands:
+    """5/50/95 % percentiles along ``axis`` by selection (np.partition), matching
+    ``np.percentile(..., method="linear")``."""
+    x = np.moveaxis(np.asarray(values, dtype=np.float64), axis, -1)
+    n = x.shape[-1]
+    positions = [(n - 1) * p / 100.0 for p in PERCENTILES]
+    lows = [math.floor(h) for h in positions]
+    kth = sorted({k for lo in lows for k in (lo, min(lo + 1, n - 1))})
+    part = np.partition(x, kth, axis=-1)
+    out = []
+    for h, lo in zip(positions, lows, strict=True):
+        hi = min(lo + 1, n - 1)
+        a, b = part[..., lo], part[..., hi]
+        with np.errstate(invalid="ignore"):
+            out.append(np.where((h == lo) | (a == b), a, a + (h - lo) * (b - a)))
+    return Bands(*out)
+
+
+def parameter_space(
+    course: Course,
+    knowledge: KnowledgeBase | None = None,
+    parameters: ParameterSet | None = None,
+) -> ParameterSet:
+    """Every parameter a cohort of this course varies (the model's set plus the site layers)."""
+    kb = knowledge or load_knowledge()
+    _, pset = course_parameters(course, kb, parameters or full_parameter_set())
+    return pset
+
+
+def draw_parameters(space: ParameterSet, n: int, seed: int | None = 0) -> FloatArray:
+    """An N x P matrix of draws, columns in the order of ``space``."""
+    rng = np.random.default_rng(seed)
+    return np.column_stack(
+        [p.spread.from_unit(p.value, rng.random(n)) for p in space.values_list()]
+    )
+
+
+def _apply_mix(
+    course: Course,
+    kb: KnowledgeBase,
+    columns: dict[str, FloatArray],
+    mix: PatientMix,
+    rng: np.random.Generator,
+) -> None:
+    """Scale the drawn layers by each drawn person's published sex and age adjustments."""
+    site = kb.sites.require(course.site, "sessions.0.site")
+    n = columns[DERMIS].shape[0]
+    ages: FloatArray = np.asarray(rng.uniform(*mix.age_years, size=n), dtype=np.float64)
+    female: NDArray[np.bool_] = np.asarray(rng.random(n) < mix.female_share)
+    base = site.dermis_um(course.patient.sex, course.patient.age_years)
+    factor = np.array(
+        [
+            site.dermis_um("female" if f else "male", float(a)) / base
+            for f, a in zip(female.tolist(), ages.tolist(), strict=True)
+        ]
+    )
+    columns[DERMIS] = columns[DERMIS] * factor
+    epi_male = site.adjustments.epidermis_factor_male
+    if epi_male and course.patient.sex != "male":
+        columns[VIABLE_EPIDERMIS] = np.where(
+            female, columns[VIABLE_EPIDERMIS], columns[VIABLE_EPIDERMIS] * epi_male
+        )
+
+
+@dataclass
+class _Slice:
+    """The patients one worker solves, with what it carries from block to block."""
+
+    arrays: PatientArrays
+    solver: _engine.DailySolver
+    blocks: Any
+    peak: FloatArray
+    peak_day: NDArray[np.int64]
+    maintenance: NDArray[np.int64]
+    columns: slice
+
+
+def simulate_cohort(
+    course: Course,
+    n: int = 1000,
+    *,
+    seed: int | None = 0,
+    parameter_matrix: FloatArray | None = None,
+    parameter_names: Sequence[str] | None = None,
+    patient_mix: PatientMix | None = None,
+    workers: int = 2,
+    block_days: int = 32,
+    chunk_size: int = 4096,
+    hourly: bool = True,
+    knowledge: KnowledgeBase | None = None,
+    parameters: ParameterSet | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> CohortResult:
+    """Simulate ``n`` patients following ``course`` and return percentile bands.
+
+    With ``parameter_matrix`` (shape N x P) the rows are used as given; ``parameter_names``
+    names its columns (default: the order of :func:`parameter_space`); parameters not named
+    keep their nominal value. Otherwise every parameter is drawn from its spread with ``seed``.
+    """
+    kb = knowledge or load_knowledge()
+    resolved, space = course_parameters(course, kb, parameters or full_parameter_set())
+    names = list(space)
+    rng = np.random.default_rng(seed)
+    if parameter_matrix is not None:
+        matrix = np.asarray(parameter_matrix, dtype=np.float64)
+        given = list(parameter_names) if parameter_names is not None else names
+        if matrix.ndim != 2 or matrix.shape[1] != len(given):
+            raise InvalidInput("parameter_matrix", f"must have shape (N, {len(given)})")
+        unknown = sorted(set(given) - set(names))
+        if unknown:
+            raise InvalidInput("parameter_names", f"unknown parameter(s): {', '.join(unknown)}")
+        n = matrix.shape[0]
+        columns = {name: np.full(n, space[name].value) for name in names}
+        columns.update({name: matrix[:, j].copy() for j, name in enumerate(given)})
+    else:
+        if n < 1:
+            raise InvalidInput("n", "a cohort needs at least one patient")
+        drawn = draw_parameters(space, n, seed)
+        columns = {name: drawn[:, j].copy() for j, name in enumerate(names)}
+        if patient_mix is not None:
+            _apply_mix(course, kb, columns, patient_mix, rng)
+    try:
+        check_values(space, columns)
+    except ValueError as exc:
+        raise InvalidInput("parameter_matrix", str(exc)) from None
+
+    horizon = course.horizon
+    last = course.last_session_day
+    # Chunks small enough that a block of one chunk's outputs stays in cache while it is
+    # counted against the percentile brackets.
+    chunks: list[_Slice] = []
+    bounds = [*range(0, n, chunk_size), n]
+    for lo, hi in itertools.pairwise(bounds):
+        arrays = patient_arrays(course, resolved.concern, {k: v[lo:hi] for k, v in columns.items()})
+        solver = _engine.DailySolver(arrays, block_days=block_days, all_states=False)
+        chunks.append(
+            _Slice(
+                arrays,
+                solver,
+                solver.blocks(horizon),
+                np.zeros(hi - lo),
+                np.full(hi - lo, -1, dtype=np.int64),
+                np.full(hi - lo, -1, dtype=np.int64),
+                slice(lo, hi),
+            )
+        )
+    outputs = _engine.DAILY_OUTPUTS
+    buffers = {k: np.empty((block_days, n)) for k in outputs}
+    selector = _Selector(n, PERCENTILES)
+    daily_parts: dict[str, list[Bands]] = {k: [] for k in outputs}
+    n_blocks = math.ceil((horizon + 1) / block_days)
+    n_steps = n_blocks + (len(course.sessions) if hourly else 0) + 1
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for b in range(n_blocks):
+            # The first chunk is a random sample of the cohort: its values bracket each
+            # percentile for the others.
+            first = _advance(chunks[0], last, buffers)
+            length = next(iter(first.values())).shape[0]
+            brackets = {k: selector.brackets(first[k]) for k in outputs}
+            counted = [_count(first, brackets)]
+            counted += list(
+                pool.map(
+                    lambda sl, br=brackets: _count(_advance(sl, last, buffers), br), chunks[1:]
+                )
+            )
+            for k in outputs:
+                bands = selector.finish(
+                    k, brackets[k], [c[k] for c in counted], buffers[k][:length]
+                )
+                daily_parts[k].append(bands)
+            if progress is not None:
+                progress((b + 1) / n_steps)
+
+        figures_parts = list(pool.map(_session_figures, chunks))
+        hourly_bands: list[dict[str, Bands]] = []
+        if hourly:
+            hours = _engine.HOURS_AFTER_SESSION + 1
+            hourly_buffers = {k: np.empty((hours, n)) for k in _engine.HOURLY_OUTPUTS}
+            sample = np.arange(min(n, chunk_size)) if n >= 8 * chunk_size else None
+            for i in range(len(course.sessions)):
+                list(pool.map(lambda sl, i=i: _window(sl, i, hourly_buffers), chunks))
+                hourly_bands.append(
+                    {
+                        k: Bands(*percentiles(v, PERCENTILES, sample))
+                        for k, v in hourly_buffers.items()
+                    }
+                )
+                if progress is not None:
+                    progress((n_blocks + i + 1) / n_steps)
+    if progress is not None:
+        progress(1.0)
+
+    daily = {
+        k: Bands(*(np.concatenate([getattr(b, p) for b in v]) for p in ("p5", "p50", "p95")))
+        for k, v in daily_parts.items()
+    }
+    figures = {k: np.concatenate([f[k] for f in figures_parts], axis=-1) for k in figures_parts[0]}
+    sessions = {k: percentile_bands(v, axis=-1) for k, v in figures.items()}
+    peak = np.concatenate([sl.peak for sl in chunks])
+    peak_day = np.concatenate([sl.peak_day for sl in chunks])
+    maintenance = np.concatenate([sl.maintenance for sl in chunks])
+    reached = maintenance >= 0
+    milestones = {
+        "peak_improvement_fraction": percentile_bands(peak),
+        "full_effect_days_after_last": percentile_bands((peak_day - last).astype(float)),
+        "maintenance_days_after_last": percentile_bands(
+            np.where(reached, maintenance - last, np.inf).astype(float)
+        ),
+    }
+    return CohortResult(
+        course=course,
+        n=n,
+        days=np.arange(horizon + 1, dtype=np.int64),
+        daily=daily,
+        hourly=hourly_bands,
+        sessions=sessions,
+        milestones=milestones,
+        maintenance_reached_share=float(reached.mean()),
+        parameter_names=tuple(names),
+    )
+
+
+def _advance(sl: _Slice, last: int, buffers: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """The chunk's next block of daily outputs (also copied into the cohort's buffers)."""
+    block = next(sl.blocks)
+    _track_milestones(sl, block, last)
+    length = next(iter(block.outputs.values())).shape[0]
+    for k, v in block.outputs.items():
+        buffers[k][:length, sl.columns] = v
+    outputs: dict[str, FloatArray] = block.outputs
+    return outputs
+
+
+Counted = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp], FloatArray]
+
+
+def _count(
+    outputs: dict[str, FloatArray], brackets: dict[str, tuple[FloatArray, FloatArray]]
+) -> dict[str, list[Counted]]:
+    """Per output and percentile: values below the bracket, and the values inside it."""
+    out: dict[str, list[Counted]] = {}
+    for k, x in outputs.items():
+        a, b = brackets[k]
+        out[k] = []
+        for i in range(a.shape[1]):
+            lo, hi = a[:, i : i + 1], b[:, i : i + 1]
+            low = x < lo
+            inside = ~low
+            inside &= x <= hi
+            inside &= lo != hi
+            rows, cols = np.nonzero(inside)
+            out[k].append(
+                (
+                    low.view(np.uint8).sum(axis=1, dtype=np.int64),
+                    inside.view(np.uint8).sum(axis=1, dtype=np.int64),
+                    rows,
+                    x[rows, cols],
+                )
+            )
+    return out
+
+
+class _Selector:
+    """Exact percentiles from per-chunk counts, with a full selection where a bracket missed."""
+
+    def __init__(self, n: int, percents: tuple[float, ...]) -> None:
+        self.n = n
+        self.positions = [(n - 1) * q / 100.0 for q in percents]
+        self.lows = [math.floor(h) for h in self.positions]
+
+    def brackets(self, sample: FloatArray) -> tuple[FloatArray, FloatArray]:
+        from microneedling.model._percentiles import brackets
+
+        return brackets(np.sort(sample, axis=1), self.n, self.lows)
+
+    def finish(
+        self,
+        name: str,
+        bracket: tuple[FloatArray, FloatArray],
+        counted: list[list[Counted]],
+        full: FloatArray,
+    ) -> Bands:
+        a, b = bracket
+        rows = a.shape[0]
+        pairs = np.empty((rows, len(self.lows), 2))
+        for i, lo in enumerate(self.lows):
+            hi = min(lo + 1, self.n - 1)
+            per_chunk = np.stack([c[i][1] for c in counted])  # (chunks, rows)
+            below = np.sum([c[i][0] for c in counted], axis=0)
+            inside = per_chunk.sum(axis=0)
+            row_start = np.concatenate([[0], np.cumsum(inside)[:-1]])
+            chunk_offset = np.cumsum(per_chunk, axis=0) - per_chunk
+            grouped = np.empty(int(inside.sum()))
+            for c, chunk in enumerate(counted):
+                row_ids, values = chunk[i][2], chunk[i][3]
+                if not values.size:
+                    continue
+                seg_start = np.concatenate([[0], np.cumsum(per_chunk[c])[:-1]])
+                within = np.arange(values.size) - seg_start[row_ids]
+                grouped[row_start[row_ids] + chunk_offset[c, row_ids] + within] = values
+            for row in range(rows):
+                if a[row, i] == b[row, i]:
+                    pairs[row, i] = a[row, i]
+                elif below[row] <= lo and below[row] + inside[row] > hi:
+                    seg = grouped[row_start[row] : row_start[row] + inside[row]]
+                    k = [lo - int(below[row]), hi - int(below[row])]
+                    pairs[row, i] = np.partition(seg, k)[k]
+                else:
+                    pairs[row, i] = np.partition(full[row], [lo, hi])[[lo, hi]]
+        return Bands(*interpolate(pairs, self.positions, self.lows))
+
+
+def _track_milestones(sl: _Slice, block: _engine.DailyBlock, last: int) -> None:
+    """Carry each patient's post-course peak and the day maintenance falls due."""
+    f = block.outputs["improvement_fraction"]
+    days = np.arange(block.first_day, block.first_day + f.shape[0])
+    after = days >= last
+    if not after.any():
+        return
+    f = f[after]
+    days = days[after]
+    running = np.maximum.accumulate(np.vstack([sl.peak[None, :], f]), axis=0)[1:]
+    new_peak = f >= running
+    last_new = np.where(new_peak.any(axis=0), days[::-1][np.argmax(new_peak[::-1], axis=0)], -1)
+    sl.peak_day = np.where(last_new >= 0, last_new, sl.peak_day)
+    faded = (f < sl.arrays.maintenance_threshold * running) & (running > 0)
+    first = np.where(faded.any(axis=0), days[np.argmax(faded, axis=0)], -1)
+    sl.maintenance = np.where((sl.maintenance < 0) & (first >= 0), first, sl.maintenance)
+    sl.peak = running[-1]
+
+
+def _session_figures(sl: _Slice) -> dict[str, FloatArray]:
+    arrays = sl.arrays
+    s = arrays.sessions
+    return {
+        "downtime_days": _engine.downtime(arrays, _engine.Modes.of(arrays)),
+        "bleeding_probability": s.bleeding,
+        "effective_depth_um": s.depth_um,
+        "closure_half_time_h": s.closure_half_h,
+    }
+
+
+def _window(sl: _Slice, index: int, buffers: dict[str, FloatArray]) -> None:
+    modes = _engine.Modes.of(sl.arrays)
+    window = _engine.hourly_windows(sl.arrays, modes, with_states=False, sessions=[index])[0]
+    for k, v in window.items():
+        buffers[k][:, sl.columns] = v
