@@ -1,0 +1,170 @@
+"""Speed of the skin-response model, on demand: ``python -m benchmarks.model_bench``.
+
+Three figures, printed as a Markdown table for docs/model.md:
+
+1. one patient, a one-year course of four sessions, daily output (``simulate_course``);
+2. a 100,000-patient virtual cohort of that course on two threads, producing the daily
+   5/50/95 % bands of every output, with the process's peak resident memory (measured in a
+   fresh child process so nothing else counts);
+3. the same equations integrated patient by patient with ``solve_ivp`` (the reference in
+   ``model_reference.py``) on a sample of the cohort's patients, side by side with the exact
+   solver on the same patients: time per patient and the largest relative difference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from benchmarks.model_reference import reference_patient, relative_error
+from microneedling.knowledge import load_knowledge
+from microneedling.model import (
+    Course,
+    CoursePatient,
+    CourseSession,
+    _engine,
+    draw_parameters,
+    parameter_space,
+    simulate_course,
+)
+from microneedling.model._inputs import course_parameters, patient_arrays
+from microneedling.model.parameters import full_parameter_set
+
+COHORT = 100_000
+SAMPLE = 20
+
+
+def one_year_course() -> Course:
+    """Four pen sessions four weeks apart, followed for a year from the first."""
+    start = dt.date(2026, 1, 5)
+    return Course(
+        patient=CoursePatient(age_years=45, sex="female", concern="fine_lines"),
+        sessions=[
+            CourseSession(
+                date=start + dt.timedelta(days=28 * i),
+                site="cheeks",
+                needle_length_mm=1.0,
+                passes=3,
+                device_kind="pen",
+            )
+            for i in range(4)
+        ],
+        horizon_days=365,
+    )
+
+
+def single_patient_ms(repeats: int = 200) -> float:
+    course = one_year_course()
+    simulate_course(course)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        simulate_course(course)
+        times.append(time.perf_counter() - t)
+    return 1e3 * statistics.median(times)
+
+
+def cohort_child(hourly: bool) -> dict[str, float]:
+    """Run the cohort in a fresh process; return its wall time [s] and peak RSS [MB]."""
+    code = (
+        "import json, resource, time\n"
+        "from benchmarks.model_bench import one_year_course\n"
+        "from microneedling.model import simulate_cohort\n"
+        "course = one_year_course()\n"
+        "simulate_cohort(course, n=2000, workers=2)\n"
+        "t = time.perf_counter()\n"
+        f"simulate_cohort(course, n={COHORT}, seed=1, workers=2, hourly={hourly})\n"
+        "elapsed = time.perf_counter() - t\n"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(json.dumps({'seconds': elapsed, 'peak_rss_mb': rss}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def reference_side_by_side() -> dict[str, float]:
+    """Exact solver vs solve_ivp on the same sampled patients of the cohort."""
+    course = one_year_course()
+    space = parameter_space(course)
+    matrix = draw_parameters(space, COHORT, seed=1)[:SAMPLE]
+    resolved, _ = course_parameters(course, load_knowledge(), full_parameter_set())
+    values = {name: matrix[:, j] for j, name in enumerate(space)}
+    arrays = patient_arrays(course, resolved.concern, values)
+    t = time.perf_counter()
+    block = next(_engine.DailySolver(arrays, block_days=366).blocks(365))
+    fast_s = (time.perf_counter() - t) / SAMPLE
+    worst = 0.0
+    t = time.perf_counter()
+    for j in range(SAMPLE):
+        ref = reference_patient(arrays, j, 365)
+        for name, expected in ref.items():
+            got = block.outputs[name][:, j] if name in block.outputs else block.states[name][:, j]
+            worst = max(worst, relative_error(got, expected))
+    ref_s = (time.perf_counter() - t) / SAMPLE
+    return {"reference_ms": 1e3 * ref_s, "exact_sample_ms": 1e3 * fast_s, "max_rel_diff": worst}
+
+
+def main() -> int:
+    load = os.getloadavg()
+    single = single_patient_ms()
+    daily = cohort_child(hourly=False)
+    with_hourly = cohort_child(hourly=True)
+    side = reference_side_by_side()
+    cohort_per_patient_ms = 1e3 * daily["seconds"] / COHORT
+    rows = [
+        ("One patient, 1-year course, 4 sessions, daily output", f"{single:.2f} ms", "< 5 ms"),
+        (
+            f"{COHORT:,}-patient cohort, daily 5/50/95 % bands of every output, 2 threads",
+            f"{daily['seconds']:.2f} s, peak RSS {daily['peak_rss_mb']:.0f} MB",
+            "< 2 s, < 2 GB",
+        ),
+        (
+            "same, plus the 72-hour hourly bands after each session",
+            f"{with_hourly['seconds']:.2f} s, peak RSS {with_hourly['peak_rss_mb']:.0f} MB",
+            "",
+        ),
+        (
+            f"solve_ivp reference (DOP853, rtol 1e-12), {SAMPLE} sampled patients",
+            f"{side['reference_ms']:.1f} ms per patient",
+            "",
+        ),
+        (
+            "exact solver on the same patients / within the cohort",
+            f"{side['exact_sample_ms']:.3f} / {cohort_per_patient_ms:.4f} ms per patient",
+            "",
+        ),
+        (
+            "speed-up per patient (reference / cohort path)",
+            f"{side['reference_ms'] / cohort_per_patient_ms:,.0f}x",
+            ">= 100x",
+        ),
+        (
+            "largest relative difference, exact vs reference",
+            f"{side['max_rel_diff']:.1e}",
+            "<= 1e-6",
+        ),
+    ]
+    print(
+        f"Measured {dt.date.today().isoformat()}, {os.cpu_count()} CPUs, load average "
+        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} (1/5/15 min), NumPy {np.__version__}"
+    )
+    print()
+    print("| benchmark | measured | target |")
+    print("|---|---|---|")
+    for name, value, target in rows:
+        print(f"| {name} | {value} | {target} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
