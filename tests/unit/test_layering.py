@@ -29,6 +29,8 @@ def test_core_imports_no_database_or_web(package: str) -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             offenders += [
-                f"{path.relative_to(SRC)} imports {n}" for n in names if n.split(".")[0] in IO_MODULES
+                f"{path.relative_to(SRC)} imports {n}"
+                for n in names
+                if n.split(".")[0] in IO_MODULES
             ]
     assert offenders == []
