@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -15,9 +16,24 @@ from e2e_helpers import (
     shoot,
     sign_in,
 )
-from playwright.sync_api import Page, expect
+from PIL import Image
+from playwright.sync_api import FilePayload, Page, expect
 
 pytestmark = pytest.mark.browser
+
+
+def today_minus(days: int) -> str:
+    return (datetime.now(UTC).date() - timedelta(days=days)).isoformat()
+
+
+def png(colour: tuple[int, int, int]) -> bytes:
+    """A small real photo-like image (a gradient), as PNG bytes."""
+    image = Image.new("RGB", (320, 240), colour)
+    for x in range(0, 320, 8):
+        image.paste((colour[0], min(255, colour[1] + x // 4), colour[2]), (x, 0, x + 8, 240))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _numbing_started(minutes_ago: int) -> str:
@@ -61,6 +77,11 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     page.get_by_role("button", name="Record consent to version 1").click()
     expect(page.locator(".notice.ok")).to_contain_text("Consented to version 1")
     shoot(page, "plan")
+    page.get_by_role("link", name="Predicted course").click()
+    expect(page.get_by_role("img", name="Papillary-dermis collagen compared")).to_be_visible()
+    expect(page.locator("svg path.band")).to_have_count(1)
+    shoot(page, "predicted-course")
+    page.goto(plan_url)
 
     summary = page.request.get(plan_url + "/summary.pdf")
     assert summary.status == 200
@@ -110,3 +131,30 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     pdf = page.request.get(page.url + ".pdf")
     assert pdf.status == 200
     assert pdf.body().startswith(b"%PDF")
+
+    # Follow-up: scores on the concern's own scale and photos side by side.
+    page.goto(f"/patients/{patient_id}/follow-up")
+    for assessed_on, score in ((today_minus(28), "3"), (today_minus(0), "5")):
+        page.get_by_label("Concern", exact=True).select_option("acne_scars_rolling")
+        page.get_by_label("Clinician's score").fill(score)
+        page.get_by_label("Assessed on").fill(assessed_on)
+        page.get_by_role("button", name="Save assessment").click()
+    # 5 is off the 1-4 Goodman and Baron scale: refused beside the field, value kept.
+    expect(page.locator("#f-clinician_score-error")).to_be_visible()
+    expect(page.get_by_label("Clinician's score")).to_have_value("5")
+    page.get_by_label("Clinician's score").fill("2")
+    page.get_by_role("button", name="Save assessment").click()
+    for stage, colour in (("baseline", (180, 90, 90)), ("follow_up", (200, 150, 140))):
+        photo: FilePayload = {
+            "name": f"{stage}.png",
+            "mimeType": "image/png",
+            "buffer": png(colour),
+        }
+        page.set_input_files("#f-photo", files=[photo])
+        page.get_by_label("When").select_option(stage)
+        page.get_by_label("Area", exact=True).select_option("cheeks")
+        page.get_by_role("button", name="Upload photo").click()
+    expect(page.get_by_role("img", name="Cheeks before treatment")).to_be_visible()
+    expect(page.get_by_role("img", name="Cheeks after treatment")).to_be_visible()
+    expect(page.locator("svg circle.dot")).to_have_count(2)
+    shoot(page, "follow-up")

@@ -6,13 +6,17 @@ Only called for roles that may read clinical content; each service checks again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.services.intakes import IntakeScreened, IntakeService, ScreeningOut
+from microneedling.clinic.services.outcomes import OutcomeOut, OutcomeService
 from microneedling.clinic.services.patients import NoteOut, PatientService
 from microneedling.clinic.services.plans import PlanOut, PlanService
+from microneedling.clinic.services.treatments import SessionOut, TreatmentService
 from microneedling.web.pages._session import Signed
+from microneedling.web.pages.followups import outcome_charts, photo_pairs
 
 
 @dataclass
@@ -22,9 +26,13 @@ class ClinicalRecord:
     current: IntakeScreened | None = None
     screenings: list[ScreeningOut] = field(default_factory=list)
     plans: list[PlanOut] = field(default_factory=list)
+    sessions: list[SessionOut] = field(default_factory=list)
+    outcomes: list[OutcomeOut] = field(default_factory=list)
+    pairs: list[Any] = field(default_factory=list)
+    charts: list[Any] = field(default_factory=list)
 
 
-def clinical_record(page: Signed, patient_id: int) -> ClinicalRecord:
+def clinical_record(page: Signed, patient_id: int, photos_allowed: bool) -> ClinicalRecord:
     notes = page.service(PatientService).notes(patient_id, PageRequest(limit=3))
     intakes = page.service(IntakeService)
     try:
@@ -32,10 +40,17 @@ def clinical_record(page: Signed, patient_id: int) -> ClinicalRecord:
     except NotFound:
         current = None
     screenings = intakes.screenings(patient_id) if current else []
+    outcomes = page.service(OutcomeService)
+    results = outcomes.for_patient(patient_id)
+    photos = outcomes.photos(patient_id) if photos_allowed else []
     return ClinicalRecord(
         notes=notes.items,
         notes_total=notes.total,
         current=current,
         screenings=screenings,
         plans=page.service(PlanService).for_patient(patient_id),
+        sessions=page.service(TreatmentService).for_patient(patient_id),
+        outcomes=results,
+        pairs=photo_pairs(photos, page.clinic.kb),
+        charts=outcome_charts(results, page.clinic.kb),
     )

@@ -78,7 +78,13 @@ async def patient_register(request: Request, page: SignedDep) -> Response:
 @router.get("/patients/{patient_id}", name="patient_record")
 def patient_record(patient_id: int, page: SignedDep) -> Response:
     patient = page.service(PatientService).get(patient_id)
-    clinical = clinical_record(page, patient_id) if page.may(Permission.READ_CLINICAL) else None
+    clinical = (
+        clinical_record(
+            page, patient_id, patient.consent_photos and page.may(Permission.READ_PHOTOS)
+        )
+        if page.may(Permission.READ_CLINICAL)
+        else None
+    )
     return render(
         page.ctx, "patient.html", nav="patients",
         title=f"{patient.given_name} {patient.family_name}", patient=patient, clinical=clinical,
