@@ -192,3 +192,30 @@ def test_no_plan_for_a_patient_screening_does_not_clear(
 ) -> None:
     with pytest.raises(RequestRefused, match=r"not_eligible|deferred"):
         _planned(clinic, team, {**intake_answers, "pregnant": True}, course)
+
+
+def test_deleting_a_patient_frees_their_future_bookings(
+    clinic: Clinic, team: Team, intake_answers: dict[str, object]
+) -> None:
+    from microneedling.clinic.services.appointments import (
+        AppointmentFilter,
+        AppointmentIn,
+        AppointmentService,
+    )
+
+    pid = _patient(clinic, team)
+    desk = AppointmentService(clinic, team.front_desk)
+    booked = desk.book(
+        AppointmentIn(patient_id=pid, practitioner_id=team.practitioner.staff_id,
+                      room="room-1", kind="consultation", starts_at="2027-03-02T10:00",  # type: ignore[arg-type]
+                      duration_minutes=30)
+    )  # fmt: skip
+    PatientService(clinic, team.admin).delete(pid, DeleteIn(reason="duplicate"))
+    assert desk.find(AppointmentFilter(), PageRequest()).total == 0
+    other = _patient(clinic, team, given_name="Nora")
+    again = desk.book(
+        AppointmentIn(patient_id=other, practitioner_id=team.practitioner.staff_id,
+                      room="room-1", kind="consultation", starts_at="2027-03-02T10:00",  # type: ignore[arg-type]
+                      duration_minutes=30)
+    )  # fmt: skip
+    assert again.starts_at == booked.starts_at

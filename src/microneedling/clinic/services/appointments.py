@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.db import LOCK_BOOKINGS
 from microneedling.clinic.errors import NotFound
-from microneedling.clinic.models import Appointment, StaffMember
+from microneedling.clinic.models import Appointment, Patient, StaffMember
 from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.roles import Permission, Role
 from microneedling.clinic.services.patients import live_patient
@@ -259,7 +259,11 @@ class AppointmentService(Service):
 
     def find(self, where: AppointmentFilter, page: PageRequest) -> Page[AppointmentOut]:
         with self.unit(Permission.READ_APPOINTMENTS) as u:
-            query = select(Appointment)
+            query = (
+                select(Appointment)
+                .join(Patient, Patient.id == Appointment.patient_id)
+                .where(Patient.deleted_at.is_(None))
+            )
             for column, value in (
                 (Appointment.patient_id, where.patient_id),
                 (Appointment.practitioner_id, where.practitioner_id),

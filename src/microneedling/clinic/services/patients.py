@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
-from microneedling.clinic.models import ClinicalNote, Patient
+from microneedling.clinic.models import Appointment, ClinicalNote, Patient
 from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.text import Email, LongText, PersonName, Phone, ShortText
@@ -185,11 +185,27 @@ class PatientService(Service):
         """Soft delete: the record disappears from the clinic but stays for the audit."""
         with self.unit(Permission.DELETE_PATIENTS) as u:
             patient = live_patient(u.session, patient_id, lock=True)
-            patient.deleted_at = self.clinic.now()
+            now = self.clinic.now()
+            patient.deleted_at = now
             patient.deleted_by = self.actor.staff_id
+            # Their future bookings would otherwise hold rooms and practitioners.
+            freed = list(
+                u.session.scalars(
+                    select(Appointment).where(
+                        Appointment.patient_id == patient.id,
+                        Appointment.status == "booked",
+                        Appointment.starts_at > now,
+                    )
+                )
+            )
+            for appointment in freed:
+                appointment.status = "cancelled"
+                appointment.status_changed_at = now
+                appointment.status_changed_by = self.actor.staff_id
+                appointment.status_reason = "patient record deleted"
             u.audit.record(
                 "delete", "patient", patient.id, patient_id=patient.id,
-                detail={"reason": data.reason},
+                detail={"reason": data.reason, "cancelled_appointments": [a.id for a in freed]},
             )  # fmt: skip
             return PatientOut.model_validate(patient)
 
