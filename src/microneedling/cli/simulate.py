@@ -15,15 +15,26 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from microneedling.cli._app import command
 from microneedling.cli._input import read_document, validation_error
 from microneedling.errors import InvalidInput
-from microneedling.model import Course, CourseResult, courses_from_plan, simulate_course
+from microneedling.model import (
+    CohortResult,
+    Course,
+    CourseResult,
+    courses_from_plan,
+    simulate_cohort,
+    simulate_course,
+)
 from microneedling.planning import TreatmentPlan
 
 READABLE_WIDTH = 132
+#: Virtual patients drawn for the band of a plot when ``--cohort`` is not given.
+PLOT_COHORT = 1000
 
 
 def load_courses(path: Path) -> list[Course]:
@@ -112,6 +123,57 @@ def print_summary(console: Console, result: CourseResult) -> None:
     )
 
 
+def run_cohort(course: Course, n: int, quiet: bool) -> CohortResult:
+    """A cohort with a Rich progress bar on stderr (hidden for --json)."""
+    with Progress(
+        TextColumn("virtual cohort"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("cohort", total=1.0)
+        return simulate_cohort(
+            course, n=n, progress=lambda share: progress.update(task, completed=share)
+        )
+
+
+def print_cohort(console: Console, cohort: CohortResult) -> None:
+    table = Table(title=f"Virtual cohort of {cohort.n:,} patients", title_justify="left")
+    for col in ("figure", "5 %", "median", "95 %"):
+        table.add_column(col, justify="left" if col == "figure" else "right")
+
+    def row(label: str, p5: float, p50: float, p95: float, fmt: str) -> None:
+        cells = (format(v, fmt) if v != float("inf") else "beyond" for v in (p5, p50, p95))
+        table.add_row(escape(label), *cells)
+
+    d = cohort.sessions["downtime_days"]
+    row("redness after session 1 [days]", d.p5[0], d.p50[0], d.p95[0], ".1f")
+    b = cohort.sessions["bleeding_probability"]
+    row("share of punctures that bleed", b.p5[0], b.p50[0], b.p95[0], ".2f")
+    for key, label, fmt in (
+        ("peak_improvement_fraction", "peak improvement [share]", ".2f"),
+        ("full_effect_days_after_last", "full effect [days after last]", ".0f"),
+        ("maintenance_days_after_last", "maintenance due [days after last]", ".0f"),
+    ):
+        m = cohort.milestones[key]
+        row(label, float(m.p5), float(m.p50), float(m.p95), fmt)
+    console.print(table)
+    console.print(
+        f"{100 * cohort.maintenance_reached_share:.0f} % of the cohort need maintenance within "
+        "the horizon.",
+        style="dim",
+    )
+
+
+def _plot_path(base: Path, index: int, count: int) -> Path:
+    if count == 1:
+        return base
+    return base.with_name(f"{base.stem}-{index + 1}{base.suffix}")
+
+
 @command("simulate")
 def simulate(
     file: Annotated[
@@ -120,17 +182,48 @@ def simulate(
     as_json: Annotated[
         bool, typer.Option("--json", help="print every series as JSON instead of a summary")
     ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot", help="write a PNG: redness days, collagen with its band, milestones"
+        ),
+    ] = None,
+    cohort: Annotated[
+        int | None,
+        typer.Option("--cohort", min=10, max=1_000_000, help="also simulate N virtual patients"),
+    ] = None,
 ) -> None:
     """Simulate the skin's response to a course or a plan: redness, collagen, outcome."""
     courses = load_courses(file)
     if not courses:
         raise InvalidInput("areas", "the plan has no session with a treated area", str(file))
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise InvalidInput("--plot", f"'{plot}' must be a .png file")
     results = [simulate_course(c) for c in courses]
+    cohorts: list[CohortResult | None] = [None] * len(courses)
+    if cohort is not None or plot is not None:
+        cohorts = [run_cohort(c, cohort or PLOT_COHORT, as_json) for c in courses]
+    if plot is not None:
+        from microneedling.reports.course_plot import plot_course
+
+        for i, (result, band) in enumerate(zip(results, cohorts, strict=True)):
+            plot_course(result, band, _plot_path(plot, i, len(results)))
     if as_json:
-        typer.echo(json.dumps({"results": [r.to_dict() for r in results]}))
+        payload = []
+        for result, band in zip(results, cohorts, strict=True):
+            item = result.to_dict()
+            if cohort is not None and band is not None:
+                item["cohort"] = band.to_dict()
+            payload.append(item)
+        typer.echo(json.dumps({"results": payload}))
         return
     console = Console(width=None if Console().is_terminal else READABLE_WIDTH)
-    for i, result in enumerate(results):
+    for i, (result, band) in enumerate(zip(results, cohorts, strict=True)):
         if i:
             console.print()
         print_summary(console, result)
+        if cohort is not None and band is not None:
+            print_cohort(console, band)
+    if plot is not None:
+        written = ", ".join(str(_plot_path(plot, i, len(results))) for i in range(len(results)))
+        console.print(f"plot written to {written}")

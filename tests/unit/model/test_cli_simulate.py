@@ -98,3 +98,28 @@ def test_a_missing_file_exits_2() -> None:
     result = runner.invoke(app, ["simulate", "no-such-course.yaml"])
     assert result.exit_code == EXIT_BAD_INPUT
     assert "no such file" in result.output
+
+
+def test_cohort_and_plot(tmp_path: Path) -> None:
+    png = tmp_path / "course.png"
+    result = runner.invoke(
+        app, ["simulate", str(EXAMPLES[0]), "--cohort", "60", "--plot", str(png)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Virtual cohort of 60 patients" in result.output
+    assert "redness after session 1 [days]" in result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cohort_bands_go_into_the_json() -> None:
+    result = runner.invoke(app, ["simulate", str(EXAMPLES[0]), "--cohort", "40", "--json"])
+    assert result.exit_code == 0, result.output
+    band = json.loads(result.output)["results"][0]["cohort"]
+    assert band["n"] == 40
+    assert len(band["daily"]["collagen_pct"]["p50"]) == len(band["days"])
+
+
+def test_a_plot_must_be_a_png(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["simulate", str(EXAMPLES[0]), "--plot", str(tmp_path / "x.pdf")])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert ".png" in result.output
