@@ -5,8 +5,10 @@ APT_PACKAGES := postgresql chromium fonts-dejavu-core libpango-1.0-0 libpangoft2
 
 .PHONY: run test install system-deps lint typecheck layers pytest bench docs clean
 
+# The clinic on http://127.0.0.1:8000 with its embedded database under ./data, migrated, and a
+# demo clinic on first start (the staff accounts and passwords are printed).
 run: install
-	$(UV) run microneedling plan examples/plan-request.yaml
+	$(UV) run microneedling serve --demo --data-dir data
 
 test: install lint typecheck layers pytest
 
