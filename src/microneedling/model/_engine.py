@@ -100,6 +100,7 @@ class DailySolver:
         self.arrays = arrays
         self.block_days = block_days
         modes = Modes.of(arrays)
+        self.modes = modes
         self.rates = modes.rates
         self.slow_rows = modes.slow_rows
         self.decay = np.exp(-self.rates[:, None, :] * np.arange(block_days)[None, :, None])

@@ -126,16 +126,13 @@ class Cascade:
         lam = self.rates() if rates is None else rates
         out: list[FloatArray] = []
         for chain in CHAINS:
-            w = np.ones((len(chain), lam.shape[1]))
-            for a, i in enumerate(chain):
-                for j in chain:
-                    if j != i:
-                        gap = lam[j] - lam[i]
-                        # Patients with (nearly) equal rates are solved by the matrix
-                        # exponential; a harmless divisor keeps their unused weights finite.
-                        close = np.abs(gap) <= SEPARATION_RTOL * np.maximum(lam[i], lam[j])
-                        w[a] /= np.where(close, 1.0, gap)
-            out.append(w)
+            sub = lam[list(chain)]
+            gap = sub[None, :, :] - sub[:, None, :]  # gap[i, j] = l_j - l_i
+            scale = np.maximum(sub[None, :, :], sub[:, None, :])
+            # Patients with (nearly) equal rates are solved by the matrix exponential; a
+            # harmless divisor keeps their unused weights finite (and the diagonal is 1).
+            gap = np.where(np.abs(gap) <= SEPARATION_RTOL * scale, 1.0, gap)
+            out.append(1.0 / np.prod(gap, axis=1))
         return out
 
     def well_separated(self, rtol: float = SEPARATION_RTOL) -> NDArray[np.bool_]:

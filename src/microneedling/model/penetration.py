@@ -47,9 +47,14 @@ def deepest_layer(
     dermis_um: float,
 ) -> str:
     """Name of the deepest layer a channel of ``depth_um`` reaches."""
-    bounds = np.cumsum([stratum_corneum_um, viable_epidermis_um, papillary_um])
-    bounds = np.append(bounds, stratum_corneum_um + viable_epidermis_um + dermis_um)
-    for name, bottom in zip(LAYERS, bounds, strict=False):
+    epidermis = stratum_corneum_um + viable_epidermis_um
+    bottoms = (
+        stratum_corneum_um,
+        epidermis,
+        epidermis + papillary_um,
+        epidermis + dermis_um,
+    )
+    for name, bottom in zip(LAYERS, bottoms, strict=False):
         if depth_um <= bottom:
             return name
     return LAYERS[-1]

@@ -80,7 +80,7 @@ class SkinResponseModel:
         daily["expected_grade"] = outcome.expected_grade(
             daily["improvement_fraction"], concern, severity
         )
-        sessions = tuple(_session_outcomes(course, arrays, chosen))
+        sessions = tuple(_session_outcomes(course, arrays, chosen, solver.modes))
         scale = ConcernScale(
             concern_id=concern.id,
             concern_name=concern.name,
@@ -113,10 +113,9 @@ def simulate_course(
 
 
 def _session_outcomes(
-    course: Course, arrays: PatientArrays, p: Mapping[str, float]
+    course: Course, arrays: PatientArrays, p: Mapping[str, float], modes: _engine.Modes
 ) -> list[SessionOutcome]:
     s = arrays.sessions
-    modes = _engine.Modes.of(arrays)
     windows = _engine.hourly_windows(arrays, modes)
     downtimes = _engine.downtime(arrays, modes)
     out: list[SessionOutcome] = []

@@ -7,6 +7,7 @@ value, a spread, a source and a note saying whether it was measured, derived, fi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from types import ModuleType
 
 from microneedling.model.parameters import (
@@ -51,8 +52,12 @@ PARAMETER_SETS: tuple[ModuleType, ...] = (
 )
 
 
+@cache
 def full_parameter_set() -> ParameterSet:
-    """All parameters merged; a name set by two sources raises ``ValueError``."""
+    """All parameters merged; a name set by two sources raises ``ValueError``.
+
+    Cached: a ``ParameterSet`` is read-only (``with_values`` returns a copy).
+    """
     sets: list[Mapping[str, Parameter]] = [m.PARAMETERS for m in PARAMETER_SETS]
     return merge(*sets)
 

@@ -152,9 +152,13 @@ class ParameterSet(Mapping[str, Parameter]):
     def __len__(self) -> int:
         return len(self._items)
 
-    def values(self) -> dict[str, float]:  # type: ignore[override]
+    def nominal(self) -> dict[str, float]:
         """Name -> nominal value."""
         return {name: p.value for name, p in self._items.items()}
+
+    def values_list(self) -> list[Parameter]:
+        """The parameters in order (``Mapping.values`` as a list)."""
+        return list(self._items.values())
 
     def with_values(self, changes: Mapping[str, float]) -> ParameterSet:
         """A copy with some nominal values replaced (spreads and sources kept)."""
@@ -189,16 +193,29 @@ def check_values(parameters: ParameterSet, values: Mapping[str, FloatArray]) -> 
     Every value must be finite; lognormal ones positive; bounded ones within their bounds;
     uniform ones within their interval.
     """
-    for name, p in parameters.items():
-        v = np.asarray(values[name], dtype=np.float64)
-        if not np.all(np.isfinite(v)):
-            raise ValueError(f"{name}: values must be finite")
-        s = p.spread
-        low = s.low
-        high = s.high
-        if s.kind == "lognormal" and np.any(v <= 0):
-            raise ValueError(f"{name}: values must be positive")
-        if low is not None and np.any(v < low - 1e-12 * abs(low)):
-            raise ValueError(f"{name}: values must be at least {low}")
-        if high is not None and np.any(v > high + 1e-12 * abs(high)):
-            raise ValueError(f"{name}: values must be at most {high}")
+    names = list(parameters)
+    table = np.atleast_2d(np.stack([np.asarray(values[n], dtype=np.float64) for n in names]))
+    spreads = [parameters[n].spread for n in names]
+    inf = float("inf")
+    low = np.array([s.low if s.low is not None else -inf for s in spreads])
+    high = np.array([s.high if s.high is not None else inf for s in spreads])
+    slack_low = 1e-12 * np.abs(np.where(np.isfinite(low), low, 0.0))
+    slack_high = 1e-12 * np.abs(np.where(np.isfinite(high), high, 0.0))
+    positive = np.array([s.kind == "lognormal" for s in spreads])
+    bad = ~np.isfinite(table)
+    bad |= table < (low - slack_low)[:, None]
+    bad |= table > (high + slack_high)[:, None]
+    bad |= positive[:, None] & (table <= 0)
+    rows = np.flatnonzero(bad.any(axis=1))
+    if rows.size:
+        i = int(rows[0])
+        s = spreads[i]
+        if not np.all(np.isfinite(table[i])):
+            problem = "values must be finite"
+        elif positive[i] and np.any(table[i] <= 0):
+            problem = "values must be positive"
+        elif np.any(table[i] < low[i] - slack_low[i]):
+            problem = f"values must be at least {s.low}"
+        else:
+            problem = f"values must be at most {s.high}"
+        raise ValueError(f"{names[i]}: {problem}")
