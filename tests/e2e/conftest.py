@@ -101,7 +101,8 @@ def new_page(browser: Browser, server: str) -> Iterator[Callable[..., Page]]:
     contexts = []
 
     def open_page(**options: object) -> Page:
-        context = browser.new_context(base_url=server, viewport=TABLET, **options)  # type: ignore[arg-type]
+        options.setdefault("viewport", TABLET)
+        context = browser.new_context(base_url=server, **options)  # type: ignore[arg-type]
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from clinic_server import PASSWORD
 from e2e_helpers import shoot, sign_in
 from playwright.sync_api import Page, expect
 
@@ -36,3 +37,18 @@ def test_admin_signs_in_sees_users_and_audit_then_signs_out(new_page: Callable[.
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto("/admin/users")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_sign_in_with_the_keyboard_alone_on_a_phone(new_page: Callable[..., Page]) -> None:
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto("/login")
+    # The username field has the focus; Tab moves to the password; Enter submits.
+    page.keyboard.type("frank")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    shoot(page, "schedule-phone")

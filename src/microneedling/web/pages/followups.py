@@ -176,7 +176,7 @@ async def photo_upload(request: Request, patient_id: int, page: SignedDep) -> Re
     return RedirectResponse(str(request.url_for("followup", patient_id=patient_id).path), 303)
 
 
-@router.get("/photos/{photo_id}", name="photo_file")
+@router.get("/photos/{photo_id}", name="photo_image")
 def photo_file(photo_id: int, page: SignedDep) -> Response:
     photo, data = page.service(OutcomeService).photo_file(photo_id)
     return Response(data, media_type=photo.media_type, headers={"Cache-Control": "no-store"})
