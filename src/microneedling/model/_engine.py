@@ -78,6 +78,23 @@ def slow_states(
     return out
 
 
+def _powers(rates: FloatArray, count: int) -> FloatArray:
+    """exp(-rate * m) for m = 0..count-1 days, shape (K, count, N) for rates (K, N).
+
+    Short tables are built by repeated multiplication (each entry carries at most ``count``
+    roundings, below 1e-14 relative), which costs far less than exp; long ones use exp.
+    """
+    if count > 64:
+        days = np.arange(count, dtype=np.float64)[None, :, None]
+        return np.asarray(np.exp(-rates[:, None, :] * days), dtype=np.float64)
+    step = np.exp(-rates)
+    out = np.empty((rates.shape[0], count, rates.shape[1]))
+    out[:, 0, :] = 1.0
+    for day in range(1, count):
+        np.multiply(out[:, day - 1, :], step, out=out[:, day, :])
+    return out
+
+
 @dataclass
 class DailyBlock:
     """Daily outputs for days ``first_day .. first_day + len - 1``; arrays of shape (B, N)."""
@@ -103,8 +120,8 @@ class DailySolver:
         self.modes = modes
         self.rates = modes.rates
         self.slow_rows = modes.slow_rows
-        self.decay = np.exp(-self.rates[:, None, :] * np.arange(block_days)[None, :, None])
-        self.step = np.exp(-self.rates)
+        self.decay = _powers(self.rates, block_days)
+        self.step = self.step_of(self.rates)
         coef = {
             name: (CHAINS[k], modes.weights[k] * modes.gains[k][None, :])
             for k, name in enumerate(STATES)
@@ -139,6 +156,11 @@ class DailySolver:
             for k, r in self._fast_rates.items()
         }
         self._tables: dict[tuple[str, int], FloatArray] = {}
+
+    @staticmethod
+    def step_of(rates: FloatArray) -> FloatArray:
+        """exp(-rate * 1 day) for each mode."""
+        return np.asarray(np.exp(-rates), dtype=np.float64)
 
     def _slow_series(self, horizon_days: int) -> None:
         """Daily states of the patients with near-equal rates: one matrix exponential for a day,
@@ -205,8 +227,7 @@ class DailySolver:
         """exp(-rate * m) for m = 0..block_days-1 of one session's fast term, shape (B, N)."""
         key = (kind, idx)
         if key not in self._tables:
-            m = np.arange(self.block_days, dtype=np.float64)[:, None]
-            self._tables[key] = np.exp(-self._fast_rates[kind][idx][None, :] * m)
+            self._tables[key] = _powers(self._fast_rates[kind][idx][None, :], self.block_days)[0]
         return self._tables[key]
 
     def _fast_terms(

@@ -247,7 +247,6 @@ def simulate_cohort(
             )
         )
     outputs = _engine.DAILY_OUTPUTS
-    buffers = {k: np.empty((block_days, n)) for k in outputs}
     selector = _Selector(n, PERCENTILES)
     daily_parts: dict[str, list[Bands]] = {k: [] for k in outputs}
     n_blocks = math.ceil((horizon + 1) / block_days)
@@ -256,20 +255,18 @@ def simulate_cohort(
         for b in range(n_blocks):
             # The first chunk is a random sample of the cohort: its values bracket each
             # percentile for the others.
-            first = _advance(chunks[0], last, buffers)
-            length = next(iter(first.values())).shape[0]
+            first = _advance(chunks[0], last)
             brackets = {k: selector.brackets(first[k]) for k in outputs}
-            counted = [_count(first, brackets)]
-            counted += list(
-                pool.map(
-                    lambda sl, br=brackets: _count(_advance(sl, last, buffers), br), chunks[1:]
-                )
+            results = [_count(first, brackets)]
+            results += list(
+                pool.map(lambda sl, br=brackets: _count(_advance(sl, last), br), chunks[1:])
             )
             for k in outputs:
                 bands = selector.finish(
-                    k, brackets[k], [c[k] for c in counted], buffers[k][:length]
+                    k, brackets[k], [r[1][k] for r in results], [r[0][k] for r in results]
                 )
                 daily_parts[k].append(bands)
+            del results
             if progress is not None:
                 progress((b + 1) / n_steps)
 
@@ -322,13 +319,10 @@ def simulate_cohort(
     )
 
 
-def _advance(sl: _Slice, last: int, buffers: dict[str, FloatArray]) -> dict[str, FloatArray]:
-    """The chunk's next block of daily outputs (also copied into the cohort's buffers)."""
+def _advance(sl: _Slice, last: int) -> dict[str, FloatArray]:
+    """The chunk's next block of daily outputs."""
     block = next(sl.blocks)
     _track_milestones(sl, block, last)
-    length = next(iter(block.outputs.values())).shape[0]
-    for k, v in block.outputs.items():
-        buffers[k][:length, sl.columns] = v
     outputs: dict[str, FloatArray] = block.outputs
     return outputs
 
@@ -338,28 +332,30 @@ Counted = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp], FloatArr
 
 def _count(
     outputs: dict[str, FloatArray], brackets: dict[str, tuple[FloatArray, FloatArray]]
-) -> dict[str, list[Counted]]:
-    """Per output and percentile: values below the bracket, and the values inside it."""
+) -> tuple[dict[str, FloatArray], dict[str, list[Counted]]]:
+    """Per output and percentile: values below the bracket, and the values inside it (rows
+    whose bracket is a single value need no values: the percentile is that value)."""
     out: dict[str, list[Counted]] = {}
+    rows = np.arange(next(iter(outputs.values())).shape[0])
     for k, x in outputs.items():
         a, b = brackets[k]
         out[k] = []
         for i in range(a.shape[1]):
-            lo, hi = a[:, i : i + 1], b[:, i : i + 1]
+            lo = a[:, i : i + 1]
+            hi = np.where(lo == b[:, i : i + 1], -np.inf, b[:, i : i + 1])
             low = x < lo
             inside = ~low
             inside &= x <= hi
-            inside &= lo != hi
-            rows, cols = np.nonzero(inside)
+            counts = inside.view(np.uint8).sum(axis=1, dtype=np.int64)
             out[k].append(
                 (
                     low.view(np.uint8).sum(axis=1, dtype=np.int64),
-                    inside.view(np.uint8).sum(axis=1, dtype=np.int64),
-                    rows,
-                    x[rows, cols],
+                    counts,
+                    np.repeat(rows, counts),
+                    x[inside],
                 )
             )
-    return out
+    return outputs, out
 
 
 class _Selector:
@@ -380,7 +376,7 @@ class _Selector:
         name: str,
         bracket: tuple[FloatArray, FloatArray],
         counted: list[list[Counted]],
-        full: FloatArray,
+        parts: list[FloatArray],
     ) -> Bands:
         a, b = bracket
         rows = a.shape[0]
@@ -408,7 +404,8 @@ class _Selector:
                     k = [lo - int(below[row]), hi - int(below[row])]
                     pairs[row, i] = np.partition(seg, k)[k]
                 else:
-                    pairs[row, i] = np.partition(full[row], [lo, hi])[[lo, hi]]
+                    whole = np.concatenate([p[row] for p in parts])
+                    pairs[row, i] = np.partition(whole, [lo, hi])[[lo, hi]]
         return Bands(*interpolate(pairs, self.positions, self.lows))
 
 
