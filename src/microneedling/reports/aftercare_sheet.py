@@ -8,12 +8,18 @@ needle depth [mm], passes) and the clinic's name.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from microneedling.planning.aftercare_sheet import sheet_for_session
-from microneedling.planning.treatment_plan import AftercareSheet, TreatmentPlan
+from microneedling.planning.treatment_plan import (
+    AftercareSheet,
+    SheetDay,
+    SheetInstruction,
+    TreatmentPlan,
+)
 from microneedling.reports.pdf import html_to_pdf
 from microneedling.reports.templates import numbered_sources, render
 
@@ -78,6 +84,29 @@ def planned_session_document(
     )
 
 
+@dataclass(frozen=True)
+class DayGroup:
+    """Consecutive days with the same instructions, printed once (days from treatment)."""
+
+    first: SheetDay
+    last: SheetDay
+
+    @property
+    def instructions(self) -> list[SheetInstruction]:
+        return self.first.instructions
+
+
+def day_groups(days: list[SheetDay]) -> list[DayGroup]:
+    """Merge runs of days whose instructions are the same, so a sheet is not 15 copies."""
+    groups: list[DayGroup] = []
+    for day in days:
+        if groups and groups[-1].instructions == day.instructions:
+            groups[-1] = DayGroup(groups[-1].first, day)
+        else:
+            groups.append(DayGroup(day, day))
+    return groups
+
+
 def aftercare_html(document: AftercareDocument) -> str:
     """The sheet as a complete, print-ready HTML page (A4, no external resources)."""
     sheet = document.sheet
@@ -94,6 +123,7 @@ def aftercare_html(document: AftercareDocument) -> str:
         sheet=sheet,
         numbers=numbers,
         references=references,
+        groups=day_groups(sheet.days),
         call_clinic=[w for w in sheet.warning_signs if w.action == "call_clinic"],
         urgent_care=[w for w in sheet.warning_signs if w.action == "urgent_care"],
     )

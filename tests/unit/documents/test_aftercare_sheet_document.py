@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date
 
@@ -17,6 +18,7 @@ from microneedling.reports import (
     aftercare_pdf,
     planned_session_document,
 )
+from microneedling.reports.aftercare_sheet import day_groups
 from microneedling.reports.templates import long_date
 from microneedling.screening import Finding, ScreeningResult, SourceRef
 
@@ -37,8 +39,10 @@ def test_sheet_shows_clinic_session_areas_days_warnings_and_whom_to_call(
         assert names[area.site] in html
         assert f"{area.depth_mm:g} mm" in html
     sheet = doc.sheet
+    for group in day_groups(sheet.days):
+        assert long_date(group.first.date) in html
+        assert long_date(group.last.date) in html
     for day in sheet.days:
-        assert long_date(day.date) in html
         for item in day.instructions:
             assert escape(item.text) in html
     for item in sheet.throughout_course:
@@ -130,3 +134,16 @@ def test_pdf_holds_the_same_sheet(plan: TreatmentPlan, pdf_text: Callable[[bytes
     for warning in doc.sheet.warning_signs:
         assert warning.text in text
     assert "01234 567890" in text
+
+
+def test_days_with_the_same_instructions_are_printed_once(plan: TreatmentPlan) -> None:
+    days = sheet_for_session(plan, 1).days
+    groups = day_groups(days)
+    assert len(groups) < len(days)
+    covered = [d for g in groups for d in range(g.first.day, g.last.day + 1)]
+    assert covered == [d.day for d in days]
+    for group in groups:
+        for day in days[group.first.day : group.last.day + 1]:
+            assert day.instructions == group.instructions
+    for before, after in itertools.pairwise(groups):
+        assert before.instructions != after.instructions
