@@ -5,12 +5,22 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
+import pytest
 import scipy.sparse.linalg as spla
 from delivery_cases import channel_problem
 
-from microneedling.model.delivery import Layer, Medium, Numerics, UnitCell, solve
+from microneedling.model.delivery import (
+    CHANNEL_CONTENTS,
+    ChannelContent,
+    Layer,
+    Medium,
+    Numerics,
+    UnitCell,
+    solve,
+)
 from microneedling.model.delivery.assembly import assemble
 from microneedling.model.delivery.grid import FloatArray, build_grid
 
@@ -106,8 +116,9 @@ def test_second_order_in_space_across_a_partitioning_interface() -> None:
     _assert_second_order(errors)
 
 
-def test_second_order_in_time_with_closing_channels() -> None:
-    problem = channel_problem(duration_h=6.0)
+@pytest.mark.parametrize("content", CHANNEL_CONTENTS)
+def test_second_order_in_time_with_closing_channels(content: ChannelContent) -> None:
+    problem = replace(channel_problem(duration_h=6.0), channel_content=content)
     amounts = [
         solve(
             problem, Numerics(resolution=1, steps_per_hour=s, steps_per_closure_update=2)
@@ -119,9 +130,10 @@ def test_second_order_in_time_with_closing_channels() -> None:
     assert orders[-1] > 1.8, (amounts, orders)
 
 
-def test_grid_convergence_of_the_full_problem_is_second_order() -> None:
+@pytest.mark.parametrize("content", CHANNEL_CONTENTS)
+def test_grid_convergence_of_the_full_problem_is_second_order(content: ChannelContent) -> None:
     """Channels, partitioning and closure together: self-convergence of amount and flux."""
-    problem = channel_problem(duration_h=4.0)
+    problem = replace(channel_problem(duration_h=4.0), channel_content=content)
     runs = [solve(problem, Numerics(resolution=n, steps_per_hour=4.0)) for n in (1, 2, 4)]
     for series in ("cumulative_out_ug_per_cm2", "flux_out_ug_per_cm2_h"):
         values = [float(getattr(run, series)[-1]) for run in runs]

@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from microneedling.model.delivery import (
+    CHANNEL_CONTENTS,
     ChannelArray,
     ChannelClosure,
     Compound,
@@ -34,6 +35,11 @@ def scenarios(draw: st.DrawFn) -> dict[str, object]:
     radius = draw(st.floats(3.0, 0.7 * min(100.0, unit_cell_radius_um(density))))
     depth = draw(st.floats(5.0, 0.9 * skin.total_um))
     volume = draw(st.one_of(st.none(), st.floats(0.5, 100.0)))
+    content = draw(st.sampled_from(CHANNEL_CONTENTS))
+    if volume is not None and content == "formulation":
+        # The film must hold at least what fills the channels (the solver refuses otherwise).
+        channel_ul_per_cm2 = density * math.pi * (radius * 1e-4) ** 2 * depth * 1e-4 * 1e3
+        assume(channel_ul_per_cm2 < volume)
     return {
         "compound": Compound(
             name="drawn",
@@ -48,6 +54,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, object]:
         ),
         "dose": Dose(draw(st.floats(1e-3, 1e5)), volume),
         "duration_h": draw(st.floats(0.25, 48.0)),
+        "channel_content": content,
     }
 
 

@@ -10,6 +10,7 @@ verification.
 
 from __future__ import annotations
 
+from microneedling.model.delivery.assembly import CHANNEL_CONTENTS, ChannelContent
 from microneedling.model.delivery.closure import ChannelClosure, half_time_from_closure_time
 from microneedling.model.delivery.compound import Compound
 from microneedling.model.delivery.geometry import (
@@ -32,9 +33,11 @@ from microneedling.model.delivery.simulate import MAX_DURATION_H, simulate_deliv
 from microneedling.model.delivery.solver import DiffusionProblem, Profile, Trajectory, solve
 
 __all__ = [
+    "CHANNEL_CONTENTS",
     "MAX_DURATION_H",
     "ChannelArray",
     "ChannelClosure",
+    "ChannelContent",
     "Compound",
     "DeliveryResult",
     "DiffusionProblem",

@@ -13,15 +13,28 @@ every conductance and capacity is ``closed + f * (open - closed)``: linear in ``
 operator therefore stores the closed part and the difference, and a matrix for any ``f`` is
 one sparse sum.
 
-Boundaries: the top faces see the donor (vehicle concentration, ``u_donor``); the bottom faces
-drain into a perfect sink (``u = 0``); the axis and the rim of the unit cell carry no flux.
-A finite dose adds the donor film as one more, well-mixed unknown (index ``n_cells``).
+What the open part of a channel holds (``channel_content``):
+
+- ``"formulation"`` (default): the product applied right after needling fills the open
+  channels, so the open part of a channel cell *is* donor, at the donor's potential. A channel
+  cell is then its closed (tissue) part only: capacity and conductances ``(1 - f)`` times the
+  tissue's; the tissue next to the channel (wall and bottom faces) sees the donor through
+  ``f`` times its own half-cell conductance, as the top faces do. Still linear in ``f``. At
+  ``f = 1`` a channel cell has no tissue part and no unknown (zero capacity, zero row).
+- ``"interstitial_fluid"``: the open part is aqueous fluid (``fluid``), empty at the start,
+  fed by the donor only through the channel mouth.
+
+Boundaries: the top faces (and, for a formulation-filled channel, its walls and bottom) see the
+donor (vehicle concentration, ``u_donor``); the bottom faces drain into a perfect sink
+(``u = 0``); the axis and the rim of the unit cell carry no flux. A finite dose adds the donor
+as one more, well-mixed unknown (index ``n_cells``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,13 +42,21 @@ import scipy.sparse as sp
 from microneedling.model.delivery.grid import FloatArray, Grid, IntArray
 from microneedling.model.delivery.media import Layer, Medium
 
+#: What fills the open part of a channel: the applied product, or aqueous tissue fluid.
+ChannelContent = Literal["formulation", "interstitial_fluid"]
+CHANNEL_CONTENTS: tuple[ChannelContent, ...] = ("formulation", "interstitial_fluid")
+
 
 @dataclass(frozen=True)
 class Operator:
     """Conductance matrices, capacities and boundary conductances, split into closed + delta.
 
     Matrices are CSC [cm³/h]; capacities are V·K [cm³]; ``top_*`` and ``bottom_*`` are the
-    conductances [cm³/h] of the surface faces (one per column) and the sink faces.
+    conductances [cm³/h] of the surface faces (one per column) and the sink faces; ``donor_*``
+    the conductance [cm³/h] of every cell to the donor (top faces plus, for a
+    formulation-filled channel, its walls and bottom). ``filled_volume_cm3`` is the volume
+    [cm³] of each cell that the formulation fills while its channel is fully open (zero unless
+    ``content`` is ``"formulation"``).
     """
 
     grid: Grid
@@ -47,6 +68,10 @@ class Operator:
     top_delta: FloatArray
     bottom_closed: FloatArray
     bottom_delta: FloatArray
+    donor_closed: FloatArray
+    donor_delta: FloatArray
+    filled_volume_cm3: FloatArray
+    content: ChannelContent
     finite_donor: bool
 
     @property
@@ -64,6 +89,10 @@ class Operator:
 
     def bottom(self, open_fraction: float) -> FloatArray:
         return self.bottom_closed + open_fraction * self.bottom_delta
+
+    def donor(self, open_fraction: float) -> FloatArray:
+        """Conductance [cm³/h] of every cell to the donor."""
+        return self.donor_closed + open_fraction * self.donor_delta
 
     def sensitivity(self, open_fraction: float) -> float:
         """Largest relative change of a diagonal entry or capacity per unit change of f."""
@@ -95,10 +124,26 @@ def _cell_fields(
     return perm_closed, part_closed, perm_open, part_open
 
 
-def _faces(
-    grid: Grid, perm: FloatArray
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]:
-    """Interior face list (cell a, cell b, conductance) and top/bottom conductances."""
+@dataclass(frozen=True)
+class _Faces:
+    """Interior faces (cells a and b, area [cm²], half-cell resistances [cm/(cm²/h)] on each
+    side) and the top and bottom boundary conductances [cm³/h]."""
+
+    a: IntArray
+    b: IntArray
+    area: FloatArray
+    res_a: FloatArray
+    res_b: FloatArray
+    top: FloatArray
+    bottom: FloatArray
+
+    @property
+    def conductance(self) -> FloatArray:
+        return np.asarray(self.area / (self.res_a + self.res_b), dtype=np.float64)
+
+
+def _faces(grid: Grid, perm: FloatArray) -> _Faces:
+    """Interior face list and top/bottom conductances for cell permeances ``perm``."""
     nr, nz = grid.nr, grid.nz
     rf, zf = grid.r_faces_cm, grid.z_faces_cm
     rc, zc = grid.r_centres_cm, grid.z_centres_cm
@@ -108,21 +153,25 @@ def _faces(
     # Radial faces between columns j and j+1 of every row.
     r_face = rf[1:-1]
     area_r = 2.0 * np.pi * np.outer(dz, r_face)
-    res_r = (r_face - rc[:-1]) / perm[:, :-1] + (rc[1:] - r_face) / perm[:, 1:]
-    t_r = area_r / res_r
+    res_ra = (r_face - rc[:-1]) / perm[:, :-1]
+    res_rb = (rc[1:] - r_face) / perm[:, 1:]
 
     # Axial faces between rows k and k+1 of every column.
     rings = grid.ring_areas_cm2
     z_face = zf[1:-1]
-    res_z = (z_face - zc[:-1])[:, None] / perm[:-1, :] + (zc[1:] - z_face)[:, None] / perm[1:, :]
-    t_z = rings[None, :] / res_z
+    area_z = np.broadcast_to(rings[None, :], (nz - 1, nr))
+    res_za = (z_face - zc[:-1])[:, None] / perm[:-1, :]
+    res_zb = (zc[1:] - z_face)[:, None] / perm[1:, :]
 
-    a = np.concatenate((index[:, :-1].ravel(), index[:-1, :].ravel()))
-    b = np.concatenate((index[:, 1:].ravel(), index[1:, :].ravel()))
-    t = np.concatenate((t_r.ravel(), t_z.ravel()))
-    top = rings / ((zc[0] - zf[0]) / perm[0, :])
-    bottom = rings / ((zf[-1] - zc[-1]) / perm[-1, :])
-    return a, b, t, top, bottom
+    return _Faces(
+        a=np.concatenate((index[:, :-1].ravel(), index[:-1, :].ravel())),
+        b=np.concatenate((index[:, 1:].ravel(), index[1:, :].ravel())),
+        area=np.concatenate((area_r.ravel(), area_z.ravel())),
+        res_a=np.concatenate((res_ra.ravel(), res_za.ravel())),
+        res_b=np.concatenate((res_rb.ravel(), res_zb.ravel())),
+        top=rings / ((zc[0] - zf[0]) / perm[0, :]),
+        bottom=rings / ((zf[-1] - zc[-1]) / perm[-1, :]),
+    )
 
 
 def _matrix(
@@ -134,51 +183,104 @@ def _matrix(
     return sp.csc_matrix(sp.coo_matrix((data, (rows, cols)), shape=(n, n)))
 
 
+def _filled_channel(
+    grid: Grid, faces: _Faces, part: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The fully open state (f = 1) of a formulation-filled channel.
+
+    Returns the interior conductances (zero on every face that touches a channel cell: its
+    tissue part does not exist yet), the top conductances (zero over the channel mouth: the
+    donor there is the donor), the conductance of every cell to the donor (top faces plus the
+    tissue side of the channel's walls and bottom, where the formulation sits), and the
+    capacities (zero in the channel).
+    """
+    channel = grid.channel.ravel()
+    in_a, in_b = channel[faces.a], channel[faces.b]
+    t = np.where(in_a | in_b, 0.0, faces.conductance)
+    donor = np.zeros(grid.size)
+    # A wall or bottom face: the formulation at the donor potential on one side, so only the
+    # tissue's half-cell resistance stands between the donor and the tissue cell.
+    wall_a = in_b & ~in_a
+    wall_b = in_a & ~in_b
+    np.add.at(donor, faces.a[wall_a], faces.area[wall_a] / faces.res_a[wall_a])
+    np.add.at(donor, faces.b[wall_b], faces.area[wall_b] / faces.res_b[wall_b])
+    top = np.where(grid.channel[0, :], 0.0, faces.top)
+    donor[: grid.nr] += top
+    capacity = np.where(channel, 0.0, grid.volumes_cm3.ravel() * part.ravel())
+    return t, top, donor, capacity
+
+
 def assemble(
     grid: Grid,
     layers: Sequence[Layer],
     fluid: Medium | None,
     donor_volume_cm3: float | None,
+    content: ChannelContent = "formulation",
 ) -> Operator:
-    """Assemble the operator; ``donor_volume_cm3`` None means an infinite dose."""
+    """Assemble the operator; ``donor_volume_cm3`` None means an infinite dose.
+
+    ``fluid`` is the medium of the open channel for ``content="interstitial_fluid"``; with
+    ``"formulation"`` the open channel is donor and ``fluid`` (then the vehicle, ``K = 1``)
+    gives the volume the formulation fills. ``fluid`` None: no channels.
+    """
     perm_c, part_c, perm_o, part_o = _cell_fields(grid, layers, fluid)
     volumes = grid.volumes_cm3.ravel()
     n_cells = grid.size
     finite = donor_volume_cm3 is not None
     n = n_cells + (1 if finite else 0)
-    top_cells = np.arange(grid.nr)
     bottom_cells = np.arange(n_cells - grid.nr, n_cells)
+    faces_c = _faces(grid, perm_c)
+    donor_c = np.zeros(n_cells)
+    donor_c[: grid.nr] = faces_c.top
+    part_volume_c = volumes * part_c.ravel()
+    if fluid is not None and content == "formulation":
+        t_o, top_o, donor_o, part_volume_o = _filled_channel(grid, faces_c, part_c)
+        bottom_o = faces_c.bottom
+        filled_volume = np.where(grid.channel.ravel(), volumes * fluid.partition, 0.0)
+    else:
+        faces_o = _faces(grid, perm_o)
+        t_o, top_o, bottom_o = faces_o.conductance, faces_o.top, faces_o.bottom
+        donor_o = np.zeros(n_cells)
+        donor_o[: grid.nr] = top_o
+        part_volume_o = volumes * part_o.ravel()
+        filled_volume = np.zeros(n_cells)
+    # Cells that touch the donor in either state: one sparsity pattern for both.
+    linked = np.flatnonzero((donor_c != 0.0) | (donor_o != 0.0))
 
     def build(
-        perm: FloatArray, part: FloatArray
-    ) -> tuple[sp.csc_matrix, FloatArray, FloatArray, FloatArray]:
-        a, b, t, top, bottom = _faces(grid, perm)
+        t: FloatArray, donor: FloatArray, part_volume: FloatArray, bottom: FloatArray
+    ) -> tuple[sp.csc_matrix, FloatArray]:
+        a, b = faces_c.a, faces_c.b
         extra = np.zeros(n)
         extra[bottom_cells] += bottom
         if finite:
-            # The donor film is one more cell, linked to every surface cell by a face.
-            a = np.concatenate((a, top_cells))
-            b = np.concatenate((b, np.full(grid.nr, n_cells)))
-            t = np.concatenate((t, top))
+            # The donor is one more cell, linked by a face to every cell that touches it.
+            a = np.concatenate((a, linked))
+            b = np.concatenate((b, np.full(linked.size, n_cells)))
+            t = np.concatenate((t, donor[linked]))
         else:
-            extra[top_cells] += top
+            extra[:n_cells] += donor
         capacity = np.zeros(n)
-        capacity[:n_cells] = volumes * part.ravel()
+        capacity[:n_cells] = part_volume
         if finite:
             capacity[n_cells] = float(donor_volume_cm3 or 0.0)
-        return _matrix(n, a, b, t, extra), capacity, top, bottom
+        return _matrix(n, a, b, t, extra), capacity
 
-    m_c, cap_c, top_c, bot_c = build(perm_c, part_c)
-    m_o, cap_o, top_o, bot_o = build(perm_o, part_o)
+    m_c, cap_c = build(faces_c.conductance, donor_c, part_volume_c, faces_c.bottom)
+    m_o, cap_o = build(t_o, donor_o, part_volume_o, bottom_o)
     return Operator(
         grid=grid,
         matrix_closed=m_c,
         matrix_delta=sp.csc_matrix(m_o - m_c),
         capacity_closed=cap_c,
         capacity_delta=cap_o - cap_c,
-        top_closed=top_c,
-        top_delta=top_o - top_c,
-        bottom_closed=bot_c,
-        bottom_delta=bot_o - bot_c,
+        top_closed=faces_c.top,
+        top_delta=top_o - faces_c.top,
+        bottom_closed=faces_c.bottom,
+        bottom_delta=bottom_o - faces_c.bottom,
+        donor_closed=donor_c,
+        donor_delta=donor_o - donor_c,
+        filled_volume_cm3=filled_volume,
+        content=content,
         finite_donor=finite,
     )

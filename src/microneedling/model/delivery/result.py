@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from microneedling.model.delivery.assembly import ChannelContent
 from microneedling.model.delivery.closure import ChannelClosure
 from microneedling.model.delivery.compound import Compound
 from microneedling.model.delivery.grid import FloatArray
@@ -35,7 +36,9 @@ class DeliveryResult:
     Amounts are per unit skin area: ``cumulative_ug_per_cm2`` [µg/cm²] and
     ``flux_ug_per_cm2_h`` [µg/cm²/h] are what has crossed into the sink at the bottom of the
     dermis; ``absorbed_ug_per_cm2`` is what has left the formulation, ``retained_ug_per_cm2``
-    what is still in the skin. ``enhancement_ratio`` is the treated over the intact cumulative
+    what is still in the skin (formulation still filling open channels counts as product, not
+    as absorbed). ``channel_content`` is what filled the open channels (None without channels).
+    ``enhancement_ratio`` is the treated over the intact cumulative
     amount at the end of the run (None when intact skin delivers nothing measurable).
     Profiles give tissue concentrations [µg/mL] by depth [µm], averaged across the unit cell
     and on the channel axis.
@@ -62,6 +65,7 @@ class DeliveryResult:
     mass_balance_relative_error: float
     error: ErrorEstimate | None
     diagnostics: dict[str, int] = field(default_factory=dict)
+    channel_content: ChannelContent | None = None
 
     @property
     def delivered_ug_per_cm2(self) -> float:
@@ -98,6 +102,7 @@ class DeliveryResult:
                 "radius_um": channels.radius_um,
                 "density_per_cm2": channels.density_per_cm2,
             },
+            "channel_content": self.channel_content,
             "skin": {
                 "stratum_corneum_um": self.skin.stratum_corneum_um,
                 "viable_epidermis_um": self.skin.viable_epidermis_um,

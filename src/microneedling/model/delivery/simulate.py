@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from microneedling.errors import InvalidInput
+from microneedling.model.delivery.assembly import CHANNEL_CONTENTS, ChannelContent
 from microneedling.model.delivery.closure import ChannelClosure
 from microneedling.model.delivery.compound import Compound
 from microneedling.model.delivery.geometry import UnitCell
@@ -58,13 +59,19 @@ def simulate_delivery(
     profile_times_h: Sequence[float] = (1.0, 6.0, 24.0),
     numerics: Numerics | None = None,
     estimate_error: bool = True,
+    channel_content: ChannelContent = "formulation",
 ) -> DeliveryResult:
     """Simulate a topical ``compound`` applied at time 0 to skin treated with ``channels``.
 
     ``channels`` None simulates intact skin only. ``closure`` defaults to
     :class:`ChannelClosure` (Kalluri et al. 2011 dye closure); ``duration_h`` in hours;
     profiles are recorded at the ``profile_times_h`` [h] that fall within the run.
+    ``channel_content``: the applied ``"formulation"`` fills the open channels (default: the
+    product goes on right after needling, Kalluri et al. 2011; Davidson et al. 2008), or
+    ``"interstitial_fluid"``: aqueous channels fed through their mouths only.
     """
+    if channel_content not in CHANNEL_CONTENTS:
+        raise InvalidInput("channel_content", f"must be one of {', '.join(CHANNEL_CONTENTS)}")
     skin = skin or SkinLayers()
     closure = closure or ChannelClosure()
     dose = dose or Dose()
@@ -80,7 +87,14 @@ def simulate_delivery(
     else:
         cell = UnitCell.around(channels, skin.total_um)
         treated_problem = DiffusionProblem(
-            props.layers, props.channel_fluid, cell, closure, dose, duration_h, times
+            props.layers,
+            props.channel_fluid,
+            cell,
+            closure,
+            dose,
+            duration_h,
+            times,
+            channel_content,
         )
         treated = solve(treated_problem, numerics)
 
@@ -99,6 +113,7 @@ def simulate_delivery(
         channels=channels,
         skin=skin,
         closure=closure if channels is not None else None,
+        channel_content=channel_content if channels is not None else None,
         dose=dose,
         duration_h=duration_h,
         times_h=treated.times_h,

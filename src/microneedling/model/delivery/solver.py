@@ -17,6 +17,14 @@ approximation (the mean makes the first-order error term vanish on every interva
 The cumulative amounts in and out follow the same stage formulas as the cell amounts, so the
 discrete mass balance (in = stored + out) holds to round-off.
 
+A formulation-filled channel (the default, see :mod:`.assembly`) is part of the donor while
+open. When its open fraction falls from ``f1`` to ``f2`` the tissue that closes the channel,
+capacity ``(f1 - f2) V K``, takes up the formulation it replaces at the donor's potential (the
+rest of that formulation returns to the surface film): an explicit transfer from the donor to
+the cell, counted in the amount absorbed, so the balance still closes to round-off. At
+``t = 0`` the channels are fully open (``f = 1``); a channel cell then has no tissue part, its
+unknown is fixed at zero (a unit row) until the channel starts to close.
+
 TR-BDF2 does not guarantee the discrete maximum principle the way backward Euler does: a step
 that would produce a vehicle-referred concentration below zero or above both the donor's and
 the step's starting maximum is redone
@@ -39,7 +47,8 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from microneedling.model.delivery.assembly import Operator, assemble
+from microneedling.errors import InvalidInput
+from microneedling.model.delivery.assembly import ChannelContent, Operator, assemble
 from microneedling.model.delivery.closure import ChannelClosure
 from microneedling.model.delivery.geometry import UnitCell
 from microneedling.model.delivery.grid import FloatArray, build_grid
@@ -59,7 +68,9 @@ class DiffusionProblem:
 
     ``layers`` top to bottom; ``channel_fluid`` and ``cell`` None for skin without channels;
     ``closure`` None keeps open channels open; ``profile_times_h`` are the times [h] at which
-    concentration-depth profiles are recorded.
+    concentration-depth profiles are recorded; ``channel_content`` says what fills the open
+    channels: the applied ``"formulation"`` (default; ``channel_fluid`` is then the vehicle)
+    or ``"interstitial_fluid"`` fed through the channel mouth only.
     """
 
     layers: tuple[Layer, ...]
@@ -69,11 +80,16 @@ class DiffusionProblem:
     dose: Dose
     duration_h: float
     profile_times_h: tuple[float, ...] = ()
+    channel_content: ChannelContent = "formulation"
 
 
 @dataclass(frozen=True)
 class Profile:
-    """Tissue concentration [µg/cm³] against depth [µm] at ``time_h``."""
+    """Tissue concentration [µg/cm³] against depth [µm] at ``time_h``.
+
+    Channel content counts as part of the tissue it sits in (as in a biopsy): with a
+    formulation-filled channel, the formulation still in the open channel is included.
+    """
 
     time_h: float
     depth_um: FloatArray
@@ -117,7 +133,12 @@ class _Factorisations:
         lu = self._cache.get(key)
         if lu is None:
             self._cache = {k: v for k, v in self._cache.items() if k[1] == f}
-            matrix = sp.diags(self._operator.capacity(f)) + h * self._operator.matrix(f)
+            capacity = self._operator.capacity(f)
+            # A cell without capacity (a fully open, formulation-filled channel cell) has no
+            # unknown: a unit row fixes it at zero.
+            matrix = sp.diags(np.where(capacity > 0.0, capacity, 1.0)) + h * self._operator.matrix(
+                f
+            )
             # The matrix is symmetric and strictly diagonally dominant (capacity > 0), so no
             # pivoting is needed and a symmetric fill-reducing ordering suits it.
             lu = spla.splu(
@@ -131,10 +152,17 @@ class _Factorisations:
         return lu
 
 
-def _profile(operator: Operator, time_h: float, stored: FloatArray, volumes: FloatArray) -> Profile:
+def _profile(
+    operator: Operator,
+    time_h: float,
+    stored: FloatArray,
+    volumes: FloatArray,
+    in_channel: FloatArray,
+) -> Profile:
+    """``in_channel``: amount [µg] of formulation in each cell's open channel part."""
     grid = operator.grid
     n_cells = grid.size
-    amounts = stored[:n_cells].reshape(grid.nz, grid.nr)
+    amounts = (stored[:n_cells] + in_channel).reshape(grid.nz, grid.nr)
     vol = volumes.reshape(grid.nz, grid.nr)
     return Profile(
         time_h=time_h,
@@ -153,9 +181,16 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
     c0 = dose.concentration_ug_per_ml
     donor_volume = None if dose.infinite else (dose.volume_ul_per_cm2 or 0.0) * 1e-3 * area
     fluid = problem.channel_fluid if problem.cell is not None else None
-    operator = assemble(grid, problem.layers, fluid, donor_volume)
+    operator = assemble(grid, problem.layers, fluid, donor_volume, problem.channel_content)
+    filled_volume = operator.filled_volume_cm3
+    if donor_volume is not None and float(filled_volume.sum()) > donor_volume:
+        raise InvalidInput(
+            "volume_ul_per_cm2",
+            f"the open channels hold {1e3 * float(filled_volume.sum()) / area:.3g} µL/cm², more "
+            f"than the {dose.volume_ul_per_cm2:g} µL/cm² applied; apply more or model the "
+            "channels as filled with interstitial fluid",
+        )
     n_cells = grid.size
-    top_cells = np.arange(grid.nr)
     bottom_cells = np.arange(n_cells - grid.nr, n_cells)
     volumes = grid.volumes_cm3.ravel()
 
@@ -178,34 +213,54 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
     f_used[0] = wanted_f[0]
     profile_queue = sorted(problem.profile_times_h)
     profiles: list[Profile] = []
+
+    def donor_potential(state: FloatArray) -> float:
+        return float(state[n_cells] / donor_volume) if donor_volume is not None else c0
+
+    def in_channel(state: FloatArray, f: float) -> FloatArray:
+        return np.asarray(f * filled_volume * donor_potential(state), dtype=np.float64)
+
+    filling = bool(np.any(filled_volume > 0.0))
+    # A filled channel is fully open at t = 0; the first closure update fills its tissue part.
+    f = 1.0 if filling else float(wanted_f[0])
     while profile_queue and profile_queue[0] <= 0.0:
-        profiles.append(_profile(operator, profile_queue.pop(0), m_now, volumes))
+        t_p = profile_queue.pop(0)
+        profiles.append(_profile(operator, t_p, m_now, volumes, in_channel(m_now, f)))
 
     factors = _Factorisations(operator)
-    f = float(wanted_f[0])
     fallback_steps = 0
     capacity = operator.capacity(f)
     matrix = operator.matrix(f)
-    top, bottom = operator.top(f), operator.bottom(f)
+    donor, bottom = operator.donor(f), operator.bottom(f)
     for i, dt in enumerate(steps):
         target = float(wanted_f[i])
         if target != f and abs(target - f) * operator.sensitivity(f) > _REFACTOR_THRESHOLD:
+            new_capacity = operator.capacity(target)
+            if filling:
+                # Tissue closing a filled channel takes up formulation at the donor potential.
+                gained = np.maximum(new_capacity[:n_cells] - capacity[:n_cells], 0.0)
+                moved = gained * donor_potential(m_now)
+                m_now[:n_cells] += moved
+                if donor_volume is not None:
+                    m_now[n_cells] -= float(moved.sum())
+                q_in[i] += float(moved.sum()) / area
+                stored[i] += float(moved.sum()) / area
             f = target
-            capacity = operator.capacity(f)
+            capacity = new_capacity
             matrix = operator.matrix(f)
-            top, bottom = operator.top(f), operator.bottom(f)
+            donor, bottom = operator.donor(f), operator.bottom(f)
         source = np.zeros(n)
         if donor_volume is None:
-            source[top_cells] = top * c0
+            source[:n_cells] = donor * c0
 
         def fluxes(state: FloatArray) -> tuple[float, float]:
             donor_u = state[n_cells] if donor_volume is not None else c0
-            j_in = float(np.dot(top, donor_u - state[top_cells])) / area  # noqa: B023
+            j_in = float(np.dot(donor, donor_u - state[:n_cells])) / area  # noqa: B023
             j_out = float(np.dot(bottom, state[bottom_cells])) / area  # noqa: B023
             return j_in, j_out
 
         # A closing channel changes capacities: the amounts stay, the potentials follow.
-        u = m_now / capacity
+        u = np.divide(m_now, capacity, out=np.zeros(n), where=capacity > 0.0)
         lu = factors.get(_THETA * dt, f)
         half = _THETA * dt
         u_stage = lu.solve(capacity * u - half * (matrix @ u) + 2.0 * half * source)
@@ -235,7 +290,7 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
             t_p = profile_queue.pop(0)
             theta = (t_p - times[i]) / dt
             blend = (1.0 - theta) * m_before + theta * m_now
-            profiles.append(_profile(operator, t_p, blend, volumes))
+            profiles.append(_profile(operator, t_p, blend, volumes, in_channel(blend, f)))
 
     balance = q_in - stored - q_out
     scale = max(float(np.max(np.abs(q_in))), 1e-300)
