@@ -1,7 +1,7 @@
 # Two commands matter: `make run` and `make test`. Everything else is a step they use.
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
-APT_PACKAGES := postgresql chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_PACKAGES := postgresql chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: run test install system-deps lint typecheck layers pytest bench docs clean
 
