@@ -13,6 +13,11 @@ from __future__ import annotations
 from microneedling.model.delivery.assembly import CHANNEL_CONTENTS, ChannelContent
 from microneedling.model.delivery.closure import ChannelClosure, half_time_from_closure_time
 from microneedling.model.delivery.compound import Compound
+from microneedling.model.delivery.from_treatment import (
+    TreatmentChannels,
+    channels_from_course,
+    channels_from_settings,
+)
 from microneedling.model.delivery.geometry import (
     UnitCell,
     density_for_spacing,
@@ -50,7 +55,10 @@ __all__ = [
     "SkinLayers",
     "Trajectory",
     "TransportProperties",
+    "TreatmentChannels",
     "UnitCell",
+    "channels_from_course",
+    "channels_from_settings",
     "compound_from_mapping",
     "density_for_spacing",
     "half_time_from_closure_time",
