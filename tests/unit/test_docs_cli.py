@@ -1,0 +1,50 @@
+"""Every command the CLI offers is documented in docs/cli.md (Datasette's test_docs manner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+import typer.main
+
+from microneedling.cli import app
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+
+
+def _commands(group: click.Group, prefix: str = "microneedling") -> list[str]:
+    found: list[str] = []
+    for name, cmd in sorted(group.commands.items()):
+        path = f"{prefix} {name}"
+        if isinstance(cmd, click.Group):
+            found += _commands(cmd, path)
+        else:
+            found.append(path)
+    return found
+
+
+COMMANDS = _commands(typer.main.get_group(app))
+
+
+def test_there_are_commands() -> None:
+    assert "microneedling screen" in COMMANDS
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_command_is_documented(command: str) -> None:
+    assert f"`{command}" in DOCS.read_text(encoding="utf-8"), f"{command} missing from docs/cli.md"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_option_is_documented(command: str) -> None:
+    group = typer.main.get_group(app)
+    cmd: click.Command = group
+    for part in command.split()[1:]:
+        assert isinstance(cmd, click.Group)
+        cmd = cmd.commands[part]
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split(f"`{command}", 1)[1].split("\n## ", 1)[0]
+    for param in cmd.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            assert any(o in section for o in param.opts), f"{command}: {param.opts} undocumented"
