@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -9,8 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 from microneedling.cli import app
+from microneedling.cli.plan import load_request
+from microneedling.knowledge import load_knowledge
+from microneedling.planning import make_plan
+from microneedling.screening import screen
 
-COMPOUNDS = Path(__file__).parents[2] / "examples" / "compounds"
+EXAMPLES = Path(__file__).parents[2] / "examples"
+COMPOUNDS = EXAMPLES / "compounds"
 CAFFEINE = str(COMPOUNDS / "caffeine.yaml")
 SHORT = ["--hours", "2"]
 runner = CliRunner()
@@ -78,6 +84,117 @@ def test_molecular_weight_written_as_text_names_the_field(tmp_path: Path) -> Non
     ],
 )
 def test_bad_options_exit_2_naming_the_option(args: list[str], option: str) -> None:
+    result = runner.invoke(app, ["absorb", CAFFEINE, *args])
+    assert result.exit_code == 2
+    assert option in _one_error_line(result.output)
+
+
+def _plan_json(example: Path, tmp_path: Path) -> Path:
+    """The plan ``microneedling plan EXAMPLE --json`` would write, made here with make_plan."""
+    request, _ = load_request(example)
+    kb = load_knowledge()
+    today = dt.date(2026, 12, 1)
+    plan = make_plan(request, screen(request.intake, kb, today), kb, today)
+    out = tmp_path / f"{example.stem}.json"
+    out.write_text(plan.model_dump_json(indent=2), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("plan-*.yaml")), ids=lambda p: p.stem)
+def test_absorb_runs_on_every_example_plan_with_the_channels_simulate_uses(
+    example: Path, tmp_path: Path
+) -> None:
+    plan_file = _plan_json(example, tmp_path)
+    simulated = runner.invoke(app, ["simulate", str(plan_file), "--json"])
+    assert simulated.exit_code == 0, simulated.output
+    expected = {
+        (r["course"]["sessions"][0]["site"], i + 1): s["channels"]
+        for r in json.loads(simulated.stdout)["results"]
+        for i, s in enumerate(r["sessions"])
+    }
+    sites = list(dict.fromkeys(site for site, _ in expected))
+    last = max(n for site, n in expected if site == sites[-1])
+    for site, session in ((sites[0], 1), (sites[-1], last)):
+        args = ["--plan", str(plan_file), "--site", site, "--session", str(session)]
+        result = runner.invoke(app, ["absorb", CAFFEINE, *args, *SHORT, "--json"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        treatment, channels = data["treatment"], expected[(site, session)]
+        assert treatment["site"] == site
+        assert treatment["model_depth_um"] == pytest.approx(channels["depth_um"], rel=1e-12)
+        assert treatment["radius_um"] == pytest.approx(channels["surface_radius_um"], rel=1e-12)
+        assert data["channels"]["density_per_cm2"] == pytest.approx(channels["density_per_cm2"])
+        assert data["closure"]["effective_half_time_h"] == pytest.approx(
+            channels["closure_half_time_h"], rel=1e-12
+        )
+        assert data["channel_content"] == "formulation"
+        assert data["delivered_ug_per_cm2"] > data["intact_delivered_ug_per_cm2"]
+        assert data["mass_balance_relative_error"] < 1e-8
+
+
+def test_a_plan_request_is_planned_and_read_like_a_plan() -> None:
+    request = str(EXAMPLES / "plan-request.yaml")
+    result = runner.invoke(
+        app, ["absorb", CAFFEINE, "--plan", request, "--site", "forehead", *SHORT]
+    )
+    assert result.exit_code == 0, result.output
+    assert "forehead, generic_pen_12" in result.stdout
+
+
+def test_device_settings_on_the_command_line() -> None:
+    settings = ["--device", "roller", "--needle-mm", "0.5", "--passes", "4", "--site", "forehead"]
+    shallow = runner.invoke(app, ["absorb", CAFFEINE, *settings, *SHORT, "--json"])
+    deeper = [*settings[:3], "1.0", *settings[4:]]
+    deep = runner.invoke(app, ["absorb", CAFFEINE, *deeper, *SHORT, "--json"])
+    assert shallow.exit_code == 0, shallow.output
+    assert deep.exit_code == 0, deep.output
+    a, b = json.loads(shallow.stdout), json.loads(deep.stdout)
+    assert b["channels"]["depth_um"] > a["channels"]["depth_um"]
+    assert a["channels"]["density_per_cm2"] == pytest.approx(4 * 16.0)
+    assert b["delivered_ug_per_cm2"] > a["delivered_ug_per_cm2"]
+
+
+def test_interstitial_fluid_channels_are_an_option_and_deliver_less() -> None:
+    runs = [
+        runner.invoke(app, ["absorb", CAFFEINE, *SHORT, "--json", "--channel-content", content])
+        for content in ("formulation", "interstitial_fluid")
+    ]
+    assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]
+    filled, aqueous = (json.loads(r.stdout) for r in runs)
+    assert aqueous["channel_content"] == "interstitial_fluid"
+    assert filled["delivered_ug_per_cm2"] > aqueous["delivered_ug_per_cm2"]
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--plan", "PLAN", "--depth-um", "100"], "--depth-um"),
+        (["--plan", "PLAN", "--needle-mm", "1"], "--needle-mm"),
+        (["--plan", "PLAN", "--site", "eyelids"], "--site"),
+        (["--plan", "PLAN", "--session", "99"], "--session"),
+        (["--device", "pen", "--needle-mm", "1", "--passes", "2"], "--site"),
+        (["--device", "pen", "--needle-mm", "1", "--site", "cheeks"], "--passes"),
+        (
+            ["--device", "warp_drive", "--needle-mm", "1", "--passes", "2", "--site", "cheeks"],
+            "--device",
+        ),
+        (
+            ["--device", "pen", "--needle-mm", "9", "--passes", "2", "--site", "cheeks"],
+            "--needle-mm",
+        ),
+        (["--device", "pen", "--needle-mm", "1", "--passes", "2", "--site", "moon"], "--site"),
+        (
+            ["--device", "pen", "--needle-mm", "1", "--passes", "2", "--depth-um", "100"],
+            "--depth-um",
+        ),
+        (["--channel-content", "honey"], "--channel-content"),
+    ],
+)
+def test_conflicting_or_bad_treatment_options_exit_2_naming_the_option(
+    args: list[str], option: str, tmp_path: Path
+) -> None:
+    plan_file = _plan_json(EXAMPLES / "plan-acne-scars.yaml", tmp_path)
+    args = [str(plan_file) if a == "PLAN" else a for a in args]
     result = runner.invoke(app, ["absorb", CAFFEINE, *args])
     assert result.exit_code == 2
     assert option in _one_error_line(result.output)

@@ -2,6 +2,15 @@
 
 Solves diffusion through treated and intact skin (see ``docs/delivery.md``) and prints a
 summary; ``--json`` prints the full result, ``--plot`` draws the amounts and depth profiles.
+The channels come from one of three places (never two at once):
+
+- ``--plan FILE`` with ``--session N`` and ``--site SITE``: a plan from ``microneedling plan
+  --json``, a plan request (planned here, as of today) or a course file; the session's area
+  goes through the skin-response model (depth, radius, density, closure, the site's layers);
+- ``--device``, ``--needle-mm``, ``--passes`` (and ``--site``): the same, from settings;
+- ``--depth-um``, ``--radius-um``, ``--density-per-cm2``: the channels themselves (default:
+  Kalluri et al. 2011's 770 µm-needle channel at 250/cm², default skin and closure).
+
 Exit codes: 0 solved; 2 bad input (one line naming the file or option and the problem).
 """
 
@@ -9,23 +18,36 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from microneedling.cli._app import command
+from microneedling.cli._input import read_document
+from microneedling.cli.plan import load_request
+from microneedling.cli.simulate import load_courses
 from microneedling.errors import InvalidInput
+from microneedling.knowledge import load_knowledge
+from microneedling.model import Course, courses_from_plan
 from microneedling.model.delivery import (
+    CHANNEL_CONTENTS,
     ChannelArray,
     ChannelClosure,
     DeliveryResult,
     Dose,
+    SkinLayers,
+    TreatmentChannels,
+    channels_from_course,
+    channels_from_settings,
     load_compound,
     simulate_delivery,
 )
+from microneedling.planning import make_plan
+from microneedling.screening import screen
 
 #: Default channel: Kalluri et al. 2011 (770 µm roller needles): 152.5 µm deep, 70.7 µm wide.
 DEFAULT_DEPTH_UM = 152.5
@@ -41,15 +63,103 @@ def _channels(depth_um: float, radius_um: float, density_per_cm2: float) -> Chan
         raise InvalidInput(f"--{exc.field.replace('_', '-')}", exc.problem) from None
 
 
-def _summary(console: Console, result: DeliveryResult, seconds: float) -> None:
+def _option(exc: InvalidInput) -> InvalidInput:
+    """An error from the settings path, named after the option that carries the field."""
+    options = {
+        "site": "--site",
+        "device": "--device",
+        "device_kind": "--device",
+        "needle_length_mm": "--needle-mm",
+        "passes": "--passes",
+    }
+    return InvalidInput(options.get(exc.field, exc.field), exc.problem)
+
+
+def plan_courses(path: Path) -> list[Course]:
+    """Courses from a plan (``plan --json``), a course file, or a plan request planned today."""
+    raw: Any = read_document(path)
+    if isinstance(raw, dict) and "intake" in raw and "ruleset_version" not in raw:
+        request, intake_source = load_request(path)
+        kb = load_knowledge()
+        today = date.today()
+        try:
+            screening = screen(request.intake, kb, today)
+        except InvalidInput as exc:
+            raise exc.located(intake_source) from None
+        if not screening.may_treat:
+            raise InvalidInput(
+                "intake",
+                f"screening does not allow treatment ({screening.decision.replace('_', ' ')}); "
+                "run `microneedling plan` for the reasons",
+                str(path),
+            )
+        try:
+            return courses_from_plan(make_plan(request, screening, kb, today))
+        except InvalidInput as exc:
+            raise exc.located(str(path)) from None
+    return load_courses(path)
+
+
+def treatment_from_plan(path: Path, session: int, site: str | None) -> TreatmentChannels:
+    """The channels of session ``session`` at ``site`` (default: the plan's first area)."""
+    courses = plan_courses(path)
+    if not courses:
+        raise InvalidInput("areas", "the plan has no session with a treated area", str(path))
+    sites = list(dict.fromkeys(c.site for c in courses))
+    chosen = site if site is not None else sites[0]
+    course = next((c for c in courses if c.site == chosen), None)
+    if course is None:
+        raise InvalidInput("--site", f"the plan treats {', '.join(sites)}, not '{chosen}'")
+    if not 1 <= session <= len(course.sessions):
+        raise InvalidInput(
+            "--session",
+            f"the plan has sessions 1 to {len(course.sessions)} at '{chosen}', not {session}",
+        )
+    return channels_from_course(course, session)
+
+
+def treatment_from_settings(
+    device: str, needle_mm: float, passes: int, site: str, occluded: bool
+) -> TreatmentChannels:
+    """The channels of one session given as device settings (``--device`` id or pen/roller)."""
+    kind: Literal["pen", "roller"] | None = device if device in ("pen", "roller") else None  # type: ignore[assignment]
+    try:
+        return channels_from_settings(
+            site,
+            needle_mm,
+            passes,
+            device=None if kind is not None else device,
+            device_kind=kind,
+            occluded=occluded,
+        )
+    except InvalidInput as exc:
+        raise _option(exc) from None
+
+
+def _summary(
+    console: Console, result: DeliveryResult, seconds: float, treatment: TreatmentChannels | None
+) -> None:
     table = Table(title=f"{result.compound.name}: {result.duration_h:g} h after treatment")
     table.add_column("quantity")
     table.add_column("value", justify="right")
+    if treatment is not None:
+        table.add_row(
+            "treatment",
+            f"{treatment.site}, {treatment.device or treatment.device_kind}, "
+            f"{treatment.needle_length_mm:g} mm × {treatment.passes} passes",
+        )
+        skin = result.skin
+        table.add_row(
+            "skin (SC, epidermis, dermis)",
+            f"{skin.stratum_corneum_um:.0f}, {skin.viable_epidermis_um:.0f}, "
+            f"{skin.dermis_um:.0f} µm",
+        )
+    table.add_row("channel content", str(result.channel_content).replace("_", " "))
     channels = result.channels
     if channels is not None:
         table.add_row(
             "channels",
-            f"{channels.depth_um:g} µm deep, {channels.radius_um:g} µm radius, "
+            f"{channels.depth_um:.4g} µm deep, {channels.radius_um:.4g} µm radius, "
             f"{channels.density_per_cm2:g}/cm²",
         )
     if result.closure is not None:
@@ -66,6 +176,9 @@ def _summary(console: Console, result: DeliveryResult, seconds: float) -> None:
     table.add_row("mass balance error", f"{result.mass_balance_relative_error:.1e}")
     table.add_row("solve time", f"{seconds:.2f} s")
     console.print(table)
+    if treatment is not None:
+        for note in treatment.notes:
+            console.print(f"Note: {note}", style="yellow")
 
 
 def _plot(result: DeliveryResult, path: Path) -> None:
@@ -108,11 +221,26 @@ def _plot(result: DeliveryResult, path: Path) -> None:
 @command("absorb")
 def absorb(
     compound_file: Annotated[Path, typer.Argument(help="Compound YAML (see examples/compounds).")],
-    depth_um: Annotated[float, typer.Option(help="Channel depth [µm].")] = DEFAULT_DEPTH_UM,
-    radius_um: Annotated[float, typer.Option(help="Channel radius [µm].")] = DEFAULT_RADIUS_UM,
-    density_per_cm2: Annotated[
-        float, typer.Option(help="Channels per cm².")
-    ] = DEFAULT_DENSITY_PER_CM2,
+    plan: Annotated[
+        Path | None,
+        typer.Option(help="Plan JSON (`plan --json`), plan request or course: channels from it."),
+    ] = None,
+    session: Annotated[int, typer.Option(help="Session number in the plan (1 = first).")] = 1,
+    site: Annotated[
+        str | None, typer.Option(help="Treated site (default: the plan's first area).")
+    ] = None,
+    device: Annotated[
+        str | None, typer.Option(help="Device id from the knowledge base, or pen / roller.")
+    ] = None,
+    needle_mm: Annotated[float | None, typer.Option(help="Needle length [mm].")] = None,
+    passes: Annotated[int | None, typer.Option(help="Passes over the area.")] = None,
+    depth_um: Annotated[float | None, typer.Option(help="Channel depth [µm].")] = None,
+    radius_um: Annotated[float | None, typer.Option(help="Channel radius [µm].")] = None,
+    density_per_cm2: Annotated[float | None, typer.Option(help="Channels per cm².")] = None,
+    channel_content: Annotated[
+        str,
+        typer.Option(help="What fills the open channels: formulation or interstitial_fluid."),
+    ] = "formulation",
     hours: Annotated[float, typer.Option(help="Duration after treatment [h].")] = 24.0,
     concentration_ug_per_ml: Annotated[
         float, typer.Option(help="Concentration in the product [µg/mL].")
@@ -127,15 +255,58 @@ def absorb(
 ) -> None:
     """Simulate what a topical product delivers through microneedle channels."""
     compound = load_compound(compound_file)
-    channels = _channels(depth_um, radius_um, density_per_cm2)
+    if channel_content not in CHANNEL_CONTENTS:
+        raise InvalidInput("--channel-content", f"must be one of {', '.join(CHANNEL_CONTENTS)}")
+    raw = {"--depth-um": depth_um, "--radius-um": radius_um, "--density-per-cm2": density_per_cm2}
+    given_raw = [name for name, value in raw.items() if value is not None]
+    settings = {"--device": device, "--needle-mm": needle_mm, "--passes": passes}
+    given_settings = [name for name, value in settings.items() if value is not None]
+    if plan is not None and (given_raw or given_settings):
+        raise InvalidInput(
+            (given_raw + given_settings)[0], "the channels come from --plan; leave this out"
+        )
+    if given_raw and given_settings:
+        raise InvalidInput(given_raw[0], "give device settings or channel sizes, not both")
+
+    treatment: TreatmentChannels | None = None
+    if plan is not None:
+        treatment = treatment_from_plan(plan, session, site)
+    elif given_settings or site is not None:
+        if device is None or needle_mm is None or passes is None or site is None:
+            missing = next(k for k, v in {**settings, "--site": site}.items() if v is None)
+            raise InvalidInput(missing, "is needed with the other device settings")
+        treatment = treatment_from_settings(device, needle_mm, passes, site, occluded)
+    if treatment is not None:
+        channels = treatment.channels
+        skin = treatment.skin
+        closure = treatment.closure
+        if occluded and not closure.occluded:
+            closure = ChannelClosure(
+                closure.closure_half_time_h, True, closure.occlusion_slowdown, closure.source
+            )
+    else:
+        channels = _channels(
+            DEFAULT_DEPTH_UM if depth_um is None else depth_um,
+            DEFAULT_RADIUS_UM if radius_um is None else radius_um,
+            DEFAULT_DENSITY_PER_CM2 if density_per_cm2 is None else density_per_cm2,
+        )
+        skin = SkinLayers()
+        closure = ChannelClosure(occluded=occluded)
     try:
         dose = Dose(concentration_ug_per_ml)
     except InvalidInput as exc:
         raise InvalidInput("--concentration-ug-per-ml", exc.problem) from None
     try:
-        closure = ChannelClosure(occluded=occluded)
         started = time.perf_counter()
-        result = simulate_delivery(compound, channels, closure=closure, dose=dose, duration_h=hours)
+        result = simulate_delivery(
+            compound,
+            channels,
+            skin=skin,
+            closure=closure,
+            dose=dose,
+            duration_h=hours,
+            channel_content=channel_content,
+        )
     except InvalidInput as exc:
         field = "--hours" if exc.field == "duration_h" else f"--{exc.field.replace('_', '-')}"
         raise InvalidInput(field, exc.problem) from None
@@ -143,6 +314,8 @@ def absorb(
     if plot is not None:
         _plot(result, plot)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        payload = result.to_dict()
+        payload["treatment"] = None if treatment is None else treatment.as_dict()
+        typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         return
-    _summary(Console(), result, seconds)
+    _summary(Console(), result, seconds, treatment)
