@@ -21,7 +21,9 @@ A formulation-filled channel (the default, see :mod:`.assembly`) is part of the 
 open. When its open fraction falls from ``f1`` to ``f2`` the tissue that closes the channel,
 capacity ``(f1 - f2) V K``, takes up the formulation it replaces at the donor's potential (the
 rest of that formulation returns to the surface film): an explicit transfer from the donor to
-the cell, counted in the amount absorbed, so the balance still closes to round-off. At
+the cell, counted in the amount absorbed, so the balance still closes to round-off. A finite
+donor is depleted by that uptake while the channel closes, so it gives the exact solution of
+that depletion over the update (``exp(-G / V_d)``), never more than it holds. At
 ``t = 0`` the channels are fully open (``f = 1``); a channel cell then has no tissue part, its
 unknown is fixed at zero (a unit row) until the channel starts to close.
 
@@ -152,6 +154,32 @@ class _Factorisations:
         return lu
 
 
+def _closing_uptake(
+    gained_cm3: FloatArray, donor: float, donor_volume_cm3: float | None
+) -> FloatArray:
+    """Amount [µg] of formulation taken up by the tissue closing a filled channel.
+
+    ``gained_cm3``: capacity V·K [cm³] each cell's tissue gained as the channel closed;
+    ``donor``: the donor's potential [µg/cm³] for an infinite dose, else its content [µg].
+
+    The closing tissue takes up formulation at the donor's potential. For an infinite dose that
+    potential is fixed and the uptake is ``gained * C0``. A finite donor is depleted by that
+    uptake as the channel closes, ``d(V_d u_d) = -u_d dG``, so over the update its potential
+    falls by ``exp(-G / V_d)``, ``G`` the total capacity gained. Taking the uptake at the
+    potential before the update instead (forward Euler) removes more than the donor holds as
+    soon as ``G > V_d``, which a lipophilic stratum corneum (``K`` up to 1e5) closing around a
+    channel reaches within one update: the donor went negative and took the skin with it.
+    Every cell's gain grows with the same ``f(t)``, so the uptake is shared in proportion.
+    """
+    if donor_volume_cm3 is None:
+        return np.asarray(gained_cm3 * donor, dtype=np.float64)
+    total = float(gained_cm3.sum())
+    if total <= 0.0:
+        return np.zeros_like(gained_cm3)
+    taken = donor * -math.expm1(-total / donor_volume_cm3)
+    return np.asarray(gained_cm3 * (taken / total), dtype=np.float64)
+
+
 def _profile(
     operator: Operator,
     time_h: float,
@@ -237,9 +265,11 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
         if target != f and abs(target - f) * operator.sensitivity(f) > _REFACTOR_THRESHOLD:
             new_capacity = operator.capacity(target)
             if filling:
-                # Tissue closing a filled channel takes up formulation at the donor potential.
-                gained = np.maximum(new_capacity[:n_cells] - capacity[:n_cells], 0.0)
-                moved = gained * donor_potential(m_now)
+                moved = _closing_uptake(
+                    np.maximum(new_capacity[:n_cells] - capacity[:n_cells], 0.0),
+                    c0 if donor_volume is None else float(m_now[n_cells]),
+                    donor_volume,
+                )
                 m_now[:n_cells] += moved
                 if donor_volume is not None:
                     m_now[n_cells] -= float(moved.sum())
@@ -266,10 +296,10 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
         u_stage = lu.solve(capacity * u - half * (matrix @ u) + 2.0 * half * source)
         u_new = lu.solve(capacity * (_W_STAGE * u_stage - _W_START * u) + half * source)
         j_in0, j_out0 = fluxes(u)
-        skin_u = u_new[:n_cells]
+        # The finite donor is checked too: a negative donor would feed the skin negative mass.
         slack = _BOUNDS_TOLERANCE * c0
         upper = max(c0, float(u[:n_cells].max()))
-        if skin_u.min() < -slack or skin_u.max() > upper + slack:
+        if u_new.min() < -slack or u_new[:n_cells].max() > upper + slack:
             fallback_steps += 1
             u_new = factors.get(float(dt), f).solve(capacity * u + dt * source)
             j_in1, j_out1 = fluxes(u_new)
