@@ -13,15 +13,13 @@ import functools
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -29,19 +27,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from clinic_support import ApiWorld, Clock, Team, free_port, jpeg_with_exif
 from microneedling.clinic import Actor, Clinic, ClinicSettings, Database, Role
 from microneedling.clinic.models import StaffMember
 from microneedling.clinic.services.passwords import hash_password
 
 TEST_SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _external_postgres_url() -> str | None:
@@ -165,23 +157,6 @@ def settings(tmp_path: Path, db_url: str) -> ClinicSettings:
     return clinic_test_settings(tmp_path / "data", db_url)
 
 
-class Clock:
-    """The clinic's clock in tests: starts on a Monday morning and moves only when told."""
-
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> datetime:
-        self.moment += timedelta(**delta)
-        return self.moment
-
-    def set(self, moment: datetime) -> None:
-        self.moment = moment
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
@@ -193,22 +168,6 @@ def clinic(settings: ClinicSettings, clock: Clock) -> Iterator[Clinic]:
     clinic.start()
     yield clinic
     clinic.db.dispose()
-
-
-@dataclass(frozen=True)
-class Team:
-    """One active account per role, all with the password :data:`PASSWORD`."""
-
-    admin: Actor
-    practitioner: Actor
-    front_desk: Actor
-
-    def by_role(self, role: Role) -> Actor:
-        return {
-            Role.ADMIN: self.admin,
-            Role.PRACTITIONER: self.practitioner,
-            Role.FRONT_DESK: self.front_desk,
-        }[role]
 
 
 @functools.cache
@@ -350,38 +309,9 @@ def tokens(live_api: httpx.Client) -> dict[str, dict[str, str]]:
     return headers
 
 
-def jpeg_with_exif(width: int = 64, height: int = 48) -> bytes:
-    """A small JPEG carrying EXIF camera and GPS tags (to prove they are stripped)."""
-    import io
-
-    from PIL import Image
-
-    image = Image.new("RGB", (width, height), (200, 150, 140))
-    exif = Image.Exif()
-    exif[0x010F] = "TestCam"  # Make
-    exif[0x0110] = "Model 9"  # Model
-    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPS latitude
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
 @pytest.fixture
 def jpeg() -> Callable[..., bytes]:
     return jpeg_with_exif
-
-
-@dataclass
-class ApiWorld:
-    """A clinic with one of everything, served in-process, for route-by-route tests."""
-
-    client: httpx.Client
-    app: object
-    clinic: Clinic
-    clock: Clock
-    team: Team
-    headers: dict[str, dict[str, str]]
-    ids: dict[str, int]
 
 
 def _build_records(clinic: Clinic, team: Team, clock: Clock) -> dict[str, int]:

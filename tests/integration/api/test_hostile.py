@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from microneedling.clinic.models import Base
 
 if TYPE_CHECKING:
-    from conftest import ApiWorld
+    from clinic_support import ApiWorld
 
 MB = 1024 * 1024
 
@@ -138,7 +138,7 @@ def _fill(value: Any, ids: dict[str, Any]) -> Any:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_input_is_refused_and_changes_nothing(api_world: ApiWorld, case: Hostile) -> None:
-    from conftest import jpeg_with_exif
+    from clinic_support import jpeg_with_exif
 
     ids: dict[str, Any] = {**api_world.ids, "jpeg": jpeg_with_exif(), "stream": _chunks(50 * MB)}
     kwargs = _fill(case.kwargs, ids)

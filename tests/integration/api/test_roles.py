@@ -19,7 +19,7 @@ from microneedling.web import API_PREFIX
 from microneedling.web.api import ROUTERS
 
 if TYPE_CHECKING:
-    from conftest import ApiWorld
+    from clinic_support import ApiWorld
 
 ALL = frozenset({"admin", "practitioner", "front_desk"})
 CLINICAL = frozenset({"admin", "practitioner"})
@@ -152,7 +152,7 @@ _counter = iter(range(1, 10**6))
 
 
 def _send(world: ApiWorld, call: Call, role: str) -> Any:
-    from conftest import jpeg_with_exif
+    from clinic_support import jpeg_with_exif
 
     username = role.replace("_", "-")
     ids: dict[str, Any] = {**world.ids, "n": next(_counter), "jpeg": jpeg_with_exif(),

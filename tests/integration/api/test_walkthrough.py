@@ -16,7 +16,7 @@ import httpx
 from PIL import Image
 
 if TYPE_CHECKING:
-    from conftest import Clock
+    from clinic_support import Clock
 
 Course = Callable[[object], dict[str, object]]
 

@@ -27,7 +27,7 @@ from microneedling.clinic.services.staff import StaffChange, StaffIn, StaffServi
 from microneedling.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from conftest import Clock, Team
+    from clinic_support import Clock, Team
 
 PASSWORD = "correct horse battery staple"  # the team fixture's password
 TEST_SECRET = "a-test-secret-that-is-long-enough-0123456789"

@@ -17,7 +17,7 @@ from microneedling.errors import InvalidInput
 from microneedling.screening import Intake
 
 if TYPE_CHECKING:
-    from conftest import Team
+    from clinic_support import Team
 
 
 def _snapshot(clinic: Clinic) -> dict[str, list[tuple[Any, ...]]]:

@@ -21,7 +21,7 @@ from microneedling.clinic.services.staff import StaffIn, StaffService
 from microneedling.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from conftest import Team
+    from clinic_support import Team
 
 DAY = datetime(2027, 3, 2)  # a Tuesday, after the test clock's "now"
 

@@ -51,7 +51,7 @@ def test_settings_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
 
 @pytest.mark.slow
 def test_serve_demo_starts_a_clinic_staff_can_sign_in_to(tmp_path: Path) -> None:
-    from conftest import free_port
+    from clinic_support import free_port
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MICRONEEDLING_")}

@@ -29,7 +29,7 @@ from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake
 
 if TYPE_CHECKING:
-    from conftest import Team
+    from clinic_support import Team
 
 Course = Callable[[object], dict[str, object]]
 

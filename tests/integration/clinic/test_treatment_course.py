@@ -35,7 +35,7 @@ from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake
 
 if TYPE_CHECKING:
-    from conftest import Clock, Team
+    from clinic_support import Clock, Team
 
 NO = PreTreatmentCheck(new_medication=False, pregnant=False, cold_sore=False, breakout=False)
 

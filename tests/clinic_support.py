@@ -1,0 +1,79 @@
+"""Helpers the clinic and API tests import by name (a module of its own, because "conftest"
+is not a unique module name once several test folders have one)."""
+
+from __future__ import annotations
+
+import io
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from PIL import Image
+
+from microneedling.clinic import Actor, Clinic, Role
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Clock:
+    """The clinic's clock in tests: starts on a Monday morning and moves only when told."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> datetime:
+        self.moment += timedelta(**delta)
+        return self.moment
+
+    def set(self, moment: datetime) -> None:
+        self.moment = moment
+
+
+@dataclass(frozen=True)
+class Team:
+    """One active account per role, all with the password :data:`PASSWORD`."""
+
+    admin: Actor
+    practitioner: Actor
+    front_desk: Actor
+
+    def by_role(self, role: Role) -> Actor:
+        return {
+            Role.ADMIN: self.admin,
+            Role.PRACTITIONER: self.practitioner,
+            Role.FRONT_DESK: self.front_desk,
+        }[role]
+
+
+def jpeg_with_exif(width: int = 64, height: int = 48) -> bytes:
+    """A small JPEG carrying EXIF camera and GPS tags (to prove they are stripped)."""
+    image = Image.new("RGB", (width, height), (200, 150, 140))
+    exif = Image.Exif()
+    exif[0x010F] = "TestCam"  # Make
+    exif[0x0110] = "Model 9"  # Model
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPS latitude
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+@dataclass
+class ApiWorld:
+    """A clinic with one of everything, served in-process, for route-by-route tests."""
+
+    client: httpx.Client
+    app: object
+    clinic: Clinic
+    clock: Clock
+    team: Team
+    headers: dict[str, dict[str, str]]
+    ids: dict[str, int]
