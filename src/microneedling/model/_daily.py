@@ -1,0 +1,259 @@
+"""Daily outputs of N patients, block by block, written in place.
+
+Blocks are cut at session days, so within a piece no pulse arrives and each mode is its
+amplitude at the piece's start times a table of ``exp(-rate * m)``; a state is a weighted sum of
+its chain's modes (one ``einsum`` per state), and the amplitudes are carried to the next piece by
+one multiplication. Every read-out is written with ``out=`` into the caller's arrays (or fresh
+ones), so a block costs a few passes over (days x patients) and allocates nothing per block.
+Fast processes with a rate per session (channel closure, barrier, flare) are summed per session
+inside the window where they are above 2**-40 of their start; outside it they are zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from microneedling.model._inputs import PatientArrays
+from microneedling.model._modes import Modes, SlowRows, powers
+from microneedling.model.healing import CHAINS, STATES
+from microneedling.model.inflammation import GRADE_MAX
+
+FloatArray = NDArray[np.float64]
+
+#: Half-lives after which a fast per-session term is dropped (2**-40 of its start).
+WINDOW_HALF_LIVES = 40.0
+_READOUT_STATES = ("collagen_new", "collagen_i", "elastin", "epidermis")
+
+#: Daily outputs, in the order results and bands list them.
+DAILY_OUTPUTS = (
+    "open_channel_fraction",
+    "open_channels_per_cm2",
+    "barrier_deficit_pct",
+    "redness_grade",
+    "collagen_pct",
+    "elastin_pct",
+    "epidermis_change_pct",
+    "improvement_fraction",
+)
+
+_Combo = tuple[int, FloatArray, tuple[tuple[int, FloatArray], ...]]
+
+
+@dataclass
+class DailyBlock:
+    """Daily outputs for days ``first_day .. first_day + len - 1``; arrays of shape (B, N)."""
+
+    first_day: int
+    states: dict[str, FloatArray]
+    outputs: dict[str, FloatArray]
+
+
+class DailySolver:
+    """Evaluates N patients day by day, ``block_days`` at a time, carrying the modes.
+
+    With ``all_states=False`` only the combinations the read-outs need are formed (new collagen,
+    collagen I, elastin, epidermis), which is what cohorts use. Blocks must be asked for in
+    order, either through :meth:`blocks` (fresh arrays per block) or :meth:`fill` (the caller's
+    arrays, e.g. views into a larger buffer).
+    """
+
+    def __init__(
+        self, arrays: PatientArrays, block_days: int = 32, all_states: bool = True
+    ) -> None:
+        self.arrays = arrays
+        self.block_days = block_days
+        n = arrays.size
+        modes = Modes.of(arrays)
+        self.modes = modes
+        self.rates = modes.rates
+        self.slow_rows = modes.slow_rows
+        # Entry block_days carries a whole block's amplitudes on to the next block.
+        self.decay = powers(self.rates, block_days + 1)
+        coef = [modes.weights[k] * modes.gains[k][None, :] for k in range(len(STATES))]
+        new = coef[4].copy()
+        new[:4] += coef[3]
+        named = {name: (CHAINS[k], coef[k]) for k, name in enumerate(STATES)}
+        named["collagen_new"] = (CHAINS[4], new)
+        wanted = (*STATES, "collagen_new") if all_states else _READOUT_STATES
+        # A chain is a leading run of modes 0..r-1 (one einsum over a view of the table) plus
+        # at most one further mode (elastin, epidermis), added separately.
+        self._combos: dict[str, _Combo] = {}
+        for name in wanted:
+            chain, c = named[name]
+            run = 0
+            while run < len(chain) and chain[run] == run:
+                run += 1
+            extra = tuple((chain[i], c[i]) for i in range(run, len(chain)))
+            self._combos[name] = (run, c[:run], extra)
+        self._carry = np.zeros((7, n))
+        self._carry_v = np.zeros(n)
+        self._day = 0
+        self._coef = np.empty((7, n))
+        self._states = {name: np.empty((block_days, n)) for name in self._combos}
+        self._tmp = np.empty((block_days, n))
+        self._tmp2 = np.empty((block_days, n))
+        self._vascular = np.empty((block_days, n))
+        self._flare = np.empty((block_days, n))
+        self._baseline_decay = powers(arrays.age_loss_per_day[None, :], block_days)[0]
+        self._slow = SlowRows(arrays, self.slow_rows) if self.slow_rows.size else None
+        s = arrays.sessions
+        self._session_days = s.days.tolist()
+        self._session_at = {d: i for i, d in enumerate(self._session_days)}
+        per_hour = math.log(2.0) * 24.0
+        flare = np.broadcast_to(arrays.flare_rate_per_day, s.closure_half_h.shape)
+        self._fast = (
+            ("open", per_hour / s.closure_half_h, s.density_per_cm2),
+            ("barrier", per_hour / s.barrier_half_h, 100.0 * s.area_fraction),
+            ("flare", flare, arrays.flare_gain[None, :] * s.flare_um),
+        )
+        # Days per session after which a fast term is below 2**-40 of its start.
+        self._windows = {
+            kind: np.ceil(WINDOW_HALF_LIVES * math.log(2.0) / r.min(axis=1)).astype(np.int64)
+            for kind, r, _ in self._fast
+        }
+
+    def blocks(self, horizon_days: int) -> Iterator[DailyBlock]:
+        """Blocks covering days 0..horizon_days (inclusive), in order, in fresh arrays."""
+        n = self.arrays.size
+        first = self._day
+        total = horizon_days + 1
+        while first < total:
+            length = min(self.block_days, total - first)
+            outputs = {k: np.empty((length, n)) for k in DAILY_OUTPUTS}
+            states = self.fill(first, length, outputs)
+            yield DailyBlock(first, {k: v.copy() for k, v in states.items()}, outputs)
+            first += length
+
+    def fill(
+        self, first: int, length: int, outputs: dict[str, FloatArray]
+    ) -> dict[str, FloatArray]:
+        """Write days first..first+length-1 of every daily output into ``outputs`` (arrays of
+        shape (length, N), views allowed); return the states (scratch, valid until the next
+        call). Blocks must follow each other."""
+        if first != self._day or not 0 < length <= self.block_days:
+            raise ValueError(f"next block starts on day {self._day} and is 1..{self.block_days}")
+        states = {k: v[:length] for k, v in self._states.items()}
+        vascular = self._vascular[:length]
+        cuts = [first, *(d for d in self._session_days if first < d < first + length)]
+        for start, stop in zip(cuts, [*cuts[1:], first + length], strict=True):
+            self._piece(start - first, stop - start, self._session_at.get(start), states, vascular)
+        if self._slow is not None:
+            for j, series in self._slow.block(first, length).items():
+                for name, x in states.items():
+                    x[:, j] = series[:, _SLOW_COLUMNS[name]]
+        self._readouts(first, length, states, vascular, outputs)
+        self._day = first + length
+        return states
+
+    def _piece(
+        self,
+        offset: int,
+        length: int,
+        session: int | None,
+        states: dict[str, FloatArray],
+        vascular: FloatArray,
+    ) -> None:
+        """States and vascular drive on a run of days without a pulse after its first day."""
+        s = self.arrays.sessions
+        carry, carry_v = self._carry, self._carry_v
+        if session is not None:
+            carry += s.kick[session]
+            carry_v += s.vascular_um[session]
+        decay = self.decay[:, :length]
+        rows = slice(offset, offset + length)
+        for name, (run, c_run, extra) in self._combos.items():
+            out = states[name][rows]
+            coef = np.multiply(c_run, carry[:run], out=self._coef[:run])
+            if run == 1:
+                np.multiply(decay[0], coef[0], out=out)
+            else:
+                np.einsum("kbn,kn->bn", decay[:run], coef, out=out)
+            for mode, c in extra:
+                term = np.multiply(decay[mode], c * carry[mode], out=self._tmp[:length])
+                out += term
+            # The system is positive (a Metzler matrix driven by positive pulses), so a
+            # negative value is cancellation noise of order 1e-16 where a state starts at 0.
+            np.maximum(out, 0.0, out=out)
+        np.multiply(decay[0], carry_v, out=vascular[rows])
+        carry *= self.decay[:, length]
+        carry_v *= self.decay[0, length]
+
+    def _fast_terms(self, first: int, length: int, outputs: dict[str, FloatArray]) -> bool:
+        """Open channels [1/cm²], barrier deficit [%], the open share of the latest session's
+        channels [0-1] (into ``outputs``) and the flare drive [-] (into the scratch buffer);
+        returns whether any flare is left in the block."""
+        totals = {
+            "open": outputs["open_channels_per_cm2"],
+            "barrier": outputs["barrier_deficit_pct"],
+            "flare": self._flare[:length],
+        }
+        latest = outputs["open_channel_fraction"]
+        for total in (*totals.values(), latest):
+            total.fill(0.0)
+        flare = False
+        for idx, day in enumerate(self._session_days):
+            if day >= first + length:
+                break
+            offset = max(day - first, 0)
+            lag = max(first - day, 0)
+            latest[offset:] = 0.0
+            for kind, rates, amplitude in self._fast:
+                rows = min(length - offset, int(self._windows[kind][idx]) - lag + 1)
+                if rows <= 0:
+                    continue
+                flare |= kind == "flare"
+                since = np.arange(lag, lag + rows, dtype=np.float64)
+                term = np.multiply.outer(since, -rates[idx], out=self._tmp[:rows])
+                np.exp(term, out=term)
+                if kind == "open":
+                    latest[offset : offset + rows] = term
+                term *= amplitude[idx]
+                totals[kind][offset : offset + rows] += term
+        return flare
+
+    def _readouts(
+        self,
+        first: int,
+        length: int,
+        states: dict[str, FloatArray],
+        vascular: FloatArray,
+        out: dict[str, FloatArray],
+    ) -> None:
+        a = self.arrays
+        tmp = self._tmp2[:length]
+        flare = self._fast_terms(first, length, out)
+        # Each output is written once (the caller's arrays may be far from cache): the
+        # arithmetic before it runs in block-sized scratch.
+        # Age-related loss of the baseline since the first session.
+        start = np.exp(-a.age_loss_per_day * first)
+        baseline = np.multiply(self._baseline_decay[:length], start, out=self._tmp[:length])
+        np.add(baseline, states["collagen_new"], out=tmp)
+        np.multiply(tmp, 100.0, out=out["collagen_pct"])
+        # improvement_fraction: r * G / (G + G50) with G = max(new collagen I - age loss, 0)
+        # (outcome.improvement_fraction, in place).
+        np.subtract(1.0, baseline, out=tmp)
+        gain = np.subtract(states["collagen_i"], tmp, out=tmp)
+        np.maximum(gain, 0.0, out=gain)
+        np.add(gain, a.half_saturation, out=baseline)
+        gain *= a.response_factor
+        np.divide(gain, baseline, out=out["improvement_fraction"])
+        np.add(states["elastin"], 1.0, out=tmp)
+        np.multiply(tmp, 100.0, out=out["elastin_pct"])
+        np.multiply(states["epidermis"], 100.0, out=out["epidermis_change_pct"])
+        # redness_grade: GRADE_MAX * x / (1 + x) of the summed drive x
+        # (inflammation.redness_grade, in place).
+        x = np.multiply(vascular, a.vascular_gain, out=vascular)
+        if flare:
+            x += self._flare[:length]
+        np.maximum(x, 0.0, out=x)
+        np.add(x, 1.0, out=tmp)
+        x *= GRADE_MAX
+        np.divide(x, tmp, out=out["redness_grade"])
+
+
+_SLOW_COLUMNS = {name: i for i, name in enumerate((*STATES, "collagen_new"))}

@@ -1,0 +1,62 @@
+"""The daily solver writes into the caller's arrays and carries every path across blocks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from model_helpers import arrays_for, make_course
+
+from microneedling.model import _engine
+from microneedling.model.healing import Cascade
+
+
+def test_filling_views_of_a_wide_buffer_equals_fresh_blocks() -> None:
+    arrays = arrays_for(make_course(sessions=3, gap_days=20), n=6, seed=5)
+    whole = next(_engine.DailySolver(arrays, block_days=161).blocks(160))
+    solver = _engine.DailySolver(arrays, block_days=9, all_states=False)
+    buffers = {k: np.full((9, 10), np.nan) for k in _engine.DAILY_OUTPUTS}
+    first = 0
+    while first <= 160:
+        length = min(9, 161 - first)
+        solver.fill(first, length, {k: v[:length, 2:8] for k, v in buffers.items()})
+        for name, series in whole.outputs.items():
+            got = buffers[name][:length, 2:8]
+            want = series[first : first + length]
+            assert np.allclose(got, want, rtol=1e-12, atol=1e-14), (name, first)
+        # Columns outside the view are untouched.
+        assert np.isnan(buffers["collagen_pct"][:length, :2]).all()
+        first += length
+
+
+def test_blocks_must_follow_each_other() -> None:
+    solver = _engine.DailySolver(arrays_for(make_course(sessions=1)), block_days=8)
+    outputs = {k: np.empty((8, 1)) for k in _engine.DAILY_OUTPUTS}
+    solver.fill(0, 8, outputs)
+    with pytest.raises(ValueError, match="next block starts on day 8"):
+        solver.fill(0, 8, outputs)
+    with pytest.raises(ValueError, match="next block starts on day 8"):
+        solver.fill(8, 9, outputs)
+
+
+def test_the_matrix_exponential_rows_carry_across_blocks() -> None:
+    arrays = arrays_for(make_course(sessions=3, gap_days=10), n=3, seed=2)
+    cascade = arrays.cascade
+    # Patient 1: macrophage and fibroblast rates equal, so it takes the slow path.
+    equal = Cascade(
+        **{
+            **cascade.__dict__,
+            "fibroblast_rate": np.where(
+                np.arange(3) == 1, cascade.macrophage_rate, cascade.fibroblast_rate
+            ),
+        }
+    )
+    arrays = type(arrays)(**{**arrays.__dict__, "cascade": equal})
+    whole = next(_engine.DailySolver(arrays, block_days=91).blocks(90))
+    parts = list(_engine.DailySolver(arrays, block_days=4).blocks(90))
+    assert _engine.DailySolver(arrays).slow_rows.tolist() == [1]
+    for name, series in whole.outputs.items():
+        joined = np.concatenate([b.outputs[name] for b in parts])
+        assert np.allclose(joined, series, rtol=1e-12, atol=1e-14), name
+    for name, series in whole.states.items():
+        joined = np.concatenate([b.states[name] for b in parts])
+        assert np.allclose(joined, series, rtol=1e-12, atol=1e-14), name
