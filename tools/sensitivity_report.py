@@ -236,7 +236,9 @@ def _unsourced_section(
         "How much each output rests on values no publication gives, per course, read from the "
         "largest total index of an unsourced parameter (point estimate; where its interval "
         "crosses a bound, so does the reading). *Unsourced summed* adds their total indices: "
-        "an upper bound on the share they take part in together.",
+        "an upper bound on the share they take part in together. Indices are shares of the "
+        "output's variance, whatever its size: read them beside the sample's range (an output "
+        "that barely varies can still have a large index).",
         "",
         *[f"- *{word}*: {meaning}." for _, word, meaning in VERDICTS],
         "",
@@ -276,7 +278,8 @@ def _unsourced_section(
                 else "no unsourced parameter enters it"
             )
             lines.append(
-                f"- {res.scenario.key}: *{_verdict(float(ind.st[top]))}* — {largest}, unsourced "
+                f"- {res.scenario.key} (5–95 % of the sample {_g(ind.p5)} – {_g(ind.p95)} "
+                f"{o.unit.split(',')[0]}): *{_verdict(float(ind.st[top]))}* — {largest}, unsourced "
                 f"summed {float(np.sum(ind.st[js])):.2f}; most influential overall "
                 f"{res.names[overall]} ({origins[res.names[overall]]}, "
                 f"ST {_idx(ind.st[overall], ind.st_conf[overall])})."
