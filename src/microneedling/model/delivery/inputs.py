@@ -109,7 +109,9 @@ class Numerics:
     ``resolution``: grid refinement level (cells per block are multiplied by it; must be even
     so the error estimate can use a grid half as fine). ``steps_per_hour``: time steps per hour
     after the start-up ramp. ``ramp_levels``: the first steps are 2**-ramp_levels of the main
-    step and double every two steps, to resolve the fast start. ``steps_per_closure_update``:
+    step and double every two steps, to resolve the fast start. ``startup_steps``: backward-Euler
+    steps that open the run, each ``(1 - 1/sqrt 2)`` times the first TR-BDF2 step so they share
+    its factorisation; they damp the start-up discontinuity. ``steps_per_closure_update``:
     the channel open fraction is held at its interval mean over this many steps, so the matrix
     is refactored only once per interval.
     """
@@ -118,6 +120,7 @@ class Numerics:
     steps_per_hour: float = 10.0
     ramp_levels: int = 8
     steps_per_closure_update: int = 6
+    startup_steps: int = 2
 
     def __post_init__(self) -> None:
         _require(1 <= self.resolution <= 64, "resolution", "must be between 1 and 64")
@@ -132,6 +135,7 @@ class Numerics:
             "steps_per_closure_update",
             "must be between 1 and 1000",
         )
+        _require(0 <= self.startup_steps <= 20, "startup_steps", "must be between 0 and 20")
 
     def coarsened(self) -> Numerics:
         """The same settings with half the cells and half the steps (for error estimates)."""
@@ -141,4 +145,5 @@ class Numerics:
             steps_per_hour=self.steps_per_hour / 2,
             ramp_levels=self.ramp_levels,
             steps_per_closure_update=self.steps_per_closure_update,
+            startup_steps=self.startup_steps,
         )

@@ -56,7 +56,7 @@ from microneedling.model.delivery.geometry import UnitCell
 from microneedling.model.delivery.grid import FloatArray, build_grid
 from microneedling.model.delivery.inputs import Dose, Numerics
 from microneedling.model.delivery.media import Layer, Medium
-from microneedling.model.delivery.schedule import closure_fractions, step_sizes_h
+from microneedling.model.delivery.schedule import GAMMA, THETA, closure_fractions, time_steps
 
 #: Relative change of the operator below which a new open fraction is not worth a refactor.
 _REFACTOR_THRESHOLD = 1e-9
@@ -114,12 +114,9 @@ class Trajectory:
     diagnostics: dict[str, int] = field(default_factory=dict)
 
 
-_GAMMA = 2.0 - math.sqrt(2.0)
 #: BDF2-stage weights of the TR stage value and of the step's start value.
-_W_STAGE = 1.0 / (_GAMMA * (2.0 - _GAMMA))
-_W_START = (1.0 - _GAMMA) ** 2 / (_GAMMA * (2.0 - _GAMMA))
-#: Implicit weight of both stages: gamma/2 = (1 - gamma)/(2 - gamma) for this gamma.
-_THETA = _GAMMA / 2.0
+_W_STAGE = 1.0 / (GAMMA * (2.0 - GAMMA))
+_W_START = (1.0 - GAMMA) ** 2 / (GAMMA * (2.0 - GAMMA))
 
 
 class _Factorisations:
@@ -222,7 +219,8 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
     bottom_cells = np.arange(n_cells - grid.nr, n_cells)
     volumes = grid.volumes_cm3.ravel()
 
-    steps = step_sizes_h(problem.duration_h, numerics)
+    plan = time_steps(problem.duration_h, numerics)
+    steps = plan.sizes_h
     times = np.concatenate(([0.0], np.cumsum(steps)))
     times[-1] = problem.duration_h
     closure = problem.closure if fluid is not None else None
@@ -254,6 +252,13 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
     while profile_queue and profile_queue[0] <= 0.0:
         t_p = profile_queue.pop(0)
         profiles.append(_profile(operator, t_p, m_now, volumes, in_channel(m_now, f)))
+
+    def record_profiles(i: int, dt: float, f: float) -> None:
+        while profile_queue and profile_queue[0] <= times[i + 1] + 1e-12:
+            t_p = profile_queue.pop(0)
+            weight = (t_p - times[i]) / dt
+            blend = (1.0 - weight) * m_before + weight * m_now
+            profiles.append(_profile(operator, t_p, blend, volumes, in_channel(blend, f)))
 
     factors = _Factorisations(operator)
     fallback_steps = 0
@@ -291,11 +296,23 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
 
         # A closing channel changes capacities: the amounts stay, the potentials follow.
         u = np.divide(m_now, capacity, out=np.zeros(n), where=capacity > 0.0)
-        lu = factors.get(_THETA * dt, f)
-        half = _THETA * dt
+        j_in0, j_out0 = fluxes(u)
+        if plan.euler[i]:
+            # Start-up: dt is already theta times a TR-BDF2 step, so the matrix is shared.
+            u_new = factors.get(float(dt), f).solve(capacity * u + dt * source)
+            j_in1, j_out1 = fluxes(u_new)
+            q_in[i + 1] = q_in[i] + dt * j_in1
+            q_out[i + 1] = q_out[i] + dt * j_out1
+            m_before, m_now = m_now, capacity * u_new
+            stored[i + 1] = float(m_now[:n_cells].sum()) / area
+            flux_out[i + 1] = j_out1
+            f_used[i + 1] = f
+            record_profiles(i, dt, f)
+            continue
+        lu = factors.get(THETA * dt, f)
+        half = THETA * dt
         u_stage = lu.solve(capacity * u - half * (matrix @ u) + 2.0 * half * source)
         u_new = lu.solve(capacity * (_W_STAGE * u_stage - _W_START * u) + half * source)
-        j_in0, j_out0 = fluxes(u)
         # The finite donor is checked too: a negative donor would feed the skin negative mass.
         slack = _BOUNDS_TOLERANCE * c0
         upper = max(c0, float(u[:n_cells].max()))
@@ -316,11 +333,7 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
         stored[i + 1] = float(m_now[:n_cells].sum()) / area
         flux_out[i + 1] = j_out1
         f_used[i + 1] = f
-        while profile_queue and profile_queue[0] <= times[i + 1] + 1e-12:
-            t_p = profile_queue.pop(0)
-            theta = (t_p - times[i]) / dt
-            blend = (1.0 - theta) * m_before + theta * m_now
-            profiles.append(_profile(operator, t_p, blend, volumes, in_channel(blend, f)))
+        record_profiles(i, dt, f)
 
     balance = q_in - stored - q_out
     scale = max(float(np.max(np.abs(q_in))), 1e-300)
