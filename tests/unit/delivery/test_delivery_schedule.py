@@ -9,7 +9,7 @@ from delivery_cases import channel_problem
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microneedling.model.delivery import Numerics, solve
+from microneedling.model.delivery import CHANNEL_CONTENTS, ChannelContent, Numerics, solve
 from microneedling.model.delivery.schedule import THETA, time_steps
 
 
@@ -36,8 +36,8 @@ def test_steps_add_up_and_share_few_sizes(
     assert set(plan.sizes_h[plan.euler].tolist()) <= {THETA * float(tr_bdf2[0])}
 
 
-@pytest.mark.parametrize("content", ["formulation", "interstitial_fluid"])
-def test_euler_start_up_needs_no_fallback_and_one_factorisation(content: str) -> None:
+@pytest.mark.parametrize("content", CHANNEL_CONTENTS)
+def test_euler_start_up_needs_no_fallback_and_one_factorisation(content: ChannelContent) -> None:
     problem = replace(channel_problem(duration_h=24.0), channel_content=content, closure=None)
     cheap = Numerics(resolution=1, steps_per_hour=0.5, ramp_levels=0)
     run = solve(problem, cheap)
