@@ -216,7 +216,7 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
             "channels as filled with interstitial fluid",
         )
     n_cells = grid.size
-    bottom_cells = np.arange(n_cells - grid.nr, n_cells)
+    bottom_cells = slice(n_cells - grid.nr, n_cells)
     volumes = grid.volumes_cm3.ravel()
 
     plan = time_steps(problem.duration_h, numerics)
@@ -265,6 +265,15 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
     capacity = operator.capacity(f)
     matrix = operator.matrix(f)
     donor, bottom = operator.donor(f), operator.bottom(f)
+    source: FloatArray | None = None
+
+    def fluxes(state: FloatArray) -> tuple[float, float]:
+        """Flux [µg/cm²/h] in from the donor and out into the sink at potentials ``state``."""
+        donor_u = state[n_cells] if donor_volume is not None else c0
+        j_in = float(np.dot(donor, donor_u - state[:n_cells])) / area
+        j_out = float(np.dot(bottom, state[bottom_cells])) / area
+        return j_in, j_out
+
     for i, dt in enumerate(steps):
         target = float(wanted_f[i])
         if target != f and abs(target - f) * operator.sensitivity(f) > _REFACTOR_THRESHOLD:
@@ -284,16 +293,11 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
             capacity = new_capacity
             matrix = operator.matrix(f)
             donor, bottom = operator.donor(f), operator.bottom(f)
-        source = np.zeros(n)
-        if donor_volume is None:
-            source[:n_cells] = donor * c0
-
-        def fluxes(state: FloatArray) -> tuple[float, float]:
-            donor_u = state[n_cells] if donor_volume is not None else c0
-            j_in = float(np.dot(donor, donor_u - state[:n_cells])) / area  # noqa: B023
-            j_out = float(np.dot(bottom, state[bottom_cells])) / area  # noqa: B023
-            return j_in, j_out
-
+            source = None
+        if source is None:
+            source = np.zeros(n)
+            if donor_volume is None:
+                source[:n_cells] = donor * c0
         # A closing channel changes capacities: the amounts stay, the potentials follow.
         u = np.divide(m_now, capacity, out=np.zeros(n), where=capacity > 0.0)
         j_in0, j_out0 = fluxes(u)
