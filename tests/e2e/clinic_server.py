@@ -8,7 +8,10 @@ devices and lots are created by the tests themselves, through the pages.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import uvicorn
 
@@ -25,6 +28,19 @@ STAFF = {
 }
 
 
+#: Latest local time of day the browser tests start at: a series booked "later today" with
+#: hour-long visits must still end before midnight, whatever hour the suite runs.
+LATEST_START = time(20, 0)
+
+
+def evening_safe_clock(zone: ZoneInfo) -> Callable[[], datetime]:
+    """Real time, shifted back (same date) when the run starts after :data:`LATEST_START`."""
+    local = datetime.now(zone)
+    latest = datetime.combine(local.date(), LATEST_START, tzinfo=zone)
+    shift = max(local - latest, timedelta(0))
+    return lambda: datetime.now(UTC) - shift
+
+
 def main(port: int, data_dir: Path) -> None:
     settings = ClinicSettings(
         environment="production",
@@ -32,7 +48,7 @@ def main(port: int, data_dir: Path) -> None:
         data_dir=data_dir,
         opening_hours="mon-sun 00:00-23:59",
     )
-    clinic = Clinic(settings)
+    clinic = Clinic(settings, clock=evening_safe_clock(ZoneInfo(settings.timezone)))
     clinic.start()
     for username, (full_name, role) in STAFF.items():
         create_staff(
