@@ -38,8 +38,8 @@ system-deps:
 	fi
 
 lint:
-	$(UV) run ruff check src tests benchmarks
-	$(UV) run ruff format --check src tests benchmarks
+	$(UV) run ruff check src tests benchmarks tools
+	$(UV) run ruff format --check src tests benchmarks tools
 
 typecheck:
 	$(UV) run mypy src
