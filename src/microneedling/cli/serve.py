@@ -47,11 +47,17 @@ def serve(
     if demo and settings.environment == "production":
         raise InvalidInput("--demo", "demo records are refused in production")
     if demo and not empty:
-        console.print("The clinic already has staff accounts; --demo adds nothing.")
+        console.print(
+            "The clinic already has staff accounts; --demo adds nothing. The demo passwords"
+            " were printed at its first start; to begin again, remove the data directory"
+            f" ({settings.data_dir}), or add an admin with"
+            f" `microneedling db create-admin NAME --data-dir {settings.data_dir}`."
+        )
     if empty and (demo or settings.environment == "development"):
         console.print("Empty clinic: creating demo records ...")
         _print_accounts(seed_demo(clinic))
     console.print(f"Database: {clinic.db.url.split('@')[-1]}")
+    console.print(f"Clinic pages on http://{host}:{port}/ (sign in with a staff account)")
     console.print(f"Clinic API on http://{host}:{port}/api/docs")
     clinic.db.dispose()
     # The web app reads the same settings from the environment (the CLI and the web layer are
