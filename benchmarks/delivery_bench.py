@@ -15,7 +15,8 @@ Fair comparison: both codes use the same graded grid (resolution 2), so their sp
 match; the accuracy asked of both is ``ACCURACY_SLACK`` times the error of this solver's
 default settings against the reference. Each code is then given its cheapest time stepping
 that meets it, chosen from a ladder of step counts (FiPy: backward Euler with 2, 4, 8, ...
-equal steps and scipy's LU; this solver: steps per hour and start-up ramp). Every candidate's
+equal steps and scipy's LU; this solver: steps per hour and start-up ramp, each run opening
+with its two backward-Euler start-up steps, which share the TR-BDF2 matrix). Every candidate's
 error and fastest-of-three time is printed, then the ratio of the two cheapest, and the ratio
 against this solver's defaults. Last, the time of one complete ``simulate_delivery`` call
 (default path: formulation-filled, closing channels; treated, intact and error-estimate runs).
