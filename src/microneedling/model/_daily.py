@@ -111,6 +111,9 @@ class DailySolver:
             ("barrier", per_hour / s.barrier_half_h, 100.0 * s.area_fraction),
             ("flare", flare, arrays.flare_gain[None, :] * s.flare_um),
         )
+        #: After each fill, for the fast outputs: the block's rows (days) where some patient
+        #: may be non-zero; every other row of that output is exactly zero.
+        self.live_rows: dict[str, NDArray[np.bool_]] = {}
         # Days per session after which a fast term is below 2**-40 of its start.
         self._windows = {
             kind: np.ceil(WINDOW_HALF_LIVES * math.log(2.0) / r.min(axis=1)).astype(np.int64)
@@ -195,6 +198,7 @@ class DailySolver:
         latest = outputs["open_channel_fraction"]
         for total in (*totals.values(), latest):
             total.fill(0.0)
+        live = {kind: np.zeros(length, dtype=np.bool_) for kind in ("open", "barrier")}
         flare = False
         for idx, day in enumerate(self._session_days):
             if day >= first + length:
@@ -207,6 +211,8 @@ class DailySolver:
                 if rows <= 0:
                     continue
                 flare |= kind == "flare"
+                if kind in live:
+                    live[kind][offset : offset + rows] = True
                 since = np.arange(lag, lag + rows, dtype=np.float64)
                 term = np.multiply.outer(since, -rates[idx], out=self._tmp[:rows])
                 np.exp(term, out=term)
@@ -214,6 +220,11 @@ class DailySolver:
                     latest[offset : offset + rows] = term
                 term *= amplitude[idx]
                 totals[kind][offset : offset + rows] += term
+        self.live_rows = {
+            "open_channel_fraction": live["open"],
+            "open_channels_per_cm2": live["open"],
+            "barrier_deficit_pct": live["barrier"],
+        }
         return flare
 
     def _readouts(

@@ -170,7 +170,9 @@ class _Slice:
 
     arrays: PatientArrays
     solver: _engine.DailySolver
-    blocks: Any
+    #: Two sets of output buffers (block_days, patients): one block is counted in one while
+    #: the previous block's rows may still be read from the other.
+    buffers: tuple[dict[str, FloatArray], dict[str, FloatArray]]
     peak: FloatArray
     peak_day: NDArray[np.int64]
     maintenance: NDArray[np.int64]
@@ -232,43 +234,61 @@ def simulate_cohort(
     # counted against the percentile brackets.
     chunks: list[_Slice] = []
     bounds = [*range(0, n, chunk_size), n]
+    outputs = _engine.DAILY_OUTPUTS
     for lo, hi in itertools.pairwise(bounds):
         arrays = patient_arrays(course, resolved.concern, {k: v[lo:hi] for k, v in columns.items()})
         solver = _engine.DailySolver(arrays, block_days=block_days, all_states=False)
+        buffers = (
+            {k: np.empty((block_days, hi - lo)) for k in outputs},
+            {k: np.empty((block_days, hi - lo)) for k in outputs},
+        )
         chunks.append(
             _Slice(
                 arrays,
                 solver,
-                solver.blocks(horizon),
+                buffers,
                 np.zeros(hi - lo),
                 np.full(hi - lo, -1, dtype=np.int64),
                 np.full(hi - lo, -1, dtype=np.int64),
                 slice(lo, hi),
             )
         )
-    outputs = _engine.DAILY_OUTPUTS
     selector = _Selector(n, PERCENTILES)
     daily_parts: dict[str, list[Bands]] = {k: [] for k in outputs}
     n_blocks = math.ceil((horizon + 1) / block_days)
     n_steps = n_blocks + (len(course.sessions) if hourly else 0) + 1
+
+    def finish(brackets: _Brackets, results: list[_Counts]) -> None:
+        for k in outputs:
+            bands = selector.finish(
+                k, brackets[k], [r[1][k] for r in results], [r[0][k] for r in results]
+            )
+            daily_parts[k].append(bands)
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        pending: tuple[_Brackets, list[_Counts]] | None = None
         for b in range(n_blocks):
+            first_day = b * block_days
+            length = min(block_days, horizon + 1 - first_day)
+            step = (first_day, length, b % 2, last)
             # The first chunk is a random sample of the cohort: its values bracket each
             # percentile for the others.
-            first = _advance(chunks[0], last)
-            brackets = {k: selector.brackets(first[k]) for k in outputs}
-            results = [_count(first, brackets)]
-            results += list(
-                pool.map(lambda sl, br=brackets: _count(_advance(sl, last), br), chunks[1:])
-            )
-            for k in outputs:
-                bands = selector.finish(
-                    k, brackets[k], [r[1][k] for r in results], [r[0][k] for r in results]
-                )
-                daily_parts[k].append(bands)
-            del results
+            head = _advance(chunks[0], *step)
+            brackets = {k: selector.brackets(head[0][k]) for k in outputs}
+            futures = [pool.submit(_advance_and_count, sl, step, brackets) for sl in chunks[1:]]
+            results = [_count(head, brackets)]
+            # The previous block is finished here, while the workers count this one.
+            if pending is not None:
+                finish(*pending)
+                if progress is not None:
+                    progress(b / n_steps)
+            results += [f.result() for f in futures]
+            pending = (brackets, results)
+        if pending is not None:
+            finish(*pending)
             if progress is not None:
-                progress((b + 1) / n_steps)
+                progress(n_blocks / n_steps)
+        del pending
 
         figures_parts = list(pool.map(_session_figures, chunks))
         hourly_bands: list[dict[str, Bands]] = []
@@ -319,43 +339,72 @@ def simulate_cohort(
     )
 
 
-def _advance(sl: _Slice, last: int) -> dict[str, FloatArray]:
-    """The chunk's next block of daily outputs."""
-    block = next(sl.blocks)
-    _track_milestones(sl, block, last)
-    outputs: dict[str, FloatArray] = block.outputs
-    return outputs
+def _advance(
+    sl: _Slice, first_day: int, length: int, parity: int, last: int
+) -> tuple[dict[str, FloatArray], dict[str, NDArray[np.bool_]]]:
+    """The chunk's next block of daily outputs (views of one of its buffers) and, for the fast
+    outputs, the rows that may be non-zero."""
+    views = {k: v[:length] for k, v in sl.buffers[parity].items()}
+    sl.solver.fill(first_day, length, views)
+    _track_milestones(sl, views["improvement_fraction"], first_day, last)
+    return views, dict(sl.solver.live_rows)
 
 
+def _advance_and_count(sl: _Slice, step: tuple[int, int, int, int], brackets: _Brackets) -> _Counts:
+    return _count(_advance(sl, *step), brackets)
+
+
+#: Per percentile: values below the bracket, values inside it (both per row), and the values
+#: inside it with their rows (only for rows whose bracket is not a single value).
 Counted = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp], FloatArray]
+_Brackets = dict[str, tuple[FloatArray, FloatArray]]
+_Counts = tuple[dict[str, FloatArray], dict[str, list[Counted]]]
 
 
 def _count(
-    outputs: dict[str, FloatArray], brackets: dict[str, tuple[FloatArray, FloatArray]]
-) -> tuple[dict[str, FloatArray], dict[str, list[Counted]]]:
-    """Per output and percentile: values below the bracket, and the values inside it (rows
-    whose bracket is a single value need no values: the percentile is that value)."""
+    block: tuple[dict[str, FloatArray], dict[str, NDArray[np.bool_]]], brackets: _Brackets
+) -> _Counts:
+    """Count one chunk's block against every output's brackets."""
+    outputs, live = block
     out: dict[str, list[Counted]] = {}
-    rows = np.arange(next(iter(outputs.values())).shape[0])
     for k, x in outputs.items():
         a, b = brackets[k]
-        out[k] = []
-        for i in range(a.shape[1]):
-            lo = a[:, i : i + 1]
-            hi = np.where(lo == b[:, i : i + 1], -np.inf, b[:, i : i + 1])
-            low = x < lo
-            inside = ~low
-            inside &= x <= hi
-            counts = inside.view(np.uint8).sum(axis=1, dtype=np.int64)
-            out[k].append(
-                (
-                    low.view(np.uint8).sum(axis=1, dtype=np.int64),
-                    counts,
-                    np.repeat(rows, counts),
-                    x[inside],
-                )
-            )
+        out[k] = [_count_bracket(x, a[:, i], b[:, i], live.get(k)) for i in range(a.shape[1])]
     return outputs, out
+
+
+def _count_bracket(
+    x: FloatArray, lo: FloatArray, hi: FloatArray, live: NDArray[np.bool_] | None
+) -> Counted:
+    """Values of each row of ``x`` below ``lo``, inside [lo, hi], and the inside values.
+
+    Rows not ``live`` are all zero, so their counts follow from the bracket alone, unless zero
+    lies inside a bracket of two different values (then its zeros are needed as values)."""
+    rows, m = x.shape
+    below = np.where(lo > 0, m, 0).astype(np.int64)
+    upto = np.where(hi >= 0, m, 0).astype(np.int64)
+    if live is None:
+        idx = np.arange(rows)
+        xs, lo_s, hi_s = x, lo, hi
+    else:
+        idx = np.flatnonzero(live | ((lo <= 0) & (hi >= 0) & (lo != hi)))
+        if idx.size == rows:
+            xs, lo_s, hi_s = x, lo, hi
+        else:
+            xs, lo_s, hi_s = x[idx], lo[idx], hi[idx]
+    low = np.less(xs, lo_s[:, None])
+    inside = np.less_equal(xs, hi_s[:, None])
+    below_s = np.add.reduce(low, axis=1, dtype=np.int64)
+    upto_s = np.add.reduce(inside, axis=1, dtype=np.int64)
+    # lo <= hi, so the values below lo are a subset of those up to hi.
+    np.logical_xor(inside, low, out=inside)
+    single = lo_s == hi_s
+    inside[single] = False
+    values = xs[inside]
+    row_ids = np.repeat(idx, np.where(single, 0, upto_s - below_s))
+    below[idx] = below_s
+    upto[idx] = upto_s
+    return below, upto - below, row_ids, values
 
 
 class _Selector:
@@ -383,12 +432,14 @@ class _Selector:
         pairs = np.empty((rows, len(self.lows), 2))
         for i, lo in enumerate(self.lows):
             hi = min(lo + 1, self.n - 1)
-            per_chunk = np.stack([c[i][1] for c in counted])  # (chunks, rows)
             below = np.sum([c[i][0] for c in counted], axis=0)
-            inside = per_chunk.sum(axis=0)
-            row_start = np.concatenate([[0], np.cumsum(inside)[:-1]])
+            inside = np.sum([c[i][1] for c in counted], axis=0)
+            # Values collected per chunk and row (none for single-value brackets).
+            per_chunk = np.stack([np.bincount(c[i][2], minlength=rows) for c in counted])
+            collected = per_chunk.sum(axis=0)
+            row_start = np.concatenate([[0], np.cumsum(collected)[:-1]])
             chunk_offset = np.cumsum(per_chunk, axis=0) - per_chunk
-            grouped = np.empty(int(inside.sum()))
+            grouped = np.empty(int(collected.sum()))
             for c, chunk in enumerate(counted):
                 row_ids, values = chunk[i][2], chunk[i][3]
                 if not values.size:
@@ -396,36 +447,34 @@ class _Selector:
                 seg_start = np.concatenate([[0], np.cumsum(per_chunk[c])[:-1]])
                 within = np.arange(values.size) - seg_start[row_ids]
                 grouped[row_start[row_ids] + chunk_offset[c, row_ids] + within] = values
+            held = (below <= lo) & (below + inside > hi)
             for row in range(rows):
-                if a[row, i] == b[row, i]:
-                    pairs[row, i] = a[row, i]
-                elif below[row] <= lo and below[row] + inside[row] > hi:
-                    seg = grouped[row_start[row] : row_start[row] + inside[row]]
-                    k = [lo - int(below[row]), hi - int(below[row])]
-                    pairs[row, i] = np.partition(seg, k)[k]
-                else:
+                if not held[row]:
                     whole = np.concatenate([p[row] for p in parts])
                     pairs[row, i] = np.partition(whole, [lo, hi])[[lo, hi]]
+                elif a[row, i] == b[row, i]:
+                    pairs[row, i] = a[row, i]
+                else:
+                    seg = grouped[row_start[row] : row_start[row] + collected[row]]
+                    k = [lo - int(below[row]), hi - int(below[row])]
+                    pairs[row, i] = np.partition(seg, k)[k]
         return Bands(*interpolate(pairs, self.positions, self.lows))
 
 
-def _track_milestones(sl: _Slice, block: _engine.DailyBlock, last: int) -> None:
-    """Carry each patient's post-course peak and the day maintenance falls due."""
-    f = block.outputs["improvement_fraction"]
-    days = np.arange(block.first_day, block.first_day + f.shape[0])
-    after = days >= last
-    if not after.any():
-        return
-    f = f[after]
-    days = days[after]
-    running = np.maximum.accumulate(np.vstack([sl.peak[None, :], f]), axis=0)[1:]
-    new_peak = f >= running
-    last_new = np.where(new_peak.any(axis=0), days[::-1][np.argmax(new_peak[::-1], axis=0)], -1)
-    sl.peak_day = np.where(last_new >= 0, last_new, sl.peak_day)
-    faded = (f < sl.arrays.maintenance_threshold * running) & (running > 0)
-    first = np.where(faded.any(axis=0), days[np.argmax(faded, axis=0)], -1)
-    sl.maintenance = np.where((sl.maintenance < 0) & (first >= 0), first, sl.maintenance)
-    sl.peak = running[-1]
+def _track_milestones(sl: _Slice, f: FloatArray, first_day: int, last: int) -> None:
+    """Carry each patient's post-course peak and the day maintenance falls due, day by day
+    (rows of ``f``, the improvement fraction, are days from ``first_day``)."""
+    threshold = sl.arrays.maintenance_threshold
+    running = sl.peak
+    for row in range(max(last - first_day, 0), f.shape[0]):
+        day = first_day + row
+        today = f[row]
+        np.maximum(running, today, out=running)
+        np.copyto(sl.peak_day, day, where=today >= running)
+        faded = today < threshold * running
+        faded &= running > 0
+        faded &= sl.maintenance < 0
+        np.copyto(sl.maintenance, day, where=faded)
 
 
 def _session_figures(sl: _Slice) -> dict[str, FloatArray]:
