@@ -11,6 +11,7 @@ runs in blocks so memory stays bounded for any N.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -31,7 +32,7 @@ from microneedling.model._inputs import (
     course_parameters,
     patient_arrays,
 )
-from microneedling.model._percentiles import interpolate, percentiles
+from microneedling.model._percentiles import percentiles
 from microneedling.model.course import Course
 from microneedling.model.parameters import ParameterSet, full_parameter_set
 from microneedling.model.parameters._base import check_values
@@ -170,9 +171,6 @@ class _Slice:
 
     arrays: PatientArrays
     solver: _engine.DailySolver
-    #: Two sets of output buffers (block_days, patients): one block is counted in one while
-    #: the previous block's rows may still be read from the other.
-    buffers: tuple[dict[str, FloatArray], dict[str, FloatArray]]
     peak: FloatArray
     peak_day: NDArray[np.int64]
     maintenance: NDArray[np.int64]
@@ -188,7 +186,7 @@ def simulate_cohort(
     parameter_names: Sequence[str] | None = None,
     patient_mix: PatientMix | None = None,
     workers: int = 2,
-    block_days: int = 32,
+    block_days: int = 16,
     chunk_size: int = 4096,
     hourly: bool = True,
     knowledge: KnowledgeBase | None = None,
@@ -238,71 +236,59 @@ def simulate_cohort(
     for lo, hi in itertools.pairwise(bounds):
         arrays = patient_arrays(course, resolved.concern, {k: v[lo:hi] for k, v in columns.items()})
         solver = _engine.DailySolver(arrays, block_days=block_days, all_states=False)
-        buffers = (
-            {k: np.empty((block_days, hi - lo)) for k in outputs},
-            {k: np.empty((block_days, hi - lo)) for k in outputs},
-        )
         chunks.append(
             _Slice(
                 arrays,
                 solver,
-                buffers,
                 np.zeros(hi - lo),
                 np.full(hi - lo, -1, dtype=np.int64),
                 np.full(hi - lo, -1, dtype=np.int64),
                 slice(lo, hi),
             )
         )
-    selector = _Selector(n, PERCENTILES)
-    daily_parts: dict[str, list[Bands]] = {k: [] for k in outputs}
+    # A block of days for every patient, each day one contiguous row (see _percentiles).
+    wide = {k: np.empty((min(block_days, horizon + 1), n)) for k in outputs}
+    daily_parts: dict[str, list[list[FloatArray]]] = {k: [] for k in outputs}
     n_blocks = math.ceil((horizon + 1) / block_days)
     n_steps = n_blocks + (len(course.sessions) if hourly else 0) + 1
-
-    def finish(brackets: _Brackets, results: list[_Counts]) -> None:
-        for k in outputs:
-            bands = selector.finish(
-                k, brackets[k], [r[1][k] for r in results], [r[0][k] for r in results]
-            )
-            daily_parts[k].append(bands)
-
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        pending: tuple[_Brackets, list[_Counts]] | None = None
         for b in range(n_blocks):
             first_day = b * block_days
             length = min(block_days, horizon + 1 - first_day)
-            step = (first_day, length, b % 2, last)
-            # The first chunk is a random sample of the cohort: its values bracket each
-            # percentile for the others.
-            head = _advance(chunks[0], *step)
-            brackets = {k: selector.brackets(head[0][k]) for k in outputs}
-            futures = [pool.submit(_advance_and_count, sl, step, brackets) for sl in chunks[1:]]
-            results = [_count(head, brackets)]
-            # The previous block is finished here, while the workers count this one.
-            if pending is not None:
-                finish(*pending)
-                if progress is not None:
-                    progress(b / n_steps)
-            results += [f.result() for f in futures]
-            pending = (brackets, results)
-        if pending is not None:
-            finish(*pending)
+            step = functools.partial(
+                _advance, wide=wide, first_day=first_day, length=length, last=last
+            )
+            live = list(pool.map(step, chunks))
+            tasks: list[tuple[str, slice, NDArray[np.bool_] | None]] = []
+            for k in outputs:
+                zero = ~np.logical_or.reduce([rows[k] for rows in live]) if k in live[0] else None
+                # Two tasks per output so that both workers stay busy to the end.
+                for half in (slice(0, length // 2), slice(length // 2, length)):
+                    tasks.append((k, half, None if zero is None else zero[half]))
+            bands = list(pool.map(functools.partial(_row_bands, wide), tasks))
+            for (k, _, _), band in zip(tasks, bands, strict=True):
+                daily_parts[k].append(band)
             if progress is not None:
-                progress(n_blocks / n_steps)
-        del pending
+                progress((b + 1) / n_steps)
 
         figures_parts = list(pool.map(_session_figures, chunks))
         hourly_bands: list[dict[str, Bands]] = []
         if hourly:
             hours = _engine.HOURS_AFTER_SESSION + 1
             hourly_buffers = {k: np.empty((hours, n)) for k in _engine.HOURLY_OUTPUTS}
-            sample = np.arange(min(n, chunk_size)) if n >= 8 * chunk_size else None
             for i in range(len(course.sessions)):
                 list(pool.map(lambda sl, i=i: _window(sl, i, hourly_buffers), chunks))
                 hourly_bands.append(
-                    {
-                        k: Bands(*percentiles(v, PERCENTILES, sample))
-                        for k, v in hourly_buffers.items()
-                    }
+                    dict(
+                        zip(
+                            hourly_buffers,
+                            pool.map(
+                                lambda v: Bands(*percentiles(v, PERCENTILES, SAMPLE_SIZE)),
+                                hourly_buffers.values(),
+                            ),
+                            strict=True,
+                        )
+                    )
                 )
                 if progress is not None:
                     progress((n_blocks + i + 1) / n_steps)
@@ -310,7 +296,7 @@ def simulate_cohort(
         progress(1.0)
 
     daily = {
-        k: Bands(*(np.concatenate([getattr(b, p) for b in v]) for p in ("p5", "p50", "p95")))
+        k: Bands(*(np.concatenate([part[i] for part in v]) for i in range(len(PERCENTILES))))
         for k, v in daily_parts.items()
     }
     figures = {k: np.concatenate([f[k] for f in figures_parts], axis=-1) for k in figures_parts[0]}
@@ -340,125 +326,21 @@ def simulate_cohort(
 
 
 def _advance(
-    sl: _Slice, first_day: int, length: int, parity: int, last: int
-) -> tuple[dict[str, FloatArray], dict[str, NDArray[np.bool_]]]:
-    """The chunk's next block of daily outputs (views of one of its buffers) and, for the fast
-    outputs, the rows that may be non-zero."""
-    views = {k: v[:length] for k, v in sl.buffers[parity].items()}
+    sl: _Slice, wide: dict[str, FloatArray], first_day: int, length: int, last: int
+) -> dict[str, NDArray[np.bool_]]:
+    """Write the chunk's next block of daily outputs into its columns of ``wide``; return, for
+    the fast outputs, the block's rows where some of its patients may be non-zero."""
+    views = {k: v[:length, sl.columns] for k, v in wide.items()}
     sl.solver.fill(first_day, length, views)
     _track_milestones(sl, views["improvement_fraction"], first_day, last)
-    return views, dict(sl.solver.live_rows)
+    return dict(sl.solver.live_rows)
 
 
-def _advance_and_count(sl: _Slice, step: tuple[int, int, int, int], brackets: _Brackets) -> _Counts:
-    return _count(_advance(sl, *step), brackets)
-
-
-#: Per percentile: values below the bracket, values inside it (both per row), and the values
-#: inside it with their rows (only for rows whose bracket is not a single value).
-Counted = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp], FloatArray]
-_Brackets = dict[str, tuple[FloatArray, FloatArray]]
-_Counts = tuple[dict[str, FloatArray], dict[str, list[Counted]]]
-
-
-def _count(
-    block: tuple[dict[str, FloatArray], dict[str, NDArray[np.bool_]]], brackets: _Brackets
-) -> _Counts:
-    """Count one chunk's block against every output's brackets."""
-    outputs, live = block
-    out: dict[str, list[Counted]] = {}
-    for k, x in outputs.items():
-        a, b = brackets[k]
-        out[k] = [_count_bracket(x, a[:, i], b[:, i], live.get(k)) for i in range(a.shape[1])]
-    return outputs, out
-
-
-def _count_bracket(
-    x: FloatArray, lo: FloatArray, hi: FloatArray, live: NDArray[np.bool_] | None
-) -> Counted:
-    """Values of each row of ``x`` below ``lo``, inside [lo, hi], and the inside values.
-
-    Rows not ``live`` are all zero, so their counts follow from the bracket alone, unless zero
-    lies inside a bracket of two different values (then its zeros are needed as values)."""
-    rows, m = x.shape
-    below = np.where(lo > 0, m, 0).astype(np.int64)
-    upto = np.where(hi >= 0, m, 0).astype(np.int64)
-    if live is None:
-        idx = np.arange(rows)
-        xs, lo_s, hi_s = x, lo, hi
-    else:
-        idx = np.flatnonzero(live | ((lo <= 0) & (hi >= 0) & (lo != hi)))
-        if idx.size == rows:
-            xs, lo_s, hi_s = x, lo, hi
-        else:
-            xs, lo_s, hi_s = x[idx], lo[idx], hi[idx]
-    low = np.less(xs, lo_s[:, None])
-    inside = np.less_equal(xs, hi_s[:, None])
-    below_s = np.add.reduce(low, axis=1, dtype=np.int64)
-    upto_s = np.add.reduce(inside, axis=1, dtype=np.int64)
-    # lo <= hi, so the values below lo are a subset of those up to hi.
-    np.logical_xor(inside, low, out=inside)
-    single = lo_s == hi_s
-    inside[single] = False
-    values = xs[inside]
-    row_ids = np.repeat(idx, np.where(single, 0, upto_s - below_s))
-    below[idx] = below_s
-    upto[idx] = upto_s
-    return below, upto - below, row_ids, values
-
-
-class _Selector:
-    """Exact percentiles from per-chunk counts, with a full selection where a bracket missed."""
-
-    def __init__(self, n: int, percents: tuple[float, ...]) -> None:
-        self.n = n
-        self.positions = [(n - 1) * q / 100.0 for q in percents]
-        self.lows = [math.floor(h) for h in self.positions]
-
-    def brackets(self, sample: FloatArray) -> tuple[FloatArray, FloatArray]:
-        from microneedling.model._percentiles import brackets
-
-        return brackets(np.sort(sample, axis=1), self.n, self.lows)
-
-    def finish(
-        self,
-        name: str,
-        bracket: tuple[FloatArray, FloatArray],
-        counted: list[list[Counted]],
-        parts: list[FloatArray],
-    ) -> Bands:
-        a, b = bracket
-        rows = a.shape[0]
-        pairs = np.empty((rows, len(self.lows), 2))
-        for i, lo in enumerate(self.lows):
-            hi = min(lo + 1, self.n - 1)
-            below = np.sum([c[i][0] for c in counted], axis=0)
-            inside = np.sum([c[i][1] for c in counted], axis=0)
-            # Values collected per chunk and row (none for single-value brackets).
-            per_chunk = np.stack([np.bincount(c[i][2], minlength=rows) for c in counted])
-            collected = per_chunk.sum(axis=0)
-            row_start = np.concatenate([[0], np.cumsum(collected)[:-1]])
-            chunk_offset = np.cumsum(per_chunk, axis=0) - per_chunk
-            grouped = np.empty(int(collected.sum()))
-            for c, chunk in enumerate(counted):
-                row_ids, values = chunk[i][2], chunk[i][3]
-                if not values.size:
-                    continue
-                seg_start = np.concatenate([[0], np.cumsum(per_chunk[c])[:-1]])
-                within = np.arange(values.size) - seg_start[row_ids]
-                grouped[row_start[row_ids] + chunk_offset[c, row_ids] + within] = values
-            held = (below <= lo) & (below + inside > hi)
-            for row in range(rows):
-                if not held[row]:
-                    whole = np.concatenate([p[row] for p in parts])
-                    pairs[row, i] = np.partition(whole, [lo, hi])[[lo, hi]]
-                elif a[row, i] == b[row, i]:
-                    pairs[row, i] = a[row, i]
-                else:
-                    seg = grouped[row_start[row] : row_start[row] + collected[row]]
-                    k = [lo - int(below[row]), hi - int(below[row])]
-                    pairs[row, i] = np.partition(seg, k)[k]
-        return Bands(*interpolate(pairs, self.positions, self.lows))
+def _row_bands(
+    wide: dict[str, FloatArray], task: tuple[str, slice, NDArray[np.bool_] | None]
+) -> list[FloatArray]:
+    name, rows, zero = task
+    return percentiles(wide[name][rows], PERCENTILES, SAMPLE_SIZE, zero)
 
 
 def _track_milestones(sl: _Slice, f: FloatArray, first_day: int, last: int) -> None:

@@ -70,7 +70,7 @@ def test_bracketed_percentiles_equal_numpy(rows: int, seed: int, kind: str) -> N
         x = np.round(x, 1)
     elif kind == "zeros":
         x[:, : n // 2] = 0.0
-    got = percentiles(x, (5.0, 50.0, 95.0), rng.choice(n, 512, replace=False))
+    got = percentiles(x, (5.0, 50.0, 95.0), 512)
     expected = np.percentile(x, [5, 50, 95], axis=1)
     for g, e in zip(got, expected, strict=True):
         assert np.allclose(g, e, rtol=1e-12, atol=0)
