@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -20,6 +22,29 @@ from microneedling.errors import InvalidInput
 console = Console(highlight=False)
 #: The web layer's app factory, which uvicorn imports and calls.
 APP_FACTORY = "microneedling.web.app:create_app"
+
+
+class PathOnly(logging.Filter):
+    """Drops the query string from uvicorn's access log lines.
+
+    Searches carry patients' names and dates of birth in the query
+    (``/api/patients?name=...&born_on=...``); the log keeps the path, method and status.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # uvicorn's access record args: (client, method, path with query, HTTP version, status)
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration with :class:`PathOnly` on the access log."""
+    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["path_only"] = {"()": f"{__name__}.PathOnly"}
+    config["handlers"]["access"]["filters"] = ["path_only"]
+    return config
 
 
 def _print_accounts(accounts: list[DemoAccount]) -> None:
@@ -63,4 +88,11 @@ def serve(
     # The web app reads the same settings from the environment (the CLI and the web layer are
     # siblings: the command hands over configuration, not objects).
     os.environ["MICRONEEDLING_DATA_DIR"] = str(settings.data_dir)
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level="info")
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=log_config(),
+    )

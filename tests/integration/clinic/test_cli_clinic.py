@@ -7,6 +7,9 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -49,8 +52,23 @@ def test_settings_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "secret_key" in result.output
 
 
-@pytest.mark.slow
-def test_serve_demo_starts_a_clinic_staff_can_sign_in_to(tmp_path: Path) -> None:
+@dataclass
+class Served:
+    """A ``microneedling serve --demo`` process: its address and dr.hale's password."""
+
+    process: subprocess.Popen[str]
+    base: str
+    password: str
+
+    def stop(self) -> str:
+        """Stop the server and return everything it printed after start-up."""
+        self.process.terminate()
+        rest, _ = self.process.communicate(timeout=20)
+        return rest
+
+
+@contextmanager
+def served_demo(tmp_path: Path) -> Iterator[Served]:
     from clinic_support import free_port
 
     port = free_port()
@@ -82,13 +100,40 @@ def test_serve_demo_starts_a_clinic_staff_can_sign_in_to(tmp_path: Path) -> None
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        token = httpx.post(
-            f"{base}/api/auth/token", json={"username": "dr.hale", "password": match[1]}
-        ).json()["token"]
-        patients = httpx.get(f"{base}/api/patients", headers={"Authorization": f"Bearer {token}"})
-        assert patients.json()["total"] == 5
+        yield Served(server, base, match[1])
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=20)
         if server.stdout is not None:
             server.stdout.close()
+
+
+def _bearer(served: Served) -> dict[str, str]:
+    token = httpx.post(
+        f"{served.base}/api/auth/token", json={"username": "dr.hale", "password": served.password}
+    ).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.slow
+def test_serve_demo_starts_a_clinic_staff_can_sign_in_to(tmp_path: Path) -> None:
+    with served_demo(tmp_path) as served:
+        patients = httpx.get(f"{served.base}/api/patients", headers=_bearer(served))
+        assert patients.json()["total"] == 5
+
+
+@pytest.mark.slow
+def test_serve_logs_requests_without_names_or_dates_of_birth(tmp_path: Path) -> None:
+    with served_demo(tmp_path) as served:
+        found = httpx.get(
+            f"{served.base}/api/patients",
+            params={"name": "Marsh", "born_on": "1971-04-12"},
+            headers=_bearer(served),
+        )
+        assert found.json()["total"] == 1
+        log = served.stop()
+    # The request is logged (by path), the search terms are not.
+    assert '"GET /api/patients HTTP/1.1" 200' in log, log
+    assert "Marsh" not in log
+    assert "1971-04-12" not in log
