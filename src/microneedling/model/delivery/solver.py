@@ -200,7 +200,7 @@ def _profile(
 def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
     """Integrate ``problem`` from an empty skin to ``problem.duration_h``."""
     thicknesses = [layer.thickness_um for layer in problem.layers]
-    grid = build_grid(thicknesses, problem.cell, numerics.resolution)
+    grid = build_grid(thicknesses, problem.cell, numerics.resolution, problem.channel_content)
     area = grid.area_cm2
     dose = problem.dose
     c0 = dose.concentration_ug_per_ml
