@@ -72,7 +72,7 @@ def percentiles(
                     # a <= b, so the values below a are among those up to b.
                     np.logical_xor(inside, low, out=inside)
                     k = [lo - below, hi - below]
-                    pairs[row, i] = np.partition(values[inside], k)[k]
+                    pairs[row, i] = np.partition(np.compress(inside, values), k)[k]
     return interpolate(pairs, positions, lows)
 
 

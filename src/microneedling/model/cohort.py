@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from microneedling.errors import InvalidInput
-from microneedling.knowledge import KnowledgeBase, load_knowledge
+from microneedling.knowledge import Concern, KnowledgeBase, load_knowledge
 from microneedling.model import _engine
 from microneedling.model._inputs import (
     DERMIS,
@@ -228,30 +228,19 @@ def simulate_cohort(
 
     horizon = course.horizon
     last = course.last_session_day
-    # Chunks small enough that a block of one chunk's outputs stays in cache while it is
-    # counted against the percentile brackets.
-    chunks: list[_Slice] = []
+    # Chunks small enough that a block of one chunk's outputs is computed in cache.
     bounds = [*range(0, n, chunk_size), n]
     outputs = _engine.DAILY_OUTPUTS
-    for lo, hi in itertools.pairwise(bounds):
-        arrays = patient_arrays(course, resolved.concern, {k: v[lo:hi] for k, v in columns.items()})
-        solver = _engine.DailySolver(arrays, block_days=block_days, all_states=False)
-        chunks.append(
-            _Slice(
-                arrays,
-                solver,
-                np.zeros(hi - lo),
-                np.full(hi - lo, -1, dtype=np.int64),
-                np.full(hi - lo, -1, dtype=np.int64),
-                slice(lo, hi),
-            )
-        )
     # A block of days for every patient, each day one contiguous row (see _percentiles).
     wide = {k: np.empty((min(block_days, horizon + 1), n)) for k in outputs}
     daily_parts: dict[str, list[list[FloatArray]]] = {k: [] for k in outputs}
     n_blocks = math.ceil((horizon + 1) / block_days)
     n_steps = n_blocks + (len(course.sessions) if hourly else 0) + 1
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        make = functools.partial(
+            _make_slice, course, resolved.concern, columns, block_days=block_days
+        )
+        chunks = list(pool.map(make, itertools.pairwise(bounds)))
         for b in range(n_blocks):
             first_day = b * block_days
             length = min(block_days, horizon + 1 - first_day)
@@ -322,6 +311,25 @@ def simulate_cohort(
         milestones=milestones,
         maintenance_reached_share=float(reached.mean()),
         parameter_names=tuple(names),
+    )
+
+
+def _make_slice(
+    course: Course,
+    concern: Concern,
+    columns: dict[str, FloatArray],
+    bounds: tuple[int, int],
+    block_days: int,
+) -> _Slice:
+    lo, hi = bounds
+    arrays = patient_arrays(course, concern, {k: v[lo:hi] for k, v in columns.items()})
+    return _Slice(
+        arrays,
+        _engine.DailySolver(arrays, block_days=block_days, all_states=False),
+        np.zeros(hi - lo),
+        np.full(hi - lo, -1, dtype=np.int64),
+        np.full(hi - lo, -1, dtype=np.int64),
+        slice(lo, hi),
     )
 
 
