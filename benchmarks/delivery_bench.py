@@ -11,15 +11,17 @@ would not be the same problem there) and filled with interstitial fluid (the for
 default makes the open channel part of the donor, which FiPy has no direct way to state).
 Reference: this solver on a very fine grid (resolution 8, 40 steps per hour).
 
-Fair comparison: both codes use the same graded grid (resolution 2), so their spatial errors
-match; the accuracy asked of both is ``ACCURACY_SLACK`` times the error of this solver's
-default settings against the reference. Each code is then given its cheapest time stepping
-that meets it, chosen from a ladder of step counts (FiPy: backward Euler with 2, 4, 8, ...
-equal steps and scipy's LU; this solver: steps per hour and start-up ramp, each run opening
-with its two backward-Euler start-up steps, which share the TR-BDF2 matrix). Every candidate's
-error and fastest-of-three time is printed, then the ratio of the two cheapest, and the ratio
-against this solver's defaults. Last, the time of one complete ``simulate_delivery`` call
-(default path: formulation-filled, closing channels; treated, intact and error-estimate runs).
+Fair comparison: both codes use the same graded grid (resolution 2, the error-balanced design
+for interstitial-fluid channels: 660 cells; FiPy's ``CylindricalGrid2D`` takes its nonuniform
+spacings), so their spatial errors match; the accuracy asked of both is ``ACCURACY_SLACK``
+times the error of this solver's default settings against the reference. Each code is then
+given its cheapest time stepping that meets it, chosen from a ladder of step counts (FiPy:
+backward Euler with 2, 4, 8, ... equal steps and scipy's LU; this solver: steps per hour and
+start-up ramp, each run opening with its two backward-Euler start-up steps, which share the TR-
+BDF2 matrix). Every candidate's error and fastest-of-three time is printed, then the ratio of
+the two cheapest, and the ratio against this solver's defaults. Last, the time of one complete
+``simulate_delivery`` call (default path: formulation-filled, closing channels; treated, intact
+and error-estimate runs).
 """
 
 from __future__ import annotations
@@ -99,7 +101,9 @@ def fipy_amount(steps: int) -> float:
     from fipy.solvers.scipy import LinearLUSolver
 
     p = problem()
-    grid = build_grid([layer.thickness_um for layer in p.layers], p.cell, OURS.resolution)
+    grid = build_grid(
+        [layer.thickness_um for layer in p.layers], p.cell, OURS.resolution, p.channel_content
+    )
     operator = assemble(grid, p.layers, p.channel_fluid, None, p.channel_content)
     volumes = grid.volumes_cm3.ravel()
     # Open-channel permeance D*K and capacity K per cell, exactly as our assembly sees them.
