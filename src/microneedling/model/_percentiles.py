@@ -35,7 +35,7 @@ def percentiles(
     ``sample`` patients bracket the ranks (rows shorter than 8 samples are partitioned whole);
     ``zero_rows`` marks rows whose every value is exactly 0, which are not read."""
     rows, n = x.shape
-    positions = [(n - 1) * q / 100.0 for q in percents]
+    positions = virtual_positions(n, percents)
     lows = [math.floor(h) for h in positions]
     pairs = np.zeros((rows, len(lows), 2))
     todo = np.arange(rows) if zero_rows is None else np.flatnonzero(~zero_rows)
@@ -88,12 +88,21 @@ def _sample_ranks(m: int, n: int, lows: list[int]) -> list[tuple[int, int]]:
     return picks
 
 
+def virtual_positions(n: int, percents: tuple[float, ...]) -> list[float]:
+    """(n - 1) * (q / 100), rounded as NumPy rounds it, so that the interpolation weights agree."""
+    return [(n - 1) * (q / 100.0) for q in percents]
+
+
 def interpolate(pairs: FloatArray, positions: list[float], lows: list[int]) -> list[FloatArray]:
-    """Linear interpolation between the two order statistics around each position."""
+    """Linear interpolation between the two order statistics around each position, with
+    NumPy's rounding (from the nearer end), so the bands equal ``np.percentile`` bit for bit;
+    a whole position or equal ends (also infinite ones) give the lower end."""
     out = []
     for i, (h, lo) in enumerate(zip(positions, lows, strict=True)):
         a, b = pairs[:, i, 0], pairs[:, i, 1]
-        frac = h - lo
+        t = h - lo
         with np.errstate(invalid="ignore"):
-            out.append(np.where((frac == 0) | (a == b), a, a + frac * (b - a)))
+            diff = b - a
+            value = b - diff * (1 - t) if t >= 0.5 else a + diff * t
+            out.append(np.where((t == 0) | (a == b), a, value))
     return out

@@ -32,7 +32,7 @@ from microneedling.model._inputs import (
     course_parameters,
     patient_arrays,
 )
-from microneedling.model._percentiles import percentiles
+from microneedling.model._percentiles import interpolate, percentiles, virtual_positions
 from microneedling.model.course import Course
 from microneedling.model.parameters import ParameterSet, full_parameter_set
 from microneedling.model.parameters._base import check_values
@@ -102,21 +102,16 @@ class CohortResult:
 
 
 def percentile_bands(values: FloatArray, axis: int = -1) -> Bands:
-    """5/50/95 % percentiles along ``axis`` by selection (np.partition), matching
+    """5/50/95 % percentiles along ``axis`` by selection (np.partition), equal to
     ``np.percentile(..., method="linear")``."""
     x = np.moveaxis(np.asarray(values, dtype=np.float64), axis, -1)
     n = x.shape[-1]
-    positions = [(n - 1) * p / 100.0 for p in PERCENTILES]
+    positions = virtual_positions(n, PERCENTILES)
     lows = [math.floor(h) for h in positions]
     kth = sorted({k for lo in lows for k in (lo, min(lo + 1, n - 1))})
-    part = np.partition(x, kth, axis=-1)
-    out = []
-    for h, lo in zip(positions, lows, strict=True):
-        hi = min(lo + 1, n - 1)
-        a, b = part[..., lo], part[..., hi]
-        with np.errstate(invalid="ignore"):
-            out.append(np.where((h == lo) | (a == b), a, a + (h - lo) * (b - a)))
-    return Bands(*out)
+    part = np.partition(x, kth, axis=-1).reshape(-1, n)
+    pairs = np.stack([part[:, [lo, min(lo + 1, n - 1)]] for lo in lows], axis=1)
+    return Bands(*(band.reshape(x.shape[:-1]) for band in interpolate(pairs, positions, lows)))
 
 
 def parameter_space(
