@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
@@ -11,10 +11,18 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 MAX_LIMIT = 200
+#: The largest id a record can have: PostgreSQL's ``integer`` key (2^31 - 1; SQLite's is wider).
+#: A larger number cannot name a record, and past 2^63 it would overflow the database driver.
+MAX_RECORD_ID = 2**31 - 1
+#: No filter has more matches than there are records, so no offset needs to go further.
+MAX_OFFSET = MAX_RECORD_ID
+
+#: An id naming a record in a request body or filter (1 to :data:`MAX_RECORD_ID`).
+RecordRef = Annotated[int, Field(ge=1, le=MAX_RECORD_ID, description="a record's id")]
 
 
 class PageRequest(BaseModel):
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
 
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPBearer
 
 from microneedling.clinic.actor import Actor
 from microneedling.clinic.clinic import Clinic, Service
-from microneedling.clinic.paging import MAX_LIMIT, PageRequest
+from microneedling.clinic.paging import MAX_LIMIT, MAX_OFFSET, MAX_RECORD_ID, PageRequest
 from microneedling.web.auth import authenticate
 
 S = TypeVar("S", bound=Service)
+
+#: Every ``{..._id}`` (and plan version or session number) in a route's path: a number the
+#: database can hold, so anything else is a 422 naming the parameter, never a driver error.
+RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID, description="record id")]
+#: An optional id filter in a query string, bounded like :data:`RecordId`.
+RecordIdFilter = Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)]
+#: Records to skip in a paged list.
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="records to skip")]
 
 # Declared so the OpenAPI document shows the bearer scheme; authentication itself is ours.
 bearer_scheme = HTTPBearer(auto_error=False, description="token from POST /api/auth/token")
@@ -47,7 +55,7 @@ def service(cls: type[S]) -> Callable[[Clinic, Actor], Awaitable[S]]:
 
 
 def page_request(
-    offset: Annotated[int, Query(ge=0, description="records to skip")] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="records per page")] = 50,
 ) -> PageRequest:
     return PageRequest(offset=offset, limit=limit)

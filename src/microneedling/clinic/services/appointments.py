@@ -20,7 +20,7 @@ from microneedling.clinic.clinic import Service
 from microneedling.clinic.db import LOCK_BOOKINGS
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Appointment, Patient, StaffMember
-from microneedling.clinic.paging import Page, PageRequest, paginate
+from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
 from microneedling.clinic.roles import Permission, Role
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
@@ -36,13 +36,13 @@ OCCUPYING = ("booked", "completed", "no_show")
 class AppointmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    patient_id: int
-    practitioner_id: int
+    patient_id: RecordRef
+    practitioner_id: RecordRef
     room: Code
     kind: Kind
     starts_at: datetime = Field(description="local clinic time if no zone is given")
     duration_minutes: int = Field(gt=0, le=8 * 60)
-    plan_id: int | None = Field(default=None, description="required for a session")
+    plan_id: RecordRef | None = Field(default=None, description="required for a session")
     note: ShortText | None = None
 
 
@@ -72,8 +72,8 @@ class AppointmentOut(BaseModel):
 class AppointmentFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    patient_id: int | None = None
-    practitioner_id: int | None = None
+    patient_id: RecordRef | None = None
+    practitioner_id: RecordRef | None = None
     room: str | None = None
     kind: Kind | None = None
     status: Status | None = None

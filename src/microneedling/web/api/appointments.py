@@ -17,7 +17,7 @@ from microneedling.clinic.services.appointments import (
     Status,
     StatusIn,
 )
-from microneedling.web.deps import PageDep, service
+from microneedling.web.deps import PageDep, RecordId, RecordIdFilter, service
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 Appointments = Annotated[AppointmentService, Depends(service(AppointmentService))]
@@ -32,8 +32,8 @@ def book_appointment(body: AppointmentIn, appointments: Appointments) -> Appoint
 def list_appointments(
     appointments: Appointments,
     page: PageDep,
-    patient_id: Annotated[int | None, Query()] = None,
-    practitioner_id: Annotated[int | None, Query()] = None,
+    patient_id: RecordIdFilter = None,
+    practitioner_id: RecordIdFilter = None,
     room: Annotated[str | None, Query(max_length=100)] = None,
     kind: Annotated[Kind | None, Query()] = None,
     status: Annotated[Status | None, Query()] = None,
@@ -58,22 +58,22 @@ def diary(day: date, appointments: Appointments) -> list[AppointmentOut]:
 
 
 @router.get("/{appointment_id}", summary="One appointment")
-def get_appointment(appointment_id: int, appointments: Appointments) -> AppointmentOut:
+def get_appointment(appointment_id: RecordId, appointments: Appointments) -> AppointmentOut:
     return appointments.get(appointment_id)
 
 
 @router.post("/{appointment_id}/cancel", summary="Cancel (kept, with the reason)")
 def cancel_appointment(
-    appointment_id: int, body: StatusIn, appointments: Appointments
+    appointment_id: RecordId, body: StatusIn, appointments: Appointments
 ) -> AppointmentOut:
     return appointments.cancel(appointment_id, body)
 
 
 @router.post("/{appointment_id}/no-show", summary="Record that the patient did not come")
-def no_show(appointment_id: int, body: StatusIn, appointments: Appointments) -> AppointmentOut:
+def no_show(appointment_id: RecordId, body: StatusIn, appointments: Appointments) -> AppointmentOut:
     return appointments.no_show(appointment_id, body)
 
 
 @router.post("/{appointment_id}/complete", summary="Complete a consultation or follow-up")
-def complete_appointment(appointment_id: int, appointments: Appointments) -> AppointmentOut:
+def complete_appointment(appointment_id: RecordId, appointments: Appointments) -> AppointmentOut:
     return appointments.complete(appointment_id)

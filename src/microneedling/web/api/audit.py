@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from microneedling.clinic.paging import Page
 from microneedling.clinic.services.audit_trail import AuditEventOut, AuditFilter, AuditService
-from microneedling.web.deps import PageDep, service
+from microneedling.web.deps import PageDep, RecordIdFilter, service
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -18,8 +18,8 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 def query_audit(
     audit: Annotated[AuditService, Depends(service(AuditService))],
     page: PageDep,
-    patient_id: Annotated[int | None, Query()] = None,
-    staff_id: Annotated[int | None, Query()] = None,
+    patient_id: RecordIdFilter = None,
+    staff_id: RecordIdFilter = None,
     action: Annotated[str | None, Query(max_length=20)] = None,
     entity: Annotated[str | None, Query(max_length=40)] = None,
     since: Annotated[datetime | None, Query()] = None,

@@ -16,7 +16,7 @@ from microneedling.clinic.services.devices import (
     RecallIn,
     RecallReport,
 )
-from microneedling.web.deps import PageDep, service
+from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(tags=["devices"])
 Devices = Annotated[DeviceService, Depends(service(DeviceService))]
@@ -35,7 +35,7 @@ def list_devices(
 
 
 @router.post("/devices/{device_id}/retire", summary="Take a device out of service")
-def retire_device(device_id: int, devices: Devices) -> DeviceOut:
+def retire_device(device_id: RecordId, devices: Devices) -> DeviceOut:
     return devices.set_active(device_id, False)
 
 
@@ -55,10 +55,10 @@ def list_lots(
 
 
 @router.post("/lots/{lot_id}/recall", summary="Recall a lot and list every patient treated")
-def recall_lot(lot_id: int, body: RecallIn, devices: Devices) -> RecallReport:
+def recall_lot(lot_id: RecordId, body: RecallIn, devices: Devices) -> RecallReport:
     return devices.recall(lot_id, body)
 
 
 @router.get("/lots/{lot_id}/patients", summary="Every patient treated with a lot")
-def lot_patients(lot_id: int, devices: Devices) -> RecallReport:
+def lot_patients(lot_id: RecordId, devices: Devices) -> RecallReport:
     return devices.recall_report(lot_id)

@@ -13,7 +13,7 @@ from microneedling.clinic.services.intakes import (
     IntakeService,
     ScreeningOut,
 )
-from microneedling.web.deps import service
+from microneedling.web.deps import RecordId, service
 
 router = APIRouter(prefix="/patients/{patient_id}", tags=["intakes"])
 Intakes = Annotated[IntakeService, Depends(service(IntakeService))]
@@ -24,17 +24,17 @@ Intakes = Annotated[IntakeService, Depends(service(IntakeService))]
     status_code=status.HTTP_201_CREATED,
     summary="Record a new intake version and screen it",
 )
-def record_intake(patient_id: int, body: IntakeIn, intakes: Intakes) -> IntakeScreened:
+def record_intake(patient_id: RecordId, body: IntakeIn, intakes: Intakes) -> IntakeScreened:
     return intakes.record(patient_id, body)
 
 
 @router.get("/intakes", summary="Every intake version, newest first")
-def list_intakes(patient_id: int, intakes: Intakes) -> list[IntakeOut]:
+def list_intakes(patient_id: RecordId, intakes: Intakes) -> list[IntakeOut]:
     return intakes.history(patient_id)
 
 
 @router.get("/intakes/current", summary="The current intake and its latest screening")
-def current_intake(patient_id: int, intakes: Intakes) -> IntakeScreened:
+def current_intake(patient_id: RecordId, intakes: Intakes) -> IntakeScreened:
     return intakes.current(patient_id)
 
 
@@ -43,10 +43,10 @@ def current_intake(patient_id: int, intakes: Intakes) -> IntakeScreened:
     status_code=status.HTTP_201_CREATED,
     summary="Screen the current intake again today",
 )
-def rescreen(patient_id: int, intakes: Intakes) -> IntakeScreened:
+def rescreen(patient_id: RecordId, intakes: Intakes) -> IntakeScreened:
     return intakes.rescreen(patient_id)
 
 
 @router.get("/screenings", summary="Every screening of the patient, newest first")
-def list_screenings(patient_id: int, intakes: Intakes) -> list[ScreeningOut]:
+def list_screenings(patient_id: RecordId, intakes: Intakes) -> list[ScreeningOut]:
     return intakes.screenings(patient_id)

@@ -16,7 +16,7 @@ from microneedling.clinic.services.outcomes import (
     PhotoOut,
     Stage,
 )
-from microneedling.web.deps import ClinicDep, service
+from microneedling.web.deps import ClinicDep, RecordId, service
 
 router = APIRouter(tags=["outcomes"])
 Outcomes = Annotated[OutcomeService, Depends(service(OutcomeService))]
@@ -28,12 +28,12 @@ CHUNK_BYTES = 1 << 20
     status_code=status.HTTP_201_CREATED,
     summary="Record a follow-up outcome on the concern's clinical scale",
 )
-def record_outcome(patient_id: int, body: OutcomeIn, outcomes: Outcomes) -> OutcomeOut:
+def record_outcome(patient_id: RecordId, body: OutcomeIn, outcomes: Outcomes) -> OutcomeOut:
     return outcomes.record(patient_id, body)
 
 
 @router.get("/patients/{patient_id}/outcomes", summary="A patient's outcomes, oldest first")
-def list_outcomes(patient_id: int, outcomes: Outcomes) -> list[OutcomeOut]:
+def list_outcomes(patient_id: RecordId, outcomes: Outcomes) -> list[OutcomeOut]:
     return outcomes.for_patient(patient_id)
 
 
@@ -43,7 +43,7 @@ def list_outcomes(patient_id: int, outcomes: Outcomes) -> list[OutcomeOut]:
     summary="Upload a photo (JPEG or PNG; metadata stripped; needs photo consent)",
 )
 async def upload_photo(
-    patient_id: int,
+    patient_id: RecordId,
     outcomes: Outcomes,
     clinic: ClinicDep,
     file: Annotated[UploadFile, File(description="JPEG or PNG")],
@@ -66,7 +66,7 @@ async def upload_photo(
 
 
 @router.get("/patients/{patient_id}/photos", summary="A patient's photos (metadata)")
-def list_photos(patient_id: int, outcomes: Outcomes) -> list[PhotoOut]:
+def list_photos(patient_id: RecordId, outcomes: Outcomes) -> list[PhotoOut]:
     return outcomes.photos(patient_id)
 
 
@@ -76,7 +76,7 @@ def list_photos(patient_id: int, outcomes: Outcomes) -> list[PhotoOut]:
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
 )
-def photo_file(photo_id: int, outcomes: Outcomes) -> Response:
+def photo_file(photo_id: RecordId, outcomes: Outcomes) -> Response:
     photo, data = outcomes.photo_file(photo_id)
     return Response(
         content=data,

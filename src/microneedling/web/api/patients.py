@@ -18,7 +18,7 @@ from microneedling.clinic.services.patients import (
     PatientOut,
     PatientService,
 )
-from microneedling.web.deps import PageDep, service
+from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(prefix="/patients", tags=["patients"])
 Patients = Annotated[PatientService, Depends(service(PatientService))]
@@ -42,18 +42,18 @@ def list_patients(
 
 
 @router.get("/{patient_id}", summary="A patient's details and consents")
-def get_patient(patient_id: int, patients: Patients) -> PatientOut:
+def get_patient(patient_id: RecordId, patients: Patients) -> PatientOut:
     return patients.get(patient_id)
 
 
 @router.patch("/{patient_id}", summary="Change contact details or consents")
-def change_patient(patient_id: int, body: PatientChange, patients: Patients) -> PatientOut:
+def change_patient(patient_id: RecordId, body: PatientChange, patients: Patients) -> PatientOut:
     return patients.change(patient_id, body)
 
 
 @router.delete("/{patient_id}", summary="Delete a patient (soft: kept for the audit trail)")
 def delete_patient(
-    patient_id: int,
+    patient_id: RecordId,
     patients: Patients,
     reason: Annotated[str, Query(min_length=1, max_length=500)],
 ) -> PatientOut:
@@ -63,10 +63,10 @@ def delete_patient(
 @router.post(
     "/{patient_id}/notes", status_code=status.HTTP_201_CREATED, summary="Add a clinical note"
 )
-def add_note(patient_id: int, body: NoteIn, patients: Patients) -> NoteOut:
+def add_note(patient_id: RecordId, body: NoteIn, patients: Patients) -> NoteOut:
     return patients.add_note(patient_id, body)
 
 
 @router.get("/{patient_id}/notes", summary="A patient's clinical notes, newest first")
-def list_notes(patient_id: int, patients: Patients, page: PageDep) -> Page[NoteOut]:
+def list_notes(patient_id: RecordId, patients: Patients, page: PageDep) -> Page[NoteOut]:
     return patients.notes(patient_id, page)

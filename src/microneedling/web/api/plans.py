@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from microneedling.clinic.services.plans import ConsentIn, PlanEdit, PlanIn, PlanOut, PlanService
 from microneedling.clinic.services.predictions import PredictionService
 from microneedling.planning import TreatmentPlan
-from microneedling.web.deps import service
+from microneedling.web.deps import RecordId, service
 
 router = APIRouter(tags=["plans"])
 Plans = Annotated[PlanService, Depends(service(PlanService))]
@@ -20,37 +20,37 @@ Plans = Annotated[PlanService, Depends(service(PlanService))]
     status_code=status.HTTP_201_CREATED,
     summary="Plan a course from the current intake's screening",
 )
-def create_plan(patient_id: int, body: PlanIn, plans: Plans) -> PlanOut:
+def create_plan(patient_id: RecordId, body: PlanIn, plans: Plans) -> PlanOut:
     return plans.create(patient_id, body)
 
 
 @router.get("/patients/{patient_id}/plans", summary="A patient's plans, newest first")
-def list_plans(patient_id: int, plans: Plans) -> list[PlanOut]:
+def list_plans(patient_id: RecordId, plans: Plans) -> list[PlanOut]:
     return plans.for_patient(patient_id)
 
 
 @router.get("/plans/{plan_id}", summary="A plan: current version, history and consents")
-def get_plan(plan_id: int, plans: Plans) -> PlanOut:
+def get_plan(plan_id: RecordId, plans: Plans) -> PlanOut:
     return plans.get(plan_id)
 
 
 @router.get("/plans/{plan_id}/versions/{version}", summary="One version of a plan")
-def get_plan_version(plan_id: int, version: int, plans: Plans) -> TreatmentPlan:
+def get_plan_version(plan_id: RecordId, version: RecordId, plans: Plans) -> TreatmentPlan:
     return plans.version(plan_id, version)
 
 
 @router.post("/plans/{plan_id}/edits", summary="Edit a plan (re-validated by the core)")
-def edit_plan(plan_id: int, body: PlanEdit, plans: Plans) -> PlanOut:
+def edit_plan(plan_id: RecordId, body: PlanEdit, plans: Plans) -> PlanOut:
     return plans.edit(plan_id, body)
 
 
 @router.post("/plans/{plan_id}/consents", summary="Record the patient's consent to a version")
-def consent_to_plan(plan_id: int, body: ConsentIn, plans: Plans) -> PlanOut:
+def consent_to_plan(plan_id: RecordId, body: ConsentIn, plans: Plans) -> PlanOut:
     return plans.consent(plan_id, body)
 
 
 @router.post("/plans/{plan_id}/cancel", summary="Cancel a plan")
-def cancel_plan(plan_id: int, plans: Plans) -> PlanOut:
+def cancel_plan(plan_id: RecordId, plans: Plans) -> PlanOut:
     return plans.cancel(plan_id)
 
 
@@ -59,7 +59,7 @@ def cancel_plan(plan_id: int, plans: Plans) -> PlanOut:
     summary="Predicted course of one area and concern, from the skin-response model",
 )
 def predict_plan(
-    plan_id: int,
+    plan_id: RecordId,
     predictions: Annotated[PredictionService, Depends(service(PredictionService))],
     site: Annotated[str | None, Query(max_length=64)] = None,
     concern: Annotated[str | None, Query(max_length=64)] = None,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from microneedling.clinic.paging import Page
 from microneedling.clinic.roles import Role
 from microneedling.clinic.services.staff import StaffChange, StaffIn, StaffOut, StaffService
-from microneedling.web.deps import PageDep, service
+from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 Staff = Annotated[StaffService, Depends(service(StaffService))]
@@ -33,5 +33,5 @@ def list_practitioners(staff: Staff) -> list[StaffOut]:
 
 
 @router.patch("/{staff_id}", summary="Change a staff account: name, role, active, password")
-def change_staff(staff_id: int, body: StaffChange, staff: Staff) -> StaffOut:
+def change_staff(staff_id: RecordId, body: StaffChange, staff: Staff) -> StaffOut:
     return staff.change(staff_id, body)

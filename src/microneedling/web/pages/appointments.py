@@ -28,6 +28,7 @@ from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.staff import StaffOut, StaffService
 from microneedling.errors import InvalidInput
+from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
@@ -83,7 +84,9 @@ def schedule_today(page: SignedDep, day: date | None = None) -> Response:
 
 
 @router.post("/appointments/{appointment_id}/status", name="appointment_status")
-async def appointment_status(request: Request, appointment_id: int, page: SignedDep) -> Response:
+async def appointment_status(
+    request: Request, appointment_id: RecordId, page: SignedDep
+) -> Response:
     form = as_dict(await request.form())
     service = page.service(AppointmentService)
     reason = StatusIn(reason=form.get("reason", "").strip() or None)
@@ -121,7 +124,7 @@ def _booking_page(
 
 
 @router.get("/patients/{patient_id}/book", name="appointment_new")
-def appointment_new(patient_id: int, page: SignedDep) -> Response:
+def appointment_new(patient_id: RecordId, page: SignedDep) -> Response:
     patient = page.service(PatientService).get(patient_id)
     tomorrow = page.clinic.today() + timedelta(days=1)
     form = {"date": tomorrow.isoformat(), "time": "10:00", "duration_minutes": "30"}
@@ -130,7 +133,7 @@ def appointment_new(patient_id: int, page: SignedDep) -> Response:
 
 
 @router.post("/patients/{patient_id}/book", name="appointment_book")
-async def appointment_book(request: Request, patient_id: int, page: SignedDep) -> Response:
+async def appointment_book(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     data = {
         "patient_id": patient_id,
@@ -192,7 +195,7 @@ def _series_page(
 
 
 @router.get("/plans/{plan_id}/book", name="series_form")
-def series_form(plan_id: int, page: SignedDep) -> Response:
+def series_form(plan_id: RecordId, page: SignedDep) -> Response:
     rows, patient_id = _series_rows(page, plan_id)
     patient = page.service(PatientService).get(patient_id)
     now = page.clinic.now().astimezone(page.clinic.zone)
@@ -212,7 +215,7 @@ def series_form(plan_id: int, page: SignedDep) -> Response:
 
 
 @router.post("/plans/{plan_id}/book", name="series_book")
-async def series_book(request: Request, plan_id: int, page: SignedDep) -> Response:
+async def series_book(request: Request, plan_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     rows, patient_id = _series_rows(page, plan_id)
     service = page.service(AppointmentService)

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.services.audit_trail import AuditFilter, AuditService
+from microneedling.web.deps import Offset
 from microneedling.web.pages._forms import field_errors
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 
 
 @router.get("/admin/audit", name="admin_audit")
-def admin_audit(request: Request, page: SignedDep, offset: int = 0) -> Response:
+def admin_audit(request: Request, page: SignedDep, offset: Offset = 0) -> Response:
     query = {k: v.strip() for k, v in request.query_params.items() if v.strip() and k != "offset"}
     errors: dict[str, str] = {}
     where = AuditFilter()
@@ -42,9 +43,7 @@ def admin_audit(request: Request, page: SignedDep, offset: int = 0) -> Response:
         errors = field_errors(exc)
     except ValueError:
         errors = {"since": "Please enter dates as YYYY-MM-DD."}
-    events = page.service(AuditService).query(
-        where, PageRequest(offset=max(0, offset), limit=PAGE_SIZE)
-    )
+    events = page.service(AuditService).query(where, PageRequest(offset=offset, limit=PAGE_SIZE))
     return render(
         page.ctx, "audit.html", 422 if errors else 200, nav="audit", title="Audit trail",
         events=events, form=query, errors=errors, page_size=PAGE_SIZE,

@@ -17,6 +17,7 @@ from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.predictions import PredictionService
 from microneedling.model import course_from_plan
 from microneedling.model.cohort import simulate_cohort
+from microneedling.web.deps import RecordId
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import SignedDep
@@ -50,7 +51,7 @@ def _milestones(prediction: dict[str, Any]) -> list[Marker]:
 
 @router.get("/plans/{plan_id}/course", name="plan_course")
 def plan_course(
-    plan_id: int, page: SignedDep, site: str | None = None, concern: str | None = None
+    plan_id: RecordId, page: SignedDep, site: str | None = None, concern: str | None = None
 ) -> Response:
     record = page.service(PlanService).get(plan_id)
     patient = page.service(PatientService).get(record.patient_id)

@@ -14,6 +14,7 @@ from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn, RecallIn
 from microneedling.errors import InvalidInput
+from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -76,7 +77,7 @@ async def lot_register(request: Request, page: SignedDep) -> Response:
 
 
 @router.post("/lots/{lot_id}/recall", name="lot_recall")
-async def lot_recall(request: Request, lot_id: int, page: SignedDep) -> Response:
+async def lot_recall(request: Request, lot_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     service = page.service(DeviceService)
     try:
@@ -88,6 +89,6 @@ async def lot_recall(request: Request, lot_id: int, page: SignedDep) -> Response
 
 
 @router.get("/lots/{lot_id}/recall", name="lot_recall_report")
-def lot_recall_report(lot_id: int, page: SignedDep) -> Response:
+def lot_recall_report(lot_id: RecordId, page: SignedDep) -> Response:
     report = page.service(DeviceService).recall_report(lot_id)
     return render(page.ctx, "recall.html", nav="devices", title="Recall report", report=report)

@@ -27,6 +27,7 @@ from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase
+from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -137,12 +138,12 @@ def _followup_page(
 
 
 @router.get("/patients/{patient_id}/follow-up", name="followup")
-def followup(patient_id: int, page: SignedDep) -> Response:
+def followup(patient_id: RecordId, page: SignedDep) -> Response:
     return _followup_page(page, page.service(PatientService).get(patient_id))
 
 
 @router.post("/patients/{patient_id}/outcomes", name="outcome_record")
-async def outcome_record(request: Request, patient_id: int, page: SignedDep) -> Response:
+async def outcome_record(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     keys = ("assessed_on", "concern", "clinician_score", "patient_satisfaction", "complications")
     data = {k: (form.get(k) or "").strip() or None for k in keys}
@@ -155,7 +156,7 @@ async def outcome_record(request: Request, patient_id: int, page: SignedDep) -> 
 
 
 @router.post("/patients/{patient_id}/photos", name="photo_upload")
-async def photo_upload(request: Request, patient_id: int, page: SignedDep) -> Response:
+async def photo_upload(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     posted = await request.form()
     form = as_dict(posted)
     upload = posted.get("photo")
@@ -177,6 +178,6 @@ async def photo_upload(request: Request, patient_id: int, page: SignedDep) -> Re
 
 
 @router.get("/photos/{photo_id}", name="photo_image")
-def photo_file(photo_id: int, page: SignedDep) -> Response:
+def photo_file(photo_id: RecordId, page: SignedDep) -> Response:
     photo, data = page.service(OutcomeService).photo_file(photo_id)
     return Response(data, media_type=photo.media_type, headers={"Cache-Control": "no-store"})

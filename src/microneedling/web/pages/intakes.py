@@ -18,6 +18,7 @@ from microneedling.clinic.services.intakes import IntakeIn, IntakeService
 from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.errors import InvalidInput
 from microneedling.screening import ScreeningResult, screen
+from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -65,7 +66,7 @@ def _screen(page: Signed, parsed: ParsedIntake) -> tuple[ScreeningResult | None,
 
 
 @router.get("/patients/{patient_id}/intake", name="intake_form")
-def intake_form(patient_id: int, page: SignedDep) -> Response:
+def intake_form(patient_id: RecordId, page: SignedDep) -> Response:
     patient = page.service(PatientService).get(patient_id)
     service = page.service(IntakeService)
     try:
@@ -81,7 +82,7 @@ def intake_form(patient_id: int, page: SignedDep) -> Response:
 
 
 @router.post("/patients/{patient_id}/intake/preview", name="screening_preview")
-async def screening_preview(request: Request, patient_id: int, page: SignedDep) -> Response:
+async def screening_preview(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     if not page.may(Permission.WRITE_CLINICAL):
         raise PermissionDenied(page.actor.role.value, Permission.WRITE_CLINICAL.value)
     posted = await request.form()
@@ -94,7 +95,7 @@ async def screening_preview(request: Request, patient_id: int, page: SignedDep) 
 
 
 @router.post("/patients/{patient_id}/intake", name="intake_save")
-async def intake_save(request: Request, patient_id: int, page: SignedDep) -> Response:
+async def intake_save(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     posted = await request.form()
     parsed = read_intake(posted)
     errors = parsed.errors

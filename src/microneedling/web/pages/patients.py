@@ -22,6 +22,7 @@ from microneedling.clinic.services.patients import (
     PatientService,
 )
 from microneedling.errors import InvalidInput
+from microneedling.web.deps import Offset, RecordId
 from microneedling.web.pages._forms import as_dict, field_errors
 from microneedling.web.pages._record import clinical_record
 from microneedling.web.pages._render import render
@@ -43,10 +44,10 @@ def _patient_data(form: dict[str, str]) -> dict[str, Any]:
 
 
 @router.get("/patients", name="patient_search")
-def patient_search(page: SignedDep, q: str = "", offset: int = 0) -> Response:
+def patient_search(page: SignedDep, q: str = "", offset: Offset = 0) -> Response:
     q = q.strip()[:100]
     found = page.service(PatientService).find(
-        PatientFilter(name=q or None), PageRequest(offset=max(0, offset), limit=PAGE_SIZE)
+        PatientFilter(name=q or None), PageRequest(offset=offset, limit=PAGE_SIZE)
     )
     return render(
         page.ctx, "patients.html", nav="patients", title="Patients", found=found, q=q,
@@ -76,7 +77,7 @@ async def patient_register(request: Request, page: SignedDep) -> Response:
 
 
 @router.get("/patients/{patient_id}", name="patient_record")
-def patient_record(patient_id: int, page: SignedDep) -> Response:
+def patient_record(patient_id: RecordId, page: SignedDep) -> Response:
     patient = page.service(PatientService).get(patient_id)
     clinical = (
         clinical_record(
@@ -95,7 +96,7 @@ def patient_record(patient_id: int, page: SignedDep) -> Response:
 
 
 @router.get("/patients/{patient_id}/edit", name="patient_edit")
-def patient_edit(patient_id: int, page: SignedDep) -> Response:
+def patient_edit(patient_id: RecordId, page: SignedDep) -> Response:
     patient = page.service(PatientService).get(patient_id)
     form = {k: "" if v is None else str(v) for k, v in patient.model_dump().items()}
     form["consent_photos"] = "yes" if patient.consent_photos else ""
@@ -107,7 +108,7 @@ def patient_edit(patient_id: int, page: SignedDep) -> Response:
 
 
 @router.post("/patients/{patient_id}/edit", name="patient_change")
-async def patient_change(request: Request, patient_id: int, page: SignedDep) -> Response:
+async def patient_change(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     data = _patient_data(form)
     service = page.service(PatientService)
@@ -127,7 +128,7 @@ async def patient_change(request: Request, patient_id: int, page: SignedDep) -> 
 
 
 @router.get("/patients/{patient_id}/notes", name="patient_notes")
-def patient_notes(patient_id: int, page: SignedDep) -> Response:
+def patient_notes(patient_id: RecordId, page: SignedDep) -> Response:
     service = page.service(PatientService)
     notes = service.notes(patient_id, PageRequest(limit=200))
     patient = service.get(patient_id)
@@ -137,7 +138,7 @@ def patient_notes(patient_id: int, page: SignedDep) -> Response:
 
 
 @router.post("/patients/{patient_id}/notes", name="patient_note_add")
-async def patient_note_add(request: Request, patient_id: int, page: SignedDep) -> Response:
+async def patient_note_add(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     service = page.service(PatientService)
     try:

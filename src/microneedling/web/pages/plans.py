@@ -26,6 +26,7 @@ from microneedling.clinic.services.plans import (
 )
 from microneedling.errors import InvalidInput
 from microneedling.planning import PlanRequest, TreatmentPlan, make_plan
+from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -87,7 +88,7 @@ def _preview(
 
 
 @router.get("/patients/{patient_id}/plans/new", name="plan_builder")
-def plan_builder(patient_id: int, page: SignedDep) -> Response:
+def plan_builder(patient_id: RecordId, page: SignedDep) -> Response:
     page.service(PlanService).require(Permission.WRITE_CLINICAL)
     patient = page.service(PatientService).get(patient_id)
     current = _current(page, patient_id)
@@ -104,7 +105,7 @@ def plan_builder(patient_id: int, page: SignedDep) -> Response:
 
 
 @router.post("/patients/{patient_id}/plans/preview", name="plan_preview")
-async def plan_preview(request: Request, patient_id: int, page: SignedDep) -> Response:
+async def plan_preview(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     if not page.may(Permission.WRITE_CLINICAL):
         raise PermissionDenied(page.actor.role.value, Permission.WRITE_CLINICAL.value)
     posted = await request.form()
@@ -117,7 +118,7 @@ async def plan_preview(request: Request, patient_id: int, page: SignedDep) -> Re
 
 
 @router.post("/patients/{patient_id}/plans", name="plan_create")
-async def plan_create(request: Request, patient_id: int, page: SignedDep) -> Response:
+async def plan_create(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     posted = await request.form()
     parsed = read_course(posted)
     errors = parsed.errors
@@ -153,12 +154,12 @@ def _plan_page(
 
 
 @router.get("/plans/{plan_id}", name="plan_view")
-def plan_view(plan_id: int, page: SignedDep) -> Response:
+def plan_view(plan_id: RecordId, page: SignedDep) -> Response:
     return _plan_page(page, page.service(PlanService).get(plan_id))
 
 
 @router.post("/plans/{plan_id}/edit", name="plan_edit")
-async def plan_edit(request: Request, plan_id: int, page: SignedDep) -> Response:
+async def plan_edit(request: Request, plan_id: RecordId, page: SignedDep) -> Response:
     """Change one area's depth or passes, or the course, with the practitioner's reason."""
     form = as_dict(await request.form())
     service = page.service(PlanService)
@@ -182,7 +183,7 @@ async def plan_edit(request: Request, plan_id: int, page: SignedDep) -> Response
 
 
 @router.post("/plans/{plan_id}/consent", name="plan_consent")
-async def plan_consent(request: Request, plan_id: int, page: SignedDep) -> Response:
+async def plan_consent(request: Request, plan_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     service = page.service(PlanService)
     try:

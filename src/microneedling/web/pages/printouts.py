@@ -18,6 +18,7 @@ from microneedling.reports import (
     plan_summary_pdf,
     planned_session_document,
 )
+from microneedling.web.deps import RecordId
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import SignedDep
 
@@ -42,12 +43,12 @@ def _summary(page: SignedDep, plan_id: int) -> PlanSummaryDocument:
 
 
 @router.get("/plans/{plan_id}/summary", name="plan_summary")
-def plan_summary(plan_id: int, page: SignedDep) -> Response:
+def plan_summary(plan_id: RecordId, page: SignedDep) -> Response:
     return HTMLResponse(plan_summary_html(_summary(page, plan_id)), headers=NO_STORE)
 
 
 @router.get("/plans/{plan_id}/summary.pdf", name="plan_summary_pdf")
-def plan_summary_as_pdf(plan_id: int, page: SignedDep) -> Response:
+def plan_summary_as_pdf(plan_id: RecordId, page: SignedDep) -> Response:
     return _pdf(plan_summary_pdf(_summary(page, plan_id)), f"plan-{plan_id}.pdf")
 
 
@@ -62,11 +63,11 @@ def _planned_sheet(page: SignedDep, plan_id: int, number: int) -> AftercareDocum
 
 
 @router.get("/plans/{plan_id}/sessions/{number}/aftercare", name="planned_aftercare")
-def planned_aftercare(plan_id: int, number: int, page: SignedDep) -> Response:
+def planned_aftercare(plan_id: RecordId, number: RecordId, page: SignedDep) -> Response:
     return HTMLResponse(aftercare_html(_planned_sheet(page, plan_id, number)), headers=NO_STORE)
 
 
 @router.get("/plans/{plan_id}/sessions/{number}/aftercare.pdf", name="planned_aftercare_pdf")
-def planned_aftercare_pdf(plan_id: int, number: int, page: SignedDep) -> Response:
+def planned_aftercare_pdf(plan_id: RecordId, number: RecordId, page: SignedDep) -> Response:
     document = _planned_sheet(page, plan_id, number)
     return _pdf(aftercare_pdf(document), f"aftercare-plan-{plan_id}-session-{number}.pdf")

@@ -32,6 +32,7 @@ from microneedling.clinic.services.treatments import (
 from microneedling.errors import InvalidInput
 from microneedling.knowledge.contraindications import MEDICATION_CLASSES
 from microneedling.reports import AftercareDocument, TreatedArea, aftercare_html, aftercare_pdf
+from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors, values
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -103,13 +104,13 @@ def _start_page(
 
 
 @router.get("/appointments/{appointment_id}/session", name="session_start_form")
-def session_start_form(appointment_id: int, page: SignedDep) -> Response:
+def session_start_form(appointment_id: RecordId, page: SignedDep) -> Response:
     now = page.clinic.now().astimezone(page.clinic.zone)
     return _start_page(page, appointment_id, {"anaesthetic_started_at": _local_input(now)}, [])
 
 
 @router.post("/appointments/{appointment_id}/session", name="session_start")
-async def session_start(request: Request, appointment_id: int, page: SignedDep) -> Response:
+async def session_start(request: Request, appointment_id: RecordId, page: SignedDep) -> Response:
     posted = await request.form()
     form = as_dict(posted)
     classes = values(posted, "medication_classes")
@@ -174,12 +175,12 @@ def _session_page(
 
 
 @router.get("/sessions/{session_id}", name="session_view")
-def session_view(session_id: int, page: SignedDep) -> Response:
+def session_view(session_id: RecordId, page: SignedDep) -> Response:
     return _session_page(page, page.service(TreatmentService).get(session_id))
 
 
 @router.post("/sessions/{session_id}/areas", name="session_area")
-async def session_area(request: Request, session_id: int, page: SignedDep) -> Response:
+async def session_area(request: Request, session_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     service = page.service(TreatmentService)
     data = {k: form.get(k) or None for k in ("site", "depth_mm", "passes")}
@@ -191,7 +192,7 @@ async def session_area(request: Request, session_id: int, page: SignedDep) -> Re
 
 
 @router.post("/sessions/{session_id}/events", name="session_event")
-async def session_event(request: Request, session_id: int, page: SignedDep) -> Response:
+async def session_event(request: Request, session_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     service = page.service(TreatmentService)
     data = {
@@ -208,7 +209,7 @@ async def session_event(request: Request, session_id: int, page: SignedDep) -> R
 
 
 @router.post("/sessions/{session_id}/complete", name="session_complete")
-async def session_complete(request: Request, session_id: int, page: SignedDep) -> Response:
+async def session_complete(request: Request, session_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     service = page.service(TreatmentService)
     products = [p.strip() for p in (form.get("products_after") or "").split(",") if p.strip()]
@@ -263,14 +264,14 @@ def _sheet(page: Signed, session_id: int) -> AftercareDocument:
 
 
 @router.get("/sessions/{session_id}/aftercare", name="session_aftercare_sheet")
-def session_aftercare(session_id: int, page: SignedDep) -> Response:
+def session_aftercare(session_id: RecordId, page: SignedDep) -> Response:
     return HTMLResponse(
         aftercare_html(_sheet(page, session_id)), headers={"Cache-Control": "no-store"}
     )
 
 
 @router.get("/sessions/{session_id}/aftercare.pdf", name="session_aftercare_sheet_pdf")
-def session_aftercare_pdf(session_id: int, page: SignedDep) -> Response:
+def session_aftercare_pdf(session_id: RecordId, page: SignedDep) -> Response:
     headers = {
         "Cache-Control": "no-store",
         "Content-Disposition": f'inline; filename="aftercare-session-{session_id}.pdf"',

@@ -10,6 +10,7 @@ from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.roles import Role
 from microneedling.clinic.services.staff import StaffChange, StaffIn, StaffService
 from microneedling.errors import InvalidInput
+from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors, text
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
@@ -56,7 +57,7 @@ async def admin_user_create(request: Request, page: SignedDep) -> Response:
 
 
 @router.post("/admin/users/{staff_id}", name="admin_user_change")
-async def admin_user_change(request: Request, staff_id: int, page: SignedDep) -> Response:
+async def admin_user_change(request: Request, staff_id: RecordId, page: SignedDep) -> Response:
     form = await request.form()
     try:
         change = StaffChange(

@@ -1,0 +1,102 @@
+"""Ids and offsets beyond what the database holds are refused as invalid input, never a 500.
+
+SQLite stores 64-bit integers and PostgreSQL's ``integer`` key 32-bit ones; a number past either
+used to reach the driver and fail there (OverflowError, DataError).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from fastapi.routing import APIRoute
+
+from microneedling.web.api import ROUTERS
+
+if TYPE_CHECKING:
+    from clinic_support import ApiWorld
+
+#: Past PostgreSQL's integer (2^31 - 1), past SQLite's 64-bit integer, and below the first id.
+OUT_OF_RANGE = ("2147483648", "99999999999999999999", "0", "-1")
+
+
+def _id_routes() -> list[tuple[str, str]]:
+    return sorted(
+        (method, "/api" + route.path)
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.include_in_schema
+        for method in route.methods or ()
+        if re.search(r"\{\w+_id\}|\{version\}", route.path)
+    )
+
+
+ID_ROUTES = _id_routes()
+
+
+def test_every_id_route_is_checked() -> None:
+    assert len(ID_ROUTES) >= 35
+
+
+@pytest.mark.parametrize(("method", "path"), ID_ROUTES, ids=[f"{m} {p}" for m, p in ID_ROUTES])
+def test_an_id_out_of_range_is_invalid_input(api_world: ApiWorld, method: str, path: str) -> None:
+    for value in OUT_OF_RANGE:
+        url = re.sub(r"\{\w+\}", value, path)
+        response = api_world.client.request(method, url, headers=api_world.headers["admin"])
+        assert response.status_code == 422, (url, response.text)
+        fields = {e["field"] for e in response.json()["errors"]}
+        named = set(re.findall(r"\{(\w+)\}", path))
+        assert fields & named, (url, fields)
+
+
+@pytest.mark.parametrize("value", ["2147483648", "99999999999999999999", "-1"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/patients", "/api/appointments", "/api/audit", "/api/lots", "/api/staff"],
+)
+def test_an_offset_out_of_range_is_invalid_input(
+    api_world: ApiWorld, path: str, value: str
+) -> None:
+    response = api_world.client.get(
+        path, params={"offset": value}, headers=api_world.headers["admin"]
+    )
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["offset"]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/appointments", "patient_id"),
+        ("/api/appointments", "practitioner_id"),
+        ("/api/audit", "patient_id"),
+        ("/api/audit", "staff_id"),
+    ],
+)
+def test_an_id_filter_out_of_range_is_invalid_input(
+    api_world: ApiWorld, path: str, name: str
+) -> None:
+    response = api_world.client.get(
+        path, params={name: "99999999999999999999"}, headers=api_world.headers["admin"]
+    )
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [name]
+
+
+def test_a_booking_for_an_id_out_of_range_is_invalid_input(api_world: ApiWorld) -> None:
+    booking = {
+        "patient_id": 99999999999999999999,
+        "practitioner_id": 2147483648,
+        "room": "room-1",
+        "kind": "session",
+        "starts_at": "2027-03-02T10:00",
+        "duration_minutes": 30,
+        "plan_id": 99999999999999999999,
+    }
+    response = api_world.client.post(
+        "/api/appointments", json=booking, headers=api_world.headers["front_desk"]
+    )
+    assert response.status_code == 422, response.text
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"patient_id", "practitioner_id", "plan_id"}
