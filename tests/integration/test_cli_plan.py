@@ -166,6 +166,7 @@ def _error_line(result: object) -> str:
             ["areas.0.depth_mm", "safe depth"],
         ),
         ({"start_date": "2026-11-30"}, ["start_date", "in the past"]),
+        ({"start_date": "9999-12-31"}, ["start_date", "2100-12-31"]),
         ({"device": "generic_pen_12", "cartridge": None}, ["cartridge", "needs one of"]),
         ({"severity": 1}, ["severity", "not a field"]),
         (
@@ -214,7 +215,8 @@ def test_errors_in_a_referenced_intake_name_the_intake_file(tmp_path: Path) -> N
     assert "no such file" in _error_line(runner.invoke(app, ["plan", str(gone)]))
 
 
-def test_bad_today_option_exits_2() -> None:
-    result = runner.invoke(app, ["plan", str(EXAMPLES / "plan-request.yaml"), "--today", "soon"])
+@pytest.mark.parametrize("today", ["soon", "9999-12-31"])
+def test_bad_today_option_exits_2(today: str) -> None:
+    result = runner.invoke(app, ["plan", str(EXAMPLES / "plan-request.yaml"), "--today", today])
     assert result.exit_code == 2
     assert "--today" in _error_line(result)

@@ -21,6 +21,7 @@ from microneedling.cli._input import read_document, validation_error
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import load_knowledge
 from microneedling.planning import (
+    LAST_PLANNABLE_DAY,
     AftercareSheet,
     NeedleDepth,
     PlanRequest,
@@ -40,9 +41,12 @@ def parse_today(value: str | None) -> date:
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InvalidInput("--today", f"'{value}' is not a date in YYYY-MM-DD form") from None
+    if day > LAST_PLANNABLE_DAY:
+        raise InvalidInput("--today", f"plans are made up to {LAST_PLANNABLE_DAY.isoformat()} only")
+    return day
 
 
 def _load_intake(reference: str, request_path: Path) -> Intake:

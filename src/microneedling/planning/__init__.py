@@ -4,9 +4,11 @@ from microneedling.planning.aftercare_sheet import aftercare_sheet, sheet_for_se
 from microneedling.planning.explained import DepthStep, Explained, NeedleDepth, Provenance
 from microneedling.planning.plan import make_plan
 from microneedling.planning.request import (
+    LAST_PLANNABLE_DAY,
     AreaRequest,
     ClinicContact,
     ConcernRequest,
+    PlannableDay,
     PlanRequest,
     RequestedCourse,
     Weekday,
@@ -30,6 +32,7 @@ from microneedling.planning.treatment_plan import (
 )
 
 __all__ = [
+    "LAST_PLANNABLE_DAY",
     "AftercareSheet",
     "AreaPlan",
     "AreaRequest",
@@ -43,6 +46,7 @@ __all__ = [
     "PlanDevice",
     "PlanPatient",
     "PlanRequest",
+    "PlannableDay",
     "PlannedMilestone",
     "Provenance",
     "RequestedCourse",

@@ -8,13 +8,20 @@ adds the intake, in the screening module's format.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
 from microneedling.knowledge import Severity
 from microneedling.planning.explained import PlanPart
 from microneedling.screening.intake import Intake
+
+#: The last day a course may start or a diary day be asked for. Far enough ahead for any clinic;
+#: near enough that every date counted on from it (twelve sessions 26 weeks apart, a year of
+#: maintenance, the aftercare days) stays inside the calendar Python can represent (year 9999).
+LAST_PLANNABLE_DAY = date(2100, 12, 31)
+#: A date on or before :data:`LAST_PLANNABLE_DAY`.
+PlannableDay = Annotated[date, Field(le=LAST_PLANNABLE_DAY)]
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (
@@ -62,7 +69,7 @@ class RequestedCourse(PlanPart):
     areas: list[AreaRequest] = Field(min_length=1)
     device: str = Field(min_length=1, description="device id from the knowledge base")
     cartridge: str | None = Field(default=None, description="cartridge id (pens only)")
-    start_date: date | None = Field(
+    start_date: PlannableDay | None = Field(
         default=None,
         description="the first day the first session may take place; default: the planning day",
     )

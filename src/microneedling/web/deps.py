@@ -11,6 +11,7 @@ from fastapi.security import HTTPBearer
 from microneedling.clinic.actor import Actor
 from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.paging import MAX_LIMIT, MAX_OFFSET, MAX_RECORD_ID, PageRequest
+from microneedling.planning import PlannableDay
 from microneedling.web.auth import authenticate
 
 S = TypeVar("S", bound=Service)
@@ -20,6 +21,8 @@ S = TypeVar("S", bound=Service)
 RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID, description="record id")]
 #: An optional id filter in a query string, bounded like :data:`RecordId`.
 RecordIdFilter = Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)]
+#: A diary day in a path (``/day/{day}``), up to the planner's last plannable day.
+DiaryDay = Annotated[PlannableDay, Path(description="YYYY-MM-DD, up to 2100-12-31")]
 #: Records to skip in a paged list.
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="records to skip")]
 

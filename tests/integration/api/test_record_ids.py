@@ -100,3 +100,17 @@ def test_a_booking_for_an_id_out_of_range_is_invalid_input(api_world: ApiWorld) 
     assert response.status_code == 422, response.text
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields == {"patient_id", "practitioner_id", "plan_id"}
+
+
+@pytest.mark.parametrize(
+    ("day", "status"), [("2100-12-31", 200), ("2101-01-01", 422), ("9999-12-31", 422)]
+)
+def test_the_diary_is_kept_up_to_the_last_plannable_day(
+    api_world: ApiWorld, day: str, status: int
+) -> None:
+    response = api_world.client.get(
+        f"/api/appointments/day/{day}", headers=api_world.headers["front_desk"]
+    )
+    assert response.status_code == status, response.text
+    if status == 422:
+        assert [e["field"] for e in response.json()["errors"]] == ["day"]

@@ -79,3 +79,13 @@ def test_an_offset_out_of_range_is_a_page(browser: tuple[httpx.Client, str], pat
     assert response.status_code == 422, response.text[:300]
     assert _is_page(response)
     assert "offset" in response.text
+
+
+@pytest.mark.parametrize(("day", "status"), [("2100-12-31", 200), ("9999-12-31", 422)])
+def test_the_schedule_is_kept_up_to_the_last_plannable_day(
+    browser: tuple[httpx.Client, str], day: str, status: int
+) -> None:
+    client, _ = browser
+    response = client.get("/schedule", params={"day": day})
+    assert response.status_code == status, response.text[:300]
+    assert _is_page(response)

@@ -26,6 +26,7 @@ from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
 from microneedling.clinic.text import Code, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.planning import LAST_PLANNABLE_DAY
 
 Kind = Literal["consultation", "session", "follow_up"]
 Status = Literal["booked", "completed", "cancelled", "no_show"]
@@ -285,6 +286,8 @@ class AppointmentService(Service):
 
     def day(self, day: date) -> list[AppointmentOut]:
         """The clinic's diary for one local day, every room."""
+        if day > LAST_PLANNABLE_DAY:
+            raise InvalidInput("day", f"the diary is kept up to {LAST_PLANNABLE_DAY.isoformat()}")
         start = datetime.combine(day, datetime.min.time(), self.clinic.zone)
         page = self.find(
             AppointmentFilter(starts_from=start, starts_before=start + timedelta(days=1)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -17,7 +17,7 @@ from microneedling.clinic.services.appointments import (
     Status,
     StatusIn,
 )
-from microneedling.web.deps import PageDep, RecordId, RecordIdFilter, service
+from microneedling.web.deps import DiaryDay, PageDep, RecordId, RecordIdFilter, service
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 Appointments = Annotated[AppointmentService, Depends(service(AppointmentService))]
@@ -53,7 +53,7 @@ def list_appointments(
 
 
 @router.get("/day/{day}", summary="The diary for one day, every room")
-def diary(day: date, appointments: Appointments) -> list[AppointmentOut]:
+def diary(day: DiaryDay, appointments: Appointments) -> list[AppointmentOut]:
     return appointments.day(day)
 
 

@@ -28,6 +28,7 @@ from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.staff import StaffOut, StaffService
 from microneedling.errors import InvalidInput
+from microneedling.planning import PlannableDay
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors
 from microneedling.web.pages._render import Flash, render
@@ -66,7 +67,7 @@ def rounded_minutes(minutes: float) -> int:
 
 
 @router.get("/schedule", name="schedule_today")
-def schedule_today(page: SignedDep, day: date | None = None) -> Response:
+def schedule_today(page: SignedDep, day: PlannableDay | None = None) -> Response:
     day = day or page.clinic.today()
     appointments = page.service(AppointmentService).day(day)
     patients = page.service(PatientService)
