@@ -19,6 +19,7 @@ from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import IntakeRecord, Patient, ScreeningRecord
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.patients import live_patient
+from microneedling.errors import RequestRefused
 from microneedling.screening import Intake, ScreeningResult, screen
 
 Occasion = Literal["intake", "rescreen", "pre_treatment_check"]
@@ -65,6 +66,37 @@ def with_patient_facts(intake: Intake, patient: Patient) -> Intake:
     if intake.sex is None and patient.sex is not None:
         update["sex"] = patient.sex
     return intake.model_copy(update=update) if update else intake
+
+
+def current_screening(session: Session, patient_id: int) -> ScreeningRecord | None:
+    """The latest screening of the patient's current intake version."""
+    intake = latest_intake(session, patient_id)
+    return None if intake is None else latest_screening(session, intake.id)
+
+
+def treatable_screening(session: Session, patient_id: int, field: str) -> ScreeningRecord:
+    """The patient's current screening; refused (naming ``field``) unless it allows treatment.
+
+    Every step towards a treatment (plan edit, consent, session start, each treated area) asks
+    this, so an intake recorded after the plan that makes the patient ineligible stops the
+    course at once.
+    """
+    record = current_screening(session, patient_id)
+    if record is None:
+        raise RequestRefused(field, "the patient has no screened intake")
+    result = ScreeningResult.model_validate(record.result)
+    if not result.may_treat:
+        reasons = [f.reason for f in result.findings if f.kind != "precaution"]
+        reasons += [f"unanswered: {m.question}" for m in result.missing]
+        until = f" until {result.deferred_until.isoformat()}" if result.deferred_until else ""
+        raise RequestRefused(
+            field,
+            f"the patient's current screening ({result.screened_on.isoformat()}) is "
+            f"'{result.decision}'{until}"
+            + (f" ({'; '.join(reasons)})" if reasons else "")
+            + "; no treatment until a new intake or a rescreen allows it",
+        )
+    return record
 
 
 def latest_intake(session: Session, patient_id: int) -> IntakeRecord | None:

@@ -25,7 +25,11 @@ from microneedling.clinic.models import (
     ScreeningRecord,
 )
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.intakes import latest_intake, latest_screening
+from microneedling.clinic.services.intakes import (
+    latest_intake,
+    latest_screening,
+    treatable_screening,
+)
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.text import EntryRef, PersonName, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
@@ -217,13 +221,16 @@ class PlanService(Service):
             for i, change in enumerate(data.changes):
                 if isinstance(change, StartDateChange) and change.value < today:
                     raise RequestRefused(f"changes.{i}.value", "the new start date is past")
+            screening = treatable_screening(u.session, record.patient_id, "plan_id")
             course = _apply(previous.requested, data.changes)
             request = PlanRequest(
-                **course.model_dump(), intake=_screened_intake(u.session, record.screening_id)
+                **course.model_dump(), intake=_screened_intake(u.session, screening.id)
             )
-            # Re-validated under the rules and day of the original plan, so only the changes
-            # differ; a depth beyond a site, device or screening limit is refused here.
-            plan = make_plan(request, previous.screening, self.clinic.kb, previous.planned_on)
+            # Re-planned against the patient's current screening, so a depth beyond a site,
+            # device or today's screening cap is refused here exactly as the planner refuses it.
+            result = ScreeningResult.model_validate(screening.result)
+            plan = make_plan(request, result, self.clinic.kb, previous.planned_on)
+            record.screening_id = screening.id
             record.current_version = version.version + 1
             record.status = "draft"
             u.session.add(
@@ -256,6 +263,11 @@ class PlanService(Service):
                     f"consent must be to the current version {record.current_version}, "
                     f"not {data.version}",
                 )
+            screening = treatable_screening(u.session, record.patient_id, "plan_id")
+            _refuse_beyond_caps(
+                current_treatment_plan(u.session, record),
+                ScreeningResult.model_validate(screening.result),
+            )
             u.session.add(
                 PlanConsent(
                     plan_id=record.id,
@@ -343,6 +355,19 @@ class PlanService(Service):
             ],
             consents=[ConsentOut.model_validate(c) for c in consents],
         )
+
+
+def _refuse_beyond_caps(plan: TreatmentPlan, screening: ScreeningResult) -> None:
+    """Refuse consent to a version deeper than a cap the current screening sets."""
+    for area in plan.areas:
+        cap = screening.depth_cap_mm(area.site)
+        if cap is not None and area.depth.value_mm > cap + 1e-9:
+            raise RequestRefused(
+                "plan_id",
+                f"the {area.name.lower()} is planned at {area.depth.value_mm} mm, beyond the "
+                f"{cap} mm cap of the patient's current screening "
+                f"({screening.screened_on.isoformat()}); edit the plan first",
+            )
 
 
 def _screened_intake(session: Session, screening_id: int) -> Intake:

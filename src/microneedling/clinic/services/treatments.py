@@ -32,6 +32,7 @@ from microneedling.clinic.services.intakes import (
     latest_intake,
     store_intake,
     store_screening,
+    treatable_screening,
 )
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
@@ -206,6 +207,7 @@ class TreatmentService(Service):
                     f"the patient has not consented to the plan's current version "
                     f"{record.current_version}",
                 )
+            treatable_screening(u.session, appointment.patient_id, "appointment_id")
             plan = current_treatment_plan(u.session, record)
             device = get_device(u.session, data.device_id)
             if not device.active:
@@ -286,6 +288,7 @@ class TreatmentService(Service):
     def record_area(self, session_id: int, data: AreaIn) -> SessionOut:
         with self.unit(Permission.TREAT) as u:
             treatment = self._in_progress(u.session, session_id)
+            current = treatable_screening(u.session, treatment.patient_id, "session_id")
             plan = current_treatment_plan(u.session, get_plan(u.session, treatment.plan_id))
             try:
                 planned = plan.area(data.site)
@@ -297,9 +300,8 @@ class TreatmentService(Service):
                 (lot.needle_length_mm, f"lot {lot.lot_number}'s needle length"),
                 (planned.depth.value_mm, f"the plan's depth for the {planned.name.lower()}"),
             ]
-            cap = self._check_cap(u.session, treatment, data.site)
-            if cap is not None:
-                limits.append((cap, "the cap set by today's pre-treatment screening"))
+            for cap, what in self._caps(u.session, treatment, current, data.site):
+                limits.append((cap, what))
             for limit_mm, what in limits:
                 if data.depth_mm > limit_mm + 1e-9:
                     raise RequestRefused(
@@ -319,12 +321,23 @@ class TreatmentService(Service):
             )  # fmt: skip
             return self._out(u.session, treatment)
 
-    def _check_cap(self, session: Session, treatment: TreatmentSession, site: str) -> float | None:
-        if treatment.check_screening_id is None:
-            return None
-        screening = session.get(ScreeningRecord, treatment.check_screening_id)
-        assert screening is not None
-        return ScreeningResult.model_validate(screening.result).depth_cap_mm(site)
+    def _caps(
+        self, session: Session, treatment: TreatmentSession, current: ScreeningRecord, site: str
+    ) -> list[tuple[float, str]]:
+        """Depth caps [mm] from today's pre-treatment screening and the current screening."""
+        caps: list[tuple[float, str]] = []
+        if treatment.check_screening_id is not None:
+            check = session.get(ScreeningRecord, treatment.check_screening_id)
+            assert check is not None
+            cap = ScreeningResult.model_validate(check.result).depth_cap_mm(site)
+            if cap is not None:
+                caps.append((cap, "the cap set by today's pre-treatment screening"))
+        if current.id != treatment.check_screening_id:
+            result = ScreeningResult.model_validate(current.result)
+            cap = result.depth_cap_mm(site)
+            if cap is not None:
+                caps.append((cap, f"the cap set by the current screening ({result.screened_on})"))
+        return caps
 
     def record_adverse_event(self, session_id: int, data: AdverseEventIn) -> SessionOut:
         with self.unit(Permission.TREAT) as u:
