@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from microneedling.errors import InvalidInput
 from microneedling.knowledge.base import EntryId
@@ -107,6 +107,17 @@ class Intake(_Answer):
         default=None, description="examination at each area; [] means examined, nothing found"
     )
 
+    @field_validator("pregnant", "breastfeeding")
+    @classmethod
+    def _not_for_men(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        # Screening does not ask men these questions (applies_to_sex), so a "yes" beside
+        # sex "male" would be dropped silently and switch the rule off: refuse it instead.
+        if value is True and info.data.get("sex") == "male":
+            raise ValueError(
+                f"is 'yes' but sex is 'male'; correct the sex or the {info.field_name} answer"
+            )
+        return value
+
     @model_validator(mode="after")
     def _age_consistent(self) -> Self:
         if self.age_years is not None and self.date_of_birth is not None:
@@ -161,5 +172,8 @@ class Intake(_Answer):
         return found
 
     def applies_to_sex(self, question: Literal["pregnant", "breastfeeding"]) -> bool:
-        """Pregnancy and breastfeeding questions are not asked of male patients."""
+        """Pregnancy and breastfeeding questions are not asked of male patients.
+
+        A "yes" to either beside sex "male" is refused when the intake is validated.
+        """
         return self.sex != "male"

@@ -71,6 +71,8 @@ intakes = st.fixed_dictionaries(
         "allergies": maybe(st.lists(st.sampled_from(ALLERGY_CODES), max_size=2, unique=True)),
         "skin_findings": maybe(st.lists(findings, max_size=3)),
     }
+).filter(  # a "yes" to pregnancy or breastfeeding beside sex "male" is refused by the intake
+    lambda raw: raw["sex"] != "male" or not (raw["pregnant"] or raw["breastfeeding"])
 )
 
 
