@@ -6,7 +6,7 @@ Signed in by cookie (as a browser is) against the real app under uvicorn.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import httpx
@@ -89,3 +89,45 @@ def test_the_schedule_is_kept_up_to_the_last_plannable_day(
     response = client.get("/schedule", params={"day": day})
     assert response.status_code == status, response.text[:300]
     assert _is_page(response)
+
+
+def test_an_unexpected_error_on_a_page_is_a_page_and_on_the_api_a_problem(
+    api_world: ApiWorld, live_server: Callable[[object], str]
+) -> None:
+    from fastapi import APIRouter
+
+    from microneedling.web import create_app
+    from microneedling.web.pages._route import PageRoute
+
+    def broken() -> None:
+        raise RuntimeError("a bug in a page")
+
+    app = create_app(clinic=api_world.clinic, migrate=False)
+    page_router = APIRouter(route_class=PageRoute)
+    page_router.add_api_route("/broken-page", broken)
+    app.include_router(page_router)
+    app.add_api_route("/api/broken", broken)
+    with httpx.Client(base_url=live_server(app), timeout=60) as client:
+        page = client.get("/broken-page")
+        assert page.status_code == 500
+        assert _is_page(page)
+        assert "nothing was saved" in page.text
+        assert "a bug in a page" not in page.text
+        api = client.get("/api/broken")
+        assert api.status_code == 500
+        assert api.headers["content-type"] == "application/problem+json"
+        assert api.json()["type"] == "/problems/server-error"
+
+
+def test_a_reason_too_long_for_a_cancellation_is_a_page(
+    api_world: ApiWorld, browser: tuple[httpx.Client, str]
+) -> None:
+    client, csrf = browser
+    appointment = api_world.ids["follow_up"]
+    response = client.post(
+        f"/appointments/{appointment}/status",
+        data={"csrf_token": csrf, "action": "cancel", "reason": "x" * 5000},
+    )
+    assert response.status_code == 422, response.text[:300]
+    assert _is_page(response)
+    assert "reason" in response.text

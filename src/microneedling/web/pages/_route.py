@@ -1,12 +1,14 @@
-"""Errors on a page become pages: a sign-in redirect, a plain 403 or 404, never JSON.
+"""Errors on a page become pages: a sign-in redirect, a plain 403, 404 or 500, never JSON.
 
 The app's handlers answer the API in problem details; a person in a browser needs a page
 instead. Every page route uses :class:`PageRoute`, which catches the clinic's errors around
-the whole request (dependencies included) and renders them for people.
+the whole request (dependencies included) and renders them for people; an unexpected error is
+logged with its traceback and shown as a 500 page that gives nothing of it away.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
@@ -15,12 +17,17 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from microneedling.clinic.errors import NotAuthenticated, NotFound, PermissionDenied
-from microneedling.errors import InvalidInput
+from microneedling.errors import InvalidInput, KnowledgeBaseError
 from microneedling.web.pages._render import render_error
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+log = logging.getLogger("microneedling.web")
+#: What a person is told when a page fails unexpectedly (the API's server-error wording).
+UNEXPECTED = "an unexpected error occurred; nothing was saved"
 
 
 def to_login(request: Request) -> Response:
@@ -55,5 +62,20 @@ class PageRoute(APIRoute):
                 return render_error(request, 422, "That address is not valid", problems)
             except InvalidInput as exc:
                 return render_error(request, 400, "That could not be done", exc.message)
+            except ValidationError as exc:
+                # A page building a model from what was posted (a reason too long, say).
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+                )
+                return render_error(request, 422, "That could not be done", problems)
+            except HTTPException:
+                raise  # the app's handler already answers these with their own status
+            except KnowledgeBaseError as exc:
+                log.error("knowledge base error: %s", exc)
+                detail = "the clinical knowledge base could not be loaded"
+                return render_error(request, 500, "Something went wrong", detail)
+            except Exception:
+                log.exception("unhandled error on %s", request.url.path)
+                return render_error(request, 500, "Something went wrong", UNEXPECTED)
 
         return handler
