@@ -88,3 +88,35 @@ def test_a_not_eligible_screening_after_consent_refuses_edit_consent_and_start(
     refused = api.post("/api/sessions", headers=doc, json=start)
     assert "bleeding" in _problem(refused, 409, "appointment_id")["detail"]
     assert _ok(api.get(f"/api/patients/{pid}/sessions", headers=doc)) == []
+
+
+def test_an_intake_cannot_contradict_the_patients_sex(
+    live_api: httpx.Client, tokens: dict[str, dict[str, str]], intake_answers: dict[str, object]
+) -> None:
+    api, doc = live_api, tokens["practitioner"]
+    pid = _patient(api, tokens["front_desk"])
+    male_pregnant = {**intake_answers, "sex": "male", "pregnant": True, "breastfeeding": True}
+    _problem(_intake(api, doc, pid, male_pregnant), 422, "pregnant")
+    male = {**intake_answers, "sex": "male", "pregnant": None, "breastfeeding": None}
+    _problem(_intake(api, doc, pid, male), 422, "sex")
+    pregnant = {**intake_answers, "sex": None, "pregnant": True}
+    screened = _ok(_intake(api, doc, pid, pregnant), 201)
+    assert screened["intake"]["answers"]["sex"] == "female"
+    assert screened["screening"]["result"]["decision"] in ("deferred", "not_eligible")
+    assert [i["version"] for i in _ok(api.get(f"/api/patients/{pid}/intakes", headers=doc))] == [1]
+
+
+def test_an_intake_cannot_override_the_registered_date_of_birth(
+    live_api: httpx.Client, tokens: dict[str, dict[str, str]], intake_answers: dict[str, object]
+) -> None:
+    api, doc = live_api, tokens["practitioner"]
+    pid = _patient(api, tokens["front_desk"], born="2012-01-01")  # 15 on 2027-03-01
+    _problem(_intake(api, doc, pid, {**intake_answers, "age_years": 30}), 422, "age_years")
+    adult = {**intake_answers, "date_of_birth": "1990-01-01"}
+    _problem(_intake(api, doc, pid, adult), 422, "date_of_birth")
+    screened = _ok(_intake(api, doc, pid, {**intake_answers, "age_years": 15}), 201)
+    assert screened["intake"]["answers"]["date_of_birth"] == "2012-01-01"
+    assert screened["intake"]["answers"]["age_years"] is None
+    result = screened["screening"]["result"]
+    assert not result["decision"].startswith("eligible")
+    assert "under_18" in {f["rule_id"] for f in result["findings"]}, result

@@ -7,10 +7,10 @@ the rules change. Only practitioners and admins see intakes and screening result
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import IntakeRecord, Patient, ScreeningRecord
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.patients import live_patient
-from microneedling.errors import RequestRefused
+from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.screening import Intake, ScreeningResult, screen
 
 Occasion = Literal["intake", "rescreen", "pre_treatment_check"]
@@ -58,14 +58,48 @@ class IntakeIn(BaseModel):
     answers: Intake
 
 
-def with_patient_facts(intake: Intake, patient: Patient) -> Intake:
-    """Fill date of birth and sex from the patient record when the intake leaves them out."""
-    update: dict[str, Any] = {}
-    if intake.date_of_birth is None and intake.age_years is None:
-        update["date_of_birth"] = patient.date_of_birth
+def with_patient_facts(intake: Intake, patient: Patient, today: date) -> Intake:
+    """The intake screened with the patient record's date of birth and sex.
+
+    The record is the registered identity: an intake may repeat its date of birth (or an age
+    that agrees with it on ``today``) and its sex, but not contradict them, so a typed age or
+    sex can never switch off the age or pregnancy rules.
+    """
+    if intake.date_of_birth is not None and intake.date_of_birth != patient.date_of_birth:
+        raise InvalidInput(
+            "date_of_birth",
+            f"{intake.date_of_birth.isoformat()} is not the patient's registered date of birth "
+            f"({patient.date_of_birth.isoformat()}); correct the patient record first",
+        )
+    registered_age = _age_on(patient.date_of_birth, today)
+    if intake.age_years is not None and intake.age_years != registered_age:
+        raise InvalidInput(
+            "age_years",
+            f"{intake.age_years} years is not the patient's age from the registered date of "
+            f"birth ({registered_age} years on {today.isoformat()})",
+        )
+    if intake.sex is not None and patient.sex is not None and intake.sex != patient.sex:
+        raise InvalidInput(
+            "sex",
+            f"'{intake.sex}' contradicts the patient record ('{patient.sex}'); correct the "
+            "patient record first",
+        )
+    answers = intake.model_dump()
+    answers.update(date_of_birth=patient.date_of_birth, age_years=None)
     if intake.sex is None and patient.sex is not None:
-        update["sex"] = patient.sex
-    return intake.model_copy(update=update) if update else intake
+        answers["sex"] = patient.sex
+    # Validated again: a sex taken from the record must meet the intake's own rules
+    # (a male patient cannot be recorded as pregnant or breastfeeding).
+    try:
+        return Intake.model_validate(answers)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(".".join(str(p) for p in first["loc"]), first["msg"]) from None
+
+
+def _age_on(born: date, day: date) -> int:
+    """Age in whole years on ``day`` [years]."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def current_screening(session: Session, patient_id: int) -> ScreeningRecord | None:
@@ -184,7 +218,7 @@ class IntakeService(Service):
         """Store a new intake version and screen it with the core, in one transaction."""
         with self.unit(Permission.WRITE_CLINICAL) as u:
             patient = live_patient(u.session, patient_id, lock=True)
-            answers = with_patient_facts(data.answers, patient)
+            answers = with_patient_facts(data.answers, patient, self.clinic.today())
             result = screen(answers, self.clinic.kb, self.clinic.today())
             record = store_intake(u.session, patient, answers, self.actor.staff_id)
             screening = store_screening(u.session, record, result, "intake", self.actor.staff_id)
