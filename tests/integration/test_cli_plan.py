@@ -176,7 +176,7 @@ def _error_line(result: object) -> str:
                     "procedures": [{"kind": "chemical_peel", "performed_on": "2027-01-01"}],
                 }
             },
-            ["procedures.0.performed_on", "in the future"],
+            [": intake.procedures.0.performed_on:", "in the future"],
         ),
     ],
 )
@@ -211,6 +211,15 @@ def test_errors_in_a_referenced_intake_name_the_intake_file(tmp_path: Path) -> N
     line = _error_line(result)
     assert str(tmp_path / "intake.yaml") in line
     assert "fitzpatrick_type" in line
+    procedure = {"kind": "chemical_peel", "performed_on": "2027-01-01"}
+    write(tmp_path / "later.yaml", {**INTAKE, "procedures": [procedure]})
+    later = write(tmp_path / "r3.yaml", {"intake": "later.yaml", **REQUEST})
+    result = runner.invoke(app, ["plan", str(later), "--today", TODAY])
+    assert result.exit_code == 2
+    # Named as in the intake's own file, where there is no 'intake.' around it.
+    assert _error_line(result).startswith(
+        f"error: {tmp_path / 'later.yaml'}: procedures.0.performed_on: "
+    )
     gone = write(tmp_path / "r2.yaml", {"intake": "missing.yaml", **REQUEST})
     assert "no such file" in _error_line(runner.invoke(app, ["plan", str(gone)]))
 

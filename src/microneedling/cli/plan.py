@@ -76,6 +76,16 @@ def load_request(path: Path) -> tuple[PlanRequest, str]:
         raise validation_error(exc, str(path)) from None
 
 
+def intake_error(exc: InvalidInput, intake_source: str, request_source: str) -> InvalidInput:
+    """A screening error named as the person wrote the field.
+
+    Under ``intake.`` when the intake is written inside the request file; as it is when the
+    intake is a file of its own (the error then names that file).
+    """
+    field = exc.field if intake_source != request_source else f"intake.{exc.field}"
+    return type(exc)(field, exc.problem, intake_source)
+
+
 def _trail(depth: NeedleDepth) -> str:
     return " → ".join(f"{s.rule} {s.value_mm:g}" for s in depth.steps)
 
@@ -220,7 +230,7 @@ def plan_command(
     try:
         result = screen(request.intake, kb, day)
     except InvalidInput as exc:
-        raise exc.located(intake_source) from None
+        raise intake_error(exc, intake_source, str(file)) from None
     console = Console(highlight=False, soft_wrap=True)
     if not console.is_terminal:
         # Piped or captured output gets Rich's 80 columns, too narrow for the rule trails.
