@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
@@ -23,6 +23,7 @@ from microneedling.clinic.models import (
     PlanRecord,
     PlanVersion,
     ScreeningRecord,
+    TreatmentSession,
 )
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.intakes import (
@@ -218,18 +219,46 @@ class PlanService(Service):
             version = current_version(u.session, record)
             previous = TreatmentPlan.model_validate(version.plan)
             today = self.clinic.today()
+            done = _sessions_done(u.session, record)
+            if done and done >= len(previous.sessions):
+                raise RequestRefused(
+                    "plan_id",
+                    f"the course is complete ({done} of {len(previous.sessions)} sessions done); "
+                    "plan a new course instead",
+                )
             for i, change in enumerate(data.changes):
-                if isinstance(change, StartDateChange) and change.value < today:
-                    raise RequestRefused(f"changes.{i}.value", "the new start date is past")
+                if isinstance(change, StartDateChange):
+                    if done:
+                        raise RequestRefused(
+                            f"changes.{i}.value",
+                            f"the course has begun ({done} session(s) done); its start date "
+                            "cannot move",
+                        )
+                    if change.value < today:
+                        raise RequestRefused(f"changes.{i}.value", "the new start date is past")
             screening = treatable_screening(u.session, record.patient_id, "plan_id")
             course = _apply(previous.requested, data.changes)
+            changes = [c.model_dump(mode="json") for c in data.changes]
+            if done:
+                # Sessions done keep the dates the patient consented to: re-planned on the
+                # original planning day, so session 1 stays where it was.
+                planned_on = previous.planned_on
+            else:
+                planned_on = today
+                start = course.start_date or previous.planned_on
+                if start < today:
+                    course = course.model_copy(update={"start_date": today})
+                    changes.append(
+                        {"change": "start_date", "value": today.isoformat(),
+                         "reason": f"re-dated: the planned start {start.isoformat()} had passed"}
+                    )  # fmt: skip
             request = PlanRequest(
                 **course.model_dump(), intake=_screened_intake(u.session, screening.id)
             )
             # Re-planned against the patient's current screening, so a depth beyond a site,
             # device or today's screening cap is refused here exactly as the planner refuses it.
             result = ScreeningResult.model_validate(screening.result)
-            plan = make_plan(request, result, self.clinic.kb, previous.planned_on)
+            plan = make_plan(request, result, self.clinic.kb, planned_on)
             record.screening_id = screening.id
             record.current_version = version.version + 1
             record.status = "draft"
@@ -240,7 +269,7 @@ class PlanService(Service):
                     request=plan.requested.model_dump(mode="json"),
                     plan=plan.model_dump(mode="json"),
                     ruleset_version=plan.ruleset_version,
-                    changes=[c.model_dump(mode="json") for c in data.changes],
+                    changes=changes,
                     created_by=self.actor.staff_id,
                 )
             )
@@ -355,6 +384,17 @@ class PlanService(Service):
             ],
             consents=[ConsentOut.model_validate(c) for c in consents],
         )
+
+
+def _sessions_done(session: Session, plan: PlanRecord) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(TreatmentSession)
+            .where(TreatmentSession.plan_id == plan.id, TreatmentSession.status == "completed")
+        )
+        or 0
+    )
 
 
 def _refuse_beyond_caps(plan: TreatmentPlan, screening: ScreeningResult) -> None:
