@@ -20,8 +20,11 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 
-#: Half-width of a bracket, in standard errors of the sample's order statistic.
-_Z = 3.5
+#: Half-width of a bracket, in standard errors of the sample's order statistic. Narrower
+#: brackets hold fewer values to gather and select but miss more often (a miss costs a
+#: whole-row selection, ~1.5 ms for 100,000 patients); measured per row of the benchmark
+#: cohort: 0.39 ms at 3.5, 0.36 at 3.0, 0.34 at 2.5, 0.46 at 2.0.
+_Z = 2.5
 
 
 def percentiles(
@@ -78,7 +81,8 @@ def percentiles(
 
 def _sample_ranks(m: int, n: int, lows: list[int]) -> list[tuple[int, int]]:
     """Ranks in a sample of ``m`` that bracket rank ``lo`` (and ``lo + 1``) of ``n`` values with
-    high odds: the sample's order statistic at the same quantile, +- 3.5 standard errors."""
+    high odds: the sample's order statistic at the same quantile, +- 2.5 standard errors
+    (and one rank)."""
     picks = []
     for lo in lows:
         p = lo / max(n - 1, 1)
