@@ -1,5 +1,5 @@
 """Plan edits: re-dated from today before the course begins, the begun course's sessions kept,
-and a complete course refused."""
+a complete course refused, and every refusal named by the change that caused it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from microneedling.clinic.services.treatments import (
     SessionStart,
     TreatmentService,
 )
-from microneedling.errors import RequestRefused
+from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake
 
@@ -131,3 +131,21 @@ def test_a_begun_course_keeps_its_dates_and_a_complete_course_is_not_edited(
     with pytest.raises(RequestRefused, match="complete") as caught:
         plans.edit(plan_id, _edit({"change": "passes", "site": "cheeks", "value": 3}))
     assert caught.value.field == "plan_id"
+
+
+def test_a_refused_edit_names_the_change_that_caused_it(
+    clinic: Clinic, team: Team, intake_answers: dict[str, Any], course: Any
+) -> None:
+    _, plan_id = _plan(clinic, team, intake_answers, course)
+    plans = PlanService(clinic, team.practitioner)
+    for changes, field in (
+        ([{"change": "depth_mm", "site": "forehead", "value": 3.0}], "changes.0.value"),
+        ([{"change": "passes", "site": "cheeks", "value": 2},
+          {"change": "depth_mm", "site": "forehead", "value": 3.0}], "changes.1.value"),
+        ([{"change": "depth_mm", "site": "cheeks", "value": 1.0},
+          {"change": "depth_mm", "site": "forehead", "value": 3.0}], "changes.1.value"),
+    ):  # fmt: skip
+        with pytest.raises(InvalidInput) as caught:
+            plans.edit(plan_id, _edit(*changes))
+        assert caught.value.field == field, caught.value
+        assert str(caught.value).startswith(field)

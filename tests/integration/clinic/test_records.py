@@ -179,7 +179,7 @@ def test_a_plan_edit_beyond_a_limit_is_refused_and_stores_nothing(
                              "reason": "deep wrinkles"}]}  # fmt: skip
     with pytest.raises(InvalidInput) as caught:
         PlanService(clinic, team.practitioner).edit(plan_id, PlanEdit.model_validate(too_deep))
-    assert "depth_mm" in caught.value.field
+    assert caught.value.field == "changes.0.value"  # the change, not the planner's field
     unknown = {"changes": [{"change": "passes", "site": "neck", "value": 2, "reason": "x"}]}
     with pytest.raises(InvalidInput, match="does not treat"):
         PlanService(clinic, team.practitioner).edit(plan_id, PlanEdit.model_validate(unknown))

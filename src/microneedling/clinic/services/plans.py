@@ -258,7 +258,12 @@ class PlanService(Service):
             # Re-planned against the patient's current screening, so a depth beyond a site,
             # device or today's screening cap is refused here exactly as the planner refuses it.
             result = ScreeningResult.model_validate(screening.result)
-            plan = make_plan(request, result, self.clinic.kb, planned_on)
+            try:
+                plan = make_plan(request, result, self.clinic.kb, planned_on)
+            except InvalidInput as exc:
+                exc.field = _change_field(exc.field, course, data.changes)
+                exc.args = (exc.message,)
+                raise
             record.screening_id = screening.id
             record.current_version = version.version + 1
             record.status = "draft"
@@ -395,6 +400,28 @@ def _sessions_done(session: Session, plan: PlanRecord) -> int:
         )
         or 0
     )
+
+
+def _change_field(field: str, course: RequestedCourse, changes: list[Any]) -> str:
+    """The request field (``changes.N.value``) behind a planner error on the re-planned course.
+
+    The planner names the course's own fields (``areas.1.depth_mm``, ``sessions``); the
+    practitioner sent a list of changes, so the error is moved to the change that set it.
+    """
+    parts = field.split(".")
+    for i, change in enumerate(changes):
+        if isinstance(change, AreaDepthChange | AreaPassesChange):
+            if (
+                len(parts) == 3
+                and parts[0] == "areas"
+                and parts[2] == change.change
+                and parts[1].isdigit()
+                and course.areas[int(parts[1])].site == change.site
+            ):
+                return f"changes.{i}.value"
+        elif parts[0] == change.change:
+            return f"changes.{i}.value"
+    return field
 
 
 def _refuse_beyond_caps(plan: TreatmentPlan, screening: ScreeningResult) -> None:
