@@ -120,8 +120,8 @@ def _device_limits(
         if fixed > safe_high:
             raise RequestRefused(
                 field,
-                f"{device.name} has fixed {fixed} mm needles, beyond the {safe_high} mm safe "
-                f"depth at the {site.name.lower()}; choose a pen or a shorter roller",
+                f"{device.name} has fixed {fixed} mm needles, beyond the safe depth for the site "
+                f"{site.name} (at most {safe_high} mm); choose a pen or a shorter roller",
             )
         trail.to(
             ROLLER_FIXED_LENGTH,
@@ -134,8 +134,8 @@ def _device_limits(
     if shortest > safe_high:
         raise RequestRefused(
             field,
-            f"{device.name} cannot be set below {shortest} mm, beyond the {safe_high} mm safe "
-            f"depth at the {site.name.lower()}",
+            f"{device.name} cannot be set below {shortest} mm, beyond the safe depth for the "
+            f"site {site.name} (at most {safe_high} mm)",
         )
     longest = device.max_needle_length_mm
     if trail.depth_mm > longest:
@@ -167,8 +167,8 @@ def _precaution_cap(
         what = "has fixed needles of" if device.kind == "roller" else "cannot be set below"
         raise RequestRefused(
             field,
-            f"screening precaution ({names}) caps the depth at {cap} mm at the "
-            f"{site.name.lower()}, but {device.name} {what} {shortest} mm",
+            f"screening precaution ({names}) caps the depth for the site {site.name} at "
+            f"{cap} mm, but {device.name} {what} {shortest} mm",
         )
     trail.to(
         PRECAUTION_CAP,
@@ -195,7 +195,8 @@ def requested_depth(
     safe_high = site.safe_depth_mm.high
     if value > safe_high:
         raise RequestRefused(
-            field, f"{value} mm is beyond the {safe_high} mm safe depth at the {site.name.lower()}"
+            field,
+            f"{value} mm is beyond the safe depth for the site {site.name}: at most {safe_high} mm",
         )
     if value > device.labelled_max_depth_mm:
         raise RequestRefused(
@@ -217,7 +218,7 @@ def requested_depth(
     step = DepthStep(
         rule=PRACTITIONER_REQUEST,
         value_mm=value,
-        reason=f"requested by the practitioner; within the {site.name.lower()}'s safe depth, "
+        reason=f"requested by the practitioner; within the safe depth for the site {site.name}, "
         f"the device's limits and any precaution cap",
         unsourced="the practitioner's own choice, accepted because it is within those limits",
     )

@@ -132,7 +132,7 @@ def test_cap_below_roller_length_is_refused(kb: KnowledgeBase) -> None:
     req = request(
         {"site": "cheeks", "concerns": [("fine_lines", "mild")]}, device="roller_15", cartridge=None
     )
-    with pytest.raises(RequestRefused, match=r"caps the depth at 1\.0 mm"):
+    with pytest.raises(RequestRefused, match=r"caps the depth for the site Cheeks at 1\.0 mm"):
         make_plan(req, eligible(cap(1.0)), kb, TODAY)
 
 
@@ -161,7 +161,7 @@ def test_requested_depth_within_limits_is_kept(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     ("site", "depth_mm", "device", "findings", "words"),
     [
-        ("periorbital", 2.0, "pen", [], "safe depth at the periorbital"),
+        ("periorbital", 2.0, "pen", [], "safe depth for the site Periorbital: at most"),
         ("thighs", 2.25, "pen_label_2", [], "labelled maximum"),
         ("cheeks", 1.0, "roller_15", [], "fixed 1.5 mm needles"),
         ("cheeks", 0.5, "pen_min_075", [], "set from 0.75"),
@@ -186,3 +186,17 @@ def test_requested_depth_beyond_a_limit_is_refused(
         make_plan(req, eligible(*findings), kb, TODAY)  # type: ignore[arg-type]
     assert err.value.field == "areas.0.depth_mm"
     assert words in err.value.problem
+
+
+def test_a_refused_depth_names_the_site_as_the_knowledge_base_does() -> None:
+    from microneedling.knowledge import load_knowledge
+
+    req = request(
+        {"site": "periorbital", "concerns": [("fine_lines", "mild")], "depth_mm": 2.0},
+        device="generic_pen_12",
+    )
+    with pytest.raises(RequestRefused) as err:
+        make_plan(req, eligible(), load_knowledge(), TODAY)
+    assert err.value.problem == (
+        "2.0 mm is beyond the safe depth for the site Around the eyes (periorbital): at most 0.5 mm"
+    )
