@@ -16,6 +16,7 @@ from sqlalchemy import select
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Outcome, Photo
+from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.photos import clean_image, read_photo, write_photo
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
@@ -94,8 +95,7 @@ class OutcomeService(Service):
                 "clinician_score",
                 f"{data.clinician_score} is outside the {concern.scale.name} ({low}-{high})",
             )
-        if data.assessed_on > self.clinic.today():
-            raise InvalidInput("assessed_on", "is in the future")
+        not_after_now("assessed_on", data.assessed_on, self.clinic)
         with self.unit(Permission.WRITE_CLINICAL) as u:
             live_patient(u.session, patient_id)
             if data.plan_id is not None:
@@ -166,8 +166,8 @@ class OutcomeService(Service):
                     treatment = get_treatment(u.session, meta.session_id)
                     if treatment.patient_id != patient_id:
                         raise NotFound("session_id", "session of this patient", meta.session_id)
-                if meta.taken_on is not None and meta.taken_on > self.clinic.today():
-                    raise InvalidInput("taken_on", "is in the future")
+                if meta.taken_on is not None:
+                    not_after_now("taken_on", meta.taken_on, self.clinic)
                 written = write_photo(settings.photo_dir, relative, image.data)
                 photo = Photo(
                     patient_id=patient_id,

@@ -25,6 +25,7 @@ from microneedling.clinic.models import (
     TreatedArea,
     TreatmentSession,
 )
+from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
 from microneedling.clinic.services.devices import get_device, get_lot, lot_refusal
@@ -228,8 +229,8 @@ class TreatmentService(Service):
                     f"lot {lot.lot_number} holds cartridge {lot.cartridge_id}; the plan uses "
                     f"{plan.device.cartridge}",
                 )
-            if data.anaesthetic_started_at and data.anaesthetic_started_at > clinic.now():
-                raise InvalidInput("anaesthetic_started_at", "is in the future")
+            if data.anaesthetic_started_at is not None:
+                not_after_now("anaesthetic_started_at", data.anaesthetic_started_at, clinic)
             treatment = TreatmentSession(
                 appointment_id=appointment.id,
                 patient_id=appointment.patient_id,
@@ -342,8 +343,7 @@ class TreatmentService(Service):
     def record_adverse_event(self, session_id: int, data: AdverseEventIn) -> SessionOut:
         with self.unit(Permission.TREAT) as u:
             treatment = get_treatment(u.session, session_id)
-            if data.noticed_at > self.clinic.now():
-                raise InvalidInput("noticed_at", "is in the future")
+            not_after_now("noticed_at", data.noticed_at, self.clinic)
             event = AdverseEvent(
                 session_id=treatment.id,
                 patient_id=treatment.patient_id,
@@ -367,8 +367,7 @@ class TreatmentService(Service):
             start, end = data.treatment_started_at, data.treatment_ended_at
             if end <= start:
                 raise InvalidInput("treatment_ended_at", "is not after treatment_started_at")
-            if end > clinic.now():
-                raise InvalidInput("treatment_ended_at", "is in the future")
+            not_after_now("treatment_ended_at", end, clinic)
             numbing = treatment.anaesthetic_started_at
             if numbing is not None and numbing > start:
                 raise InvalidInput("treatment_started_at", "is before the anaesthetic started")
