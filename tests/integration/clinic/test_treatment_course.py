@@ -269,3 +269,11 @@ def test_outcomes_use_the_concern_scale_and_photos_need_consent(
     with clinic.db.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Photo)) == 1
     assert len(list(clinic.settings.photo_dir.rglob("*.jpg"))) == 1
+
+
+def test_a_nan_depth_is_refused_as_not_a_number() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="finite number") as caught:
+        AreaIn.model_validate({"site": "cheeks", "depth_mm": float("nan"), "passes": 2})
+    assert [e["loc"] for e in caught.value.errors()] == [("depth_mm",)]

@@ -92,7 +92,9 @@ class AreaIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     site: EntryRef
-    depth_mm: float = Field(gt=0, le=5, description="needle depth set on the device [mm]")
+    depth_mm: float = Field(
+        gt=0, le=5, allow_inf_nan=False, description="needle depth set on the device [mm]"
+    )
     passes: int = Field(ge=1, le=10)
 
 
