@@ -165,6 +165,18 @@ def _error_line(result: object) -> str:
             },
             ["areas.0.depth_mm", "safe depth"],
         ),
+        (
+            {
+                "areas": [
+                    {
+                        "site": "cheeks",
+                        "depth_mm": float("nan"),
+                        "concerns": [{"concern": "fine_lines", "severity": "mild"}],
+                    }
+                ]
+            },
+            ["areas.0.depth_mm", "finite number"],
+        ),
         ({"start_date": "2026-11-30"}, ["start_date", "in the past"]),
         ({"start_date": "9999-12-31"}, ["start_date", "2100-12-31"]),
         ({"device": "generic_pen_12", "cartridge": None}, ["cartridge", "needs one of"]),

@@ -42,7 +42,11 @@ class AreaRequest(PlanPart):
     site: str = Field(min_length=1, description="site id from the knowledge base")
     concerns: list[ConcernRequest] = Field(min_length=1)
     depth_mm: float | None = Field(
-        default=None, gt=0, le=5, description="requested needle depth [mm]; validated, not clamped"
+        default=None,
+        gt=0,
+        le=5,
+        allow_inf_nan=False,
+        description="requested needle depth [mm]; validated, not clamped",
     )
     passes: int | None = Field(default=None, ge=1, le=10, description="requested passes")
 

@@ -114,3 +114,20 @@ def test_the_diary_is_kept_up_to_the_last_plannable_day(
     assert response.status_code == status, response.text
     if status == 422:
         assert [e["field"] for e in response.json()["errors"]] == ["day"]
+
+
+def test_a_planned_depth_that_is_not_a_number_is_invalid_input(api_world: ApiWorld) -> None:
+    # Python's JSON reader accepts NaN; the plan must not.
+    body = (
+        '{"course": {"device": "generic_pen_12", "cartridge": "12", "areas": [{"site": "cheeks",'
+        ' "depth_mm": NaN, "concerns": [{"concern": "fine_lines", "severity": "mild"}]}]}}'
+    )
+    response = api_world.client.post(
+        f"/api/patients/{api_world.ids['patient']}/plans",
+        content=body,
+        headers={**api_world.headers["practitioner"], "content-type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {"field": "course.areas.0.depth_mm", "problem": "Input should be a finite number"}
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import pytest
@@ -42,3 +43,12 @@ def test_the_longest_course_the_request_allows_fits_in_the_calendar() -> None:
     dates = session_dates(LAST_PLANNABLE_DAY, 12, 26, ClinicCalendar())
     assert dates[-1].date == LAST_PLANNABLE_DAY + timedelta(weeks=26 * 11)
     assert add_months(dates[-1].date, 24).year == 2108
+
+
+@pytest.mark.parametrize("depth_mm", [math.nan, math.inf, -math.inf])
+def test_a_depth_that_is_not_a_number_is_refused_as_such(depth_mm: float) -> None:
+    with pytest.raises(ValidationError) as refused:
+        request({**CHEEKS, "depth_mm": depth_mm})
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("areas", 0, "depth_mm")
+    assert error["msg"] == "Input should be a finite number"
