@@ -51,11 +51,6 @@ def csrf_token(clinic: Clinic, session_token: str) -> str:
     return hmac.new(key, b"csrf:" + session_token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def csrf_token_for(request: Request, clinic: Clinic) -> str | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    return csrf_token(clinic, token) if token else None
-
-
 async def check_csrf(request: Request, clinic: Clinic, session_token: str) -> None:
     """Refuse a state-changing cookie request without the matching CSRF token."""
     if request.method in SAFE_METHODS:

@@ -101,10 +101,6 @@ def outcome_charts(outcomes: list[OutcomeOut], kb: KnowledgeBase) -> list[Chart]
     return charts
 
 
-def _said(line: Line) -> str:
-    return f"{line.label}: " + ", ".join(f"{v:g} on {d.isoformat()}" for d, v in line.points)
-
-
 def _concern_choices(page: Signed, patient_id: int) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for plan in page.service(PlanService).for_patient(patient_id):
