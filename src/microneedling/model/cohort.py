@@ -5,8 +5,9 @@ optionally a patient mix of ages and sexes) for N patients, solves them all with
 solver and returns the 5th, 50th and 95th percentiles of every daily output, of the 72-hour
 windows after each session, and of the per-session and milestone figures. A caller may pass
 its own parameter matrix (N x P, columns named by ``parameter_names``) instead of drawing, which
-is what a global sensitivity analysis needs. Work is split between threads by patients; time
-runs in blocks so memory stays bounded for any N.
+is what a global sensitivity analysis needs. Time runs in blocks of days: each block is solved
+on the threads by chunks of patients into one wide block (a day is a contiguous row of every
+patient), then its bands are taken on the threads by outputs and days (:mod:`._percentiles`).
 """
 
 from __future__ import annotations
