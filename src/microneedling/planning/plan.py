@@ -105,7 +105,7 @@ def _plan_area(
         if concern.sites is not None and site.id not in concern.sites:
             raise RequestRefused(
                 f"{field}.concerns.{j}.concern",
-                f"{concern.name.lower()} is not treated at the {site.name.lower()} "
+                f"{concern.name.lower()} is not treated at the site {site.name} "
                 f"(treated at: {', '.join(concern.sites)})",
             )
         concerns.append(concern)

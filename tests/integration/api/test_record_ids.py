@@ -131,3 +131,63 @@ def test_a_planned_depth_that_is_not_a_number_is_invalid_input(api_world: ApiWor
     assert response.json()["errors"] == [
         {"field": "course.areas.0.depth_mm", "problem": "Input should be a finite number"}
     ]
+
+
+def test_a_session_start_naming_ids_out_of_range_is_invalid_input(api_world: ApiWorld) -> None:
+    body = {
+        "appointment_id": 99999999999999999999,
+        "device_id": 2147483648,
+        "lot_id": 0,
+        "check": {},
+    }
+    response = api_world.client.post(
+        "/api/sessions", json=body, headers=api_world.headers["practitioner"]
+    )
+    assert response.status_code == 422, response.text
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"appointment_id", "device_id", "lot_id"} <= fields
+
+
+def test_an_outcome_naming_a_plan_out_of_range_is_invalid_input(api_world: ApiWorld) -> None:
+    body = {
+        "plan_id": 99999999999999999999,
+        "assessed_on": "2027-03-01",
+        "concern": "fine_lines",
+        "clinician_score": 2,
+    }
+    response = api_world.client.post(
+        f"/api/patients/{api_world.ids['patient']}/outcomes",
+        json=body,
+        headers=api_world.headers["practitioner"],
+    )
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["plan_id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (
+            "/api/plans/{plan}/edits",
+            '{"changes": [{"change": "depth_mm", "site": "cheeks", "value": NaN,'
+            ' "reason": "test"}]}',
+            "changes.0.depth_mm.value",  # pydantic names the change kind in the path
+        ),
+        (
+            "/api/patients/{patient}/outcomes",
+            '{"assessed_on": "2027-03-01", "concern": "fine_lines", "clinician_score": NaN}',
+            "clinician_score",
+        ),
+    ],
+)
+def test_a_number_that_is_not_finite_is_invalid_input(
+    api_world: ApiWorld, path: str, body: str, field: str
+) -> None:
+    url = path.format(plan=api_world.ids["plan"], patient=api_world.ids["patient"])
+    response = api_world.client.post(
+        url,
+        content=body,
+        headers={**api_world.headers["practitioner"], "content-type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field]

@@ -10,15 +10,15 @@ from sqlalchemy import func, select
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.models import AuditEvent
-from microneedling.clinic.paging import Page, PageRequest
+from microneedling.clinic.paging import Page, PageRequest, RecordRef
 from microneedling.clinic.roles import Permission
 
 
 class AuditFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    patient_id: int | None = None
-    staff_id: int | None = None
+    patient_id: RecordRef | None = None
+    staff_id: RecordRef | None = None
     action: str | None = None
     entity: str | None = None
     since: datetime | None = None

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Outcome, Photo
+from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.photos import clean_image, read_photo, write_photo
 from microneedling.clinic.roles import Permission
@@ -32,11 +33,13 @@ Stage = Literal["baseline", "session", "follow_up"]
 class OutcomeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    plan_id: int | None = None
-    appointment_id: int | None = Field(default=None, description="the follow-up visit")
+    plan_id: RecordRef | None = None
+    appointment_id: RecordRef | None = Field(default=None, description="the follow-up visit")
     assessed_on: date
     concern: EntryRef = Field(description="knowledge-base concern id")
-    clinician_score: float = Field(description="on the concern's clinical scale")
+    clinician_score: float = Field(
+        allow_inf_nan=False, description="on the concern's clinical scale"
+    )
     patient_satisfaction: int | None = Field(default=None, ge=0, le=10, description="0-10")
     complications: LongText | None = None
 
@@ -63,8 +66,8 @@ class PhotoIn(BaseModel):
 
     stage: Stage
     site: EntryRef | None = None
-    outcome_id: int | None = None
-    session_id: int | None = None
+    outcome_id: RecordRef | None = None
+    session_id: RecordRef | None = None
     taken_on: date | None = None
 
 

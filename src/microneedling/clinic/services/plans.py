@@ -51,7 +51,7 @@ class AreaDepthChange(BaseModel):
 
     change: Literal["depth_mm"] = "depth_mm"
     site: EntryRef
-    value: float = Field(gt=0, le=5, description="needle depth [mm]")
+    value: float = Field(gt=0, le=5, allow_inf_nan=False, description="needle depth [mm]")
     reason: ShortText
 
 

@@ -25,6 +25,7 @@ from microneedling.clinic.models import (
     TreatedArea,
     TreatmentSession,
 )
+from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
@@ -81,9 +82,9 @@ class PreTreatmentCheck(BaseModel):
 class SessionStart(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    appointment_id: int
-    device_id: int
-    lot_id: int
+    appointment_id: RecordRef
+    device_id: RecordRef
+    lot_id: RecordRef
     check: PreTreatmentCheck
     anaesthetic_started_at: datetime | None = None
 
