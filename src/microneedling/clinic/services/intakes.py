@@ -11,16 +11,17 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import IntakeRecord, Patient, ScreeningRecord
+from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.patients import live_patient
 from microneedling.errors import InvalidInput, RequestRefused
-from microneedling.screening import Intake, ScreeningResult, screen
+from microneedling.screening import Decision, Intake, ScreeningResult, screen
 
 Occasion = Literal["intake", "rescreen", "pre_treatment_check"]
 
@@ -56,6 +57,22 @@ class IntakeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     answers: Intake
+
+
+class IntakeFilter(BaseModel):
+    """Which of a patient's intake versions to list (both ends included)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version_from: RecordRef | None = None
+    version_to: RecordRef | None = None
+
+
+class ScreeningFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occasion: Occasion | None = None
+    decision: Decision | None = None
 
 
 def with_patient_facts(intake: Intake, patient: Patient, today: date) -> Intake:
@@ -276,14 +293,62 @@ class IntakeService(Service):
             u.audit.listed("intake", [r.id for r in rows], [patient_id])
             return [intake_out(r, i == 0) for i, r in enumerate(rows)]
 
+    def versions(self, patient_id: int, where: IntakeFilter, page: PageRequest) -> Page[IntakeOut]:
+        """One page of the patient's intake versions, newest first."""
+        with self.unit(Permission.READ_CLINICAL) as u:
+            if where.version_from and where.version_to and where.version_to < where.version_from:
+                raise InvalidInput(
+                    "version_to", f"{where.version_to} is before version_from {where.version_from}"
+                )
+            live_patient(u.session, patient_id)
+            query = select(IntakeRecord).where(IntakeRecord.patient_id == patient_id)
+            if where.version_from is not None:
+                query = query.where(IntakeRecord.version >= where.version_from)
+            if where.version_to is not None:
+                query = query.where(IntakeRecord.version <= where.version_to)
+            rows: list[IntakeRecord]
+            rows, total = paginate(u.session, query, page, IntakeRecord.version.desc())
+            newest = u.session.scalar(
+                select(func.max(IntakeRecord.version)).where(IntakeRecord.patient_id == patient_id)
+            )
+            u.audit.listed("intake", [r.id for r in rows], [patient_id])
+            items = [intake_out(r, r.version == newest) for r in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)
+
     def screenings(self, patient_id: int) -> list[ScreeningOut]:
+        """Every screening of the patient, newest first."""
         with self.unit(Permission.READ_CLINICAL) as u:
             live_patient(u.session, patient_id)
             rows = u.session.execute(
-                select(ScreeningRecord, IntakeRecord.version)
-                .join(IntakeRecord, IntakeRecord.id == ScreeningRecord.intake_id)
-                .where(ScreeningRecord.patient_id == patient_id)
-                .order_by(ScreeningRecord.id.desc())
+                _screenings_of(patient_id).order_by(ScreeningRecord.id.desc())
             ).all()
             u.audit.listed("screening", [s.id for s, _ in rows], [patient_id])
             return [screening_out(s, v) for s, v in rows]
+
+    def screening_page(
+        self, patient_id: int, where: ScreeningFilter, page: PageRequest
+    ) -> Page[ScreeningOut]:
+        """One page of the patient's screenings, newest first."""
+        with self.unit(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            query = _screenings_of(patient_id)
+            if where.occasion is not None:
+                query = query.where(ScreeningRecord.occasion == where.occasion)
+            if where.decision is not None:
+                query = query.where(ScreeningRecord.decision == where.decision)
+            total = u.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = u.session.execute(
+                query.order_by(ScreeningRecord.id.desc()).offset(page.offset).limit(page.limit)
+            ).all()
+            u.audit.listed("screening", [s.id for s, _ in rows], [patient_id])
+            items = [screening_out(s, v) for s, v in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)
+
+
+def _screenings_of(patient_id: int) -> Select[ScreeningRecord, int]:
+    """The patient's screenings, each with the version of the intake it screened."""
+    return (
+        select(ScreeningRecord, IntakeRecord.version)
+        .join(IntakeRecord, IntakeRecord.id == ScreeningRecord.intake_id)
+        .where(ScreeningRecord.patient_id == patient_id)
+    )

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Outcome, Photo
-from microneedling.clinic.paging import RecordRef
+from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.photos import clean_image, read_photo, write_photo
 from microneedling.clinic.roles import Permission
@@ -44,6 +44,13 @@ class OutcomeIn(BaseModel):
     complications: LongText | None = None
 
 
+class OutcomeFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    concern: EntryRef | None = Field(default=None, description="knowledge-base concern id")
+    plan_id: RecordRef | None = None
+
+
 class OutcomeOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -69,6 +76,13 @@ class PhotoIn(BaseModel):
     outcome_id: RecordRef | None = None
     session_id: RecordRef | None = None
     taken_on: date | None = None
+
+
+class PhotoFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: Stage | None = None
+    site: EntryRef | None = Field(default=None, description="knowledge-base site id")
 
 
 class PhotoOut(BaseModel):
@@ -146,6 +160,26 @@ class OutcomeService(Service):
             u.audit.listed("outcome", [o.id for o in rows], [patient_id])
             return [OutcomeOut.model_validate(o) for o in rows]
 
+    def outcome_page(
+        self, patient_id: int, where: OutcomeFilter, page: PageRequest
+    ) -> Page[OutcomeOut]:
+        """One page of the patient's outcomes, oldest assessment first."""
+        with self.unit(Permission.READ_CLINICAL) as u:
+            # An unknown concern is a typo to point out, not a filter that quietly matches none.
+            if where.concern is not None:
+                self.clinic.kb.concerns.require(where.concern, "concern")
+            live_patient(u.session, patient_id)
+            query = select(Outcome).where(Outcome.patient_id == patient_id)
+            if where.concern is not None:
+                query = query.where(Outcome.concern == where.concern)
+            if where.plan_id is not None:
+                query = query.where(Outcome.plan_id == where.plan_id)
+            rows: list[Outcome]
+            rows, total = paginate(u.session, query, page, Outcome.assessed_on, Outcome.id)
+            u.audit.listed("outcome", [o.id for o in rows], [patient_id])
+            items = [OutcomeOut.model_validate(o) for o in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)
+
     def add_photo(self, patient_id: int, meta: PhotoIn, data: bytes) -> PhotoOut:
         self.require(Permission.WRITE_PHOTOS)
         settings = self.clinic.settings
@@ -203,6 +237,23 @@ class OutcomeService(Service):
             )
             u.audit.listed("photo", [p.id for p in rows], [patient_id])
             return [PhotoOut.model_validate(p) for p in rows]
+
+    def photo_page(self, patient_id: int, where: PhotoFilter, page: PageRequest) -> Page[PhotoOut]:
+        """One page of the patient's photos (metadata), in upload order."""
+        with self.unit(Permission.READ_PHOTOS) as u:
+            if where.site is not None:
+                self.clinic.kb.sites.require(where.site, "site")
+            live_patient(u.session, patient_id)
+            query = select(Photo).where(Photo.patient_id == patient_id)
+            if where.stage is not None:
+                query = query.where(Photo.stage == where.stage)
+            if where.site is not None:
+                query = query.where(Photo.site == where.site)
+            rows: list[Photo]
+            rows, total = paginate(u.session, query, page, Photo.id)
+            u.audit.listed("photo", [p.id for p in rows], [patient_id])
+            items = [PhotoOut.model_validate(p) for p in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
     def photo_file(self, photo_id: int) -> tuple[PhotoOut, bytes]:
         with self.unit(Permission.READ_PHOTOS) as u:

@@ -25,6 +25,7 @@ from microneedling.clinic.models import (
     ScreeningRecord,
     TreatmentSession,
 )
+from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.intakes import (
     latest_intake,
@@ -125,6 +126,12 @@ class VersionOut(BaseModel):
     created_by: int
     ruleset_version: str
     changes: list[dict[str, Any]]
+
+
+class PlanFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: PlanStatus | None = None
 
 
 class PlanOut(BaseModel):
@@ -357,6 +364,19 @@ class PlanService(Service):
             )
             u.audit.listed("plan", [r.id for r in rows], [patient_id])
             return [self._out(u.session, r) for r in rows]
+
+    def plan_page(self, patient_id: int, where: PlanFilter, page: PageRequest) -> Page[PlanOut]:
+        """One page of the patient's plans, newest first."""
+        with self.unit(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            query = select(PlanRecord).where(PlanRecord.patient_id == patient_id)
+            if where.status is not None:
+                query = query.where(PlanRecord.status == where.status)
+            rows: list[PlanRecord]
+            rows, total = paginate(u.session, query, page, PlanRecord.id.desc())
+            u.audit.listed("plan", [r.id for r in rows], [patient_id])
+            items = [self._out(u.session, r) for r in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
     def _out(self, session: Session, record: PlanRecord) -> PlanOut:
         versions = list(

@@ -9,8 +9,8 @@ maximum, the lot's needle length, the plan's depth for the area or a new screeni
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
@@ -25,7 +25,7 @@ from microneedling.clinic.models import (
     TreatedArea,
     TreatmentSession,
 )
-from microneedling.clinic.paging import RecordRef
+from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
@@ -41,7 +41,12 @@ from microneedling.clinic.services.plans import current_treatment_plan, get_plan
 from microneedling.clinic.text import EntryRef, LongText, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.knowledge.contraindications import MedicationClass
-from microneedling.planning import AftercareSheet, TreatmentPlan, aftercare_sheet
+from microneedling.planning import (
+    LAST_PLANNABLE_DAY,
+    AftercareSheet,
+    TreatmentPlan,
+    aftercare_sheet,
+)
 from microneedling.screening import (
     Intake,
     MedicationRecord,
@@ -55,6 +60,10 @@ EndPoint = Literal["pinpoint_bleeding", "uniform_erythema", "not_reached"]
 SessionStatus = Literal["in_progress", "stopped", "completed"]
 #: Where a cold sore is recorded: it sits on the lips, and the rule applies to any area.
 COLD_SORE_SITE = "perioral"
+#: The range of days a session filter may name: wider than any clinic's records, and narrow
+#: enough that midnight at either end, in any time zone, is a time the database can hold.
+FIRST_SESSION_DAY = date(1900, 1, 1)
+SessionDay = Annotated[date, Field(ge=FIRST_SESSION_DAY, le=LAST_PLANNABLE_DAY)]
 
 
 class PreTreatmentCheck(BaseModel):
@@ -157,6 +166,16 @@ class SessionOut(BaseModel):
     areas: list[AreaOut]
     adverse_events: list[AdverseEventOut]
     aftercare_given_at: datetime | None
+
+
+class SessionFilter(BaseModel):
+    """Which of a patient's sessions to list; days are the appointment's, in clinic time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: SessionStatus | None = None
+    date_from: SessionDay | None = Field(default=None, description="first day, included")
+    date_to: SessionDay | None = Field(default=None, description="last day, included")
 
 
 def _rescreen_answers(
@@ -442,6 +461,42 @@ class TreatmentService(Service):
             )
             u.audit.listed("treatment_session", [t.id for t in rows], [patient_id])
             return [self._out(u.session, t) for t in rows]
+
+    def session_page(
+        self, patient_id: int, where: SessionFilter, page: PageRequest
+    ) -> Page[SessionOut]:
+        """One page of the patient's sessions, in appointment order (earliest first)."""
+        with self.unit(Permission.READ_CLINICAL) as u:
+            if where.date_from and where.date_to and where.date_to < where.date_from:
+                raise InvalidInput(
+                    "date_to",
+                    f"{where.date_to.isoformat()} is before date_from "
+                    f"{where.date_from.isoformat()}",
+                )
+            live_patient(u.session, patient_id)
+            query = (
+                select(TreatmentSession)
+                .join(Appointment, Appointment.id == TreatmentSession.appointment_id)
+                .where(TreatmentSession.patient_id == patient_id)
+            )
+            if where.status is not None:
+                query = query.where(TreatmentSession.status == where.status)
+            if where.date_from is not None:
+                query = query.where(Appointment.starts_at >= self._midnight(where.date_from))
+            if where.date_to is not None:
+                day_after = self._midnight(where.date_to + timedelta(days=1))
+                query = query.where(Appointment.starts_at < day_after)
+            rows: list[TreatmentSession]
+            rows, total = paginate(
+                u.session, query, page, Appointment.starts_at, TreatmentSession.id
+            )
+            u.audit.listed("treatment_session", [t.id for t in rows], [patient_id])
+            items = [self._out(u.session, t) for t in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)
+
+    def _midnight(self, day: date) -> datetime:
+        """The start of ``day`` in clinic time."""
+        return datetime.combine(day, time.min, self.clinic.zone)
 
     def _in_progress(self, session: Session, session_id: int) -> TreatmentSession:
         treatment = get_treatment(session, session_id)
