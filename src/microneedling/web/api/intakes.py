@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 
+from microneedling.clinic.paging import MAX_RECORD_ID, Page
 from microneedling.clinic.services.intakes import (
+    IntakeFilter,
     IntakeIn,
     IntakeOut,
     IntakeScreened,
     IntakeService,
+    Occasion,
+    ScreeningFilter,
     ScreeningOut,
 )
-from microneedling.web.deps import RecordId, service
+from microneedling.screening import Decision
+from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(prefix="/patients/{patient_id}", tags=["intakes"])
 Intakes = Annotated[IntakeService, Depends(service(IntakeService))]
+#: An intake version number bounding a list (both ends included), 1 to 2^31 - 1.
+IntakeVersionFilter = Annotated[
+    int | None, Query(ge=1, le=MAX_RECORD_ID, description="an intake version, included")
+]
 
 
 @router.post(
@@ -29,8 +38,15 @@ def record_intake(patient_id: RecordId, body: IntakeIn, intakes: Intakes) -> Int
 
 
 @router.get("/intakes", summary="Every intake version, newest first")
-def list_intakes(patient_id: RecordId, intakes: Intakes) -> list[IntakeOut]:
-    return intakes.history(patient_id)
+def list_intakes(
+    patient_id: RecordId,
+    intakes: Intakes,
+    page: PageDep,
+    version_from: IntakeVersionFilter = None,
+    version_to: IntakeVersionFilter = None,
+) -> Page[IntakeOut]:
+    where = IntakeFilter(version_from=version_from, version_to=version_to)
+    return intakes.versions(patient_id, where, page)
 
 
 @router.get("/intakes/current", summary="The current intake and its latest screening")
@@ -48,5 +64,12 @@ def rescreen(patient_id: RecordId, intakes: Intakes) -> IntakeScreened:
 
 
 @router.get("/screenings", summary="Every screening of the patient, newest first")
-def list_screenings(patient_id: RecordId, intakes: Intakes) -> list[ScreeningOut]:
-    return intakes.screenings(patient_id)
+def list_screenings(
+    patient_id: RecordId,
+    intakes: Intakes,
+    page: PageDep,
+    occasion: Annotated[Occasion | None, Query()] = None,
+    decision: Annotated[Decision | None, Query()] = None,
+) -> Page[ScreeningOut]:
+    where = ScreeningFilter(occasion=occasion, decision=decision)
+    return intakes.screening_page(patient_id, where, page)

@@ -5,22 +5,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 
 from microneedling.clinic.errors import TooLarge
+from microneedling.clinic.paging import Page
 from microneedling.clinic.services.outcomes import (
+    OutcomeFilter,
     OutcomeIn,
     OutcomeOut,
     OutcomeService,
+    PhotoFilter,
     PhotoIn,
     PhotoOut,
     Stage,
 )
-from microneedling.web.deps import ClinicDep, RecordId, service
+from microneedling.web.deps import ClinicDep, PageDep, RecordId, RecordIdFilter, service
 
 router = APIRouter(tags=["outcomes"])
 Outcomes = Annotated[OutcomeService, Depends(service(OutcomeService))]
 CHUNK_BYTES = 1 << 20
+#: A knowledge-base id in a filter (``cheeks``, ``fine_lines``), shaped like the stored ones.
+EntryRefFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9_]*$")]
 
 
 @router.post(
@@ -33,8 +38,14 @@ def record_outcome(patient_id: RecordId, body: OutcomeIn, outcomes: Outcomes) ->
 
 
 @router.get("/patients/{patient_id}/outcomes", summary="A patient's outcomes, oldest first")
-def list_outcomes(patient_id: RecordId, outcomes: Outcomes) -> list[OutcomeOut]:
-    return outcomes.for_patient(patient_id)
+def list_outcomes(
+    patient_id: RecordId,
+    outcomes: Outcomes,
+    page: PageDep,
+    concern: EntryRefFilter = None,
+    plan_id: RecordIdFilter = None,
+) -> Page[OutcomeOut]:
+    return outcomes.outcome_page(patient_id, OutcomeFilter(concern=concern, plan_id=plan_id), page)
 
 
 @router.post(
@@ -66,8 +77,14 @@ async def upload_photo(
 
 
 @router.get("/patients/{patient_id}/photos", summary="A patient's photos (metadata)")
-def list_photos(patient_id: RecordId, outcomes: Outcomes) -> list[PhotoOut]:
-    return outcomes.photos(patient_id)
+def list_photos(
+    patient_id: RecordId,
+    outcomes: Outcomes,
+    page: PageDep,
+    stage: Annotated[Stage | None, Query()] = None,
+    site: EntryRefFilter = None,
+) -> Page[PhotoOut]:
+    return outcomes.photo_page(patient_id, PhotoFilter(stage=stage, site=site), page)
 
 
 @router.get(

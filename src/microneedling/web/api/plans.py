@@ -6,10 +6,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 
-from microneedling.clinic.services.plans import ConsentIn, PlanEdit, PlanIn, PlanOut, PlanService
+from microneedling.clinic.paging import Page
+from microneedling.clinic.services.plans import (
+    ConsentIn,
+    PlanEdit,
+    PlanFilter,
+    PlanIn,
+    PlanOut,
+    PlanService,
+    PlanStatus,
+)
 from microneedling.clinic.services.predictions import PredictionService
 from microneedling.planning import TreatmentPlan
-from microneedling.web.deps import RecordId, service
+from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(tags=["plans"])
 Plans = Annotated[PlanService, Depends(service(PlanService))]
@@ -25,8 +34,13 @@ def create_plan(patient_id: RecordId, body: PlanIn, plans: Plans) -> PlanOut:
 
 
 @router.get("/patients/{patient_id}/plans", summary="A patient's plans, newest first")
-def list_plans(patient_id: RecordId, plans: Plans) -> list[PlanOut]:
-    return plans.for_patient(patient_id)
+def list_plans(
+    patient_id: RecordId,
+    plans: Plans,
+    page: PageDep,
+    status: Annotated[PlanStatus | None, Query()] = None,
+) -> Page[PlanOut]:
+    return plans.plan_page(patient_id, PlanFilter(status=status), page)
 
 
 @router.get("/plans/{plan_id}", summary="A plan: current version, history and consents")

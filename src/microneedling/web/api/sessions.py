@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 
+from microneedling.clinic.paging import Page
 from microneedling.clinic.services.treatments import (
+    FIRST_SESSION_DAY,
     AdverseEventIn,
     AreaIn,
     SessionCompletion,
+    SessionFilter,
     SessionOut,
     SessionStart,
+    SessionStatus,
     TreatmentService,
 )
-from microneedling.planning import AftercareSheet
-from microneedling.web.deps import RecordId, service
+from microneedling.planning import LAST_PLANNABLE_DAY, AftercareSheet
+from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(tags=["sessions"])
 Treatments = Annotated[TreatmentService, Depends(service(TreatmentService))]
@@ -62,6 +67,23 @@ def session_aftercare(session_id: RecordId, treatments: Treatments) -> Aftercare
     return treatments.aftercare(session_id)
 
 
-@router.get("/patients/{patient_id}/sessions", summary="A patient's treatment sessions")
-def list_sessions(patient_id: RecordId, treatments: Treatments) -> list[SessionOut]:
-    return treatments.for_patient(patient_id)
+#: A day in a session filter: the appointment's day in clinic time, 1900-01-01 to 2100-12-31.
+SessionDayFilter = Annotated[
+    date | None, Query(ge=FIRST_SESSION_DAY, le=LAST_PLANNABLE_DAY, description="YYYY-MM-DD")
+]
+
+
+@router.get(
+    "/patients/{patient_id}/sessions",
+    summary="A patient's treatment sessions, in appointment order",
+)
+def list_sessions(
+    patient_id: RecordId,
+    treatments: Treatments,
+    page: PageDep,
+    status: Annotated[SessionStatus | None, Query()] = None,
+    date_from: SessionDayFilter = None,
+    date_to: SessionDayFilter = None,
+) -> Page[SessionOut]:
+    where = SessionFilter(status=status, date_from=date_from, date_to=date_to)
+    return treatments.session_page(patient_id, where, page)
