@@ -248,6 +248,22 @@ class IntakeService(Service):
                 intake=intake_out(record, True), screening=screening_out(screening, record.version)
             )
 
+    def preview(self, patient_id: int, answers: Intake) -> ScreeningResult:
+        """Screen answers as :meth:`record` would, with the record's facts, storing nothing.
+
+        For the intake form's live preview: the decision shown while answering is the one
+        saving would give (a typed age or sex cannot make it look more permissive).
+        """
+        with self.unit(Permission.WRITE_CLINICAL) as u:
+            patient = live_patient(u.session, patient_id)
+            checked = with_patient_facts(answers, patient, self.clinic.today())
+            result = screen(checked, self.clinic.kb, self.clinic.today())
+            u.audit.record(
+                "read", "patient", patient_id, patient_id=patient_id,
+                detail={"purpose": "screening preview", "decision": result.decision},
+            )  # fmt: skip
+            return result
+
     def rescreen(self, patient_id: int) -> IntakeScreened:
         """Screen the current intake again today (a deferral may have ended; rules may differ)."""
         with self.unit(Permission.WRITE_CLINICAL) as u:

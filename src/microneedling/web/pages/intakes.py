@@ -17,7 +17,7 @@ from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.intakes import IntakeIn, IntakeService
 from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.errors import InvalidInput
-from microneedling.screening import ScreeningResult, screen
+from microneedling.screening import ScreeningResult
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict
 from microneedling.web.pages._render import render
@@ -55,12 +55,14 @@ def _intake_page(
     )  # fmt: skip
 
 
-def _screen(page: Signed, parsed: ParsedIntake) -> tuple[ScreeningResult | None, dict[str, str]]:
-    """The core's screening of the answers so far; problems keyed by form field."""
+def _screen(
+    page: Signed, patient_id: int, parsed: ParsedIntake
+) -> tuple[ScreeningResult | None, dict[str, str]]:
+    """The service's screening of the answers so far; problems keyed by form field."""
     if parsed.intake is None:
         return None, parsed.errors
     try:
-        return screen(parsed.intake, page.clinic.kb, page.clinic.today()), {}
+        return page.service(IntakeService).preview(patient_id, parsed.intake), {}
     except InvalidInput as exc:
         return None, parsed.errors_from(exc)
 
@@ -86,7 +88,7 @@ async def screening_preview(request: Request, patient_id: RecordId, page: Signed
     if not page.may(Permission.WRITE_CLINICAL):
         raise PermissionDenied(page.actor.role.value, Permission.WRITE_CLINICAL.value)
     posted = await request.form()
-    result, errors = _screen(page, read_intake(posted))
+    result, errors = _screen(page, patient_id, read_intake(posted))
     if request.headers.get("HX-Request"):
         return render(page.ctx, "_screening_preview.html", preview=result, problems=errors)
     patient = page.service(PatientService).get(patient_id)
@@ -108,6 +110,6 @@ async def intake_save(request: Request, patient_id: RecordId, page: SignedDep) -
             target = request.url_for("patient_record", patient_id=patient_id).path
             return RedirectResponse(f"{target}#screening", 303)
     patient = page.service(PatientService).get(patient_id)
-    result, _ = _screen(page, parsed)
+    result, _ = _screen(page, patient_id, parsed)
     form, multi = as_dict(posted), multi_values(posted)
     return _intake_page(page, patient, form, multi, result, errors, 422)
