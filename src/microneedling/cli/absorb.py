@@ -11,6 +11,9 @@ The channels come from one of three places (never two at once):
 - ``--depth-um``, ``--radius-um``, ``--density-per-cm2``: the channels themselves (default:
   Kalluri et al. 2011's 770 µm-needle channel at 250/cm², default skin and closure).
 
+The product is a finite dose by default: a film of ``--volume-ul-per-cm2`` (10 µL/cm²) that
+the skin depletes; ``--infinite-dose`` holds the surface concentration constant instead.
+
 Exit codes: 0 solved; 2 bad input (one line naming the file or option and the problem).
 """
 
@@ -54,11 +57,32 @@ DEFAULT_DEPTH_UM = 152.5
 DEFAULT_RADIUS_UM = 35.0
 #: Target puncture density of a full treatment, 250-300 per cm² (pen device descriptions).
 DEFAULT_DENSITY_PER_CM2 = 250.0
+#: Default finite dose [µL/cm²]: OECD Test Guideline 428 (2004), Skin Absorption: In Vitro
+#: Method, has the application mimic human exposure, "up to 10 µL/cm²" for liquids (also
+#: TG 427). A serum after needling is at most that; less is a thinner film.
+DEFAULT_VOLUME_UL_PER_CM2 = 10.0
+#: Amounts within this fraction of a finite dose are shown as 0 (round-off).
+_ROUND_OFF = 1e-9
 
 
 def _channels(depth_um: float, radius_um: float, density_per_cm2: float) -> ChannelArray:
     try:
         return ChannelArray(depth_um, radius_um, density_per_cm2)
+    except InvalidInput as exc:
+        raise InvalidInput(f"--{exc.field.replace('_', '-')}", exc.problem) from None
+
+
+def _dose(concentration_ug_per_ml: float, volume_ul_per_cm2: float | None, infinite: bool) -> Dose:
+    """The applied product: a finite film (default 10 µL/cm²) or, asked for, an infinite dose."""
+    if infinite and volume_ul_per_cm2 is not None:
+        raise InvalidInput(
+            "--infinite-dose", "give --volume-ul-per-cm2 or --infinite-dose, not both"
+        )
+    volume: float | None = None
+    if not infinite:
+        volume = DEFAULT_VOLUME_UL_PER_CM2 if volume_ul_per_cm2 is None else volume_ul_per_cm2
+    try:
+        return Dose(concentration_ug_per_ml, volume)
     except InvalidInput as exc:
         raise InvalidInput(f"--{exc.field.replace('_', '-')}", exc.problem) from None
 
@@ -165,12 +189,41 @@ def _summary(
     if result.closure is not None:
         table.add_row("closure half-time", f"{result.closure.effective_half_time_h:.2f} h")
     table.add_row("intact-skin kp (Potts & Guy)", f"{result.properties.kp_cm_per_h:.3g} cm/h")
-    table.add_row("delivered, treated skin", f"{result.delivered_ug_per_cm2:.4g} µg/cm²")
-    table.add_row("delivered, intact skin", f"{result.intact_delivered_ug_per_cm2:.4g} µg/cm²")
+    balance = result.dose_balance()
+    applied = balance["applied_ug_per_cm2"]
+    dose = result.dose
+    if applied is None:
+        table.add_row("dose", f"infinite, {dose.concentration_ug_per_ml:g} µg/mL held constant")
+    else:
+        table.add_row(
+            "dose",
+            f"{dose.volume_ul_per_cm2:g} µL/cm² of {dose.concentration_ug_per_ml:g} µg/mL "
+            f"= {applied:.4g} µg/cm² applied",
+        )
+
+    def amount(value: float, share_key: str | None = None) -> str:
+        # Below a billionth of the dose a remainder is round-off (it can be -1e-12): show 0.
+        if applied is not None and abs(value) <= _ROUND_OFF * applied:
+            value = 0.0
+        shown = f"{value:.4g} µg/cm²"
+        share = None if share_key is None else balance[share_key]
+        return shown if share is None else f"{shown} ({share:.3g} % of applied)"
+
+    table.add_row(
+        "delivered, treated skin",
+        amount(result.delivered_ug_per_cm2, "delivered_percent_of_applied"),
+    )
+    table.add_row(
+        "delivered, intact skin",
+        amount(result.intact_delivered_ug_per_cm2, "intact_delivered_percent_of_applied"),
+    )
     ratio = result.enhancement_ratio
     shown = "intact: none measurable" if ratio is None else f"{ratio:.3g}"
-    table.add_row("enhancement ratio", shown)
-    table.add_row("still in the skin", f"{float(result.retained_ug_per_cm2[-1]):.4g} µg/cm²")
+    table.add_row("enhancement ratio (same dose)", shown)
+    table.add_row("still in the skin", amount(float(result.retained_ug_per_cm2[-1])))
+    on_surface = balance["on_surface_ug_per_cm2"]
+    if on_surface is not None:
+        table.add_row("left in the product", amount(on_surface))
     if result.error is not None:
         table.add_row("estimated error (amount)", f"{100 * result.error.cumulative_relative:.2g} %")
     table.add_row("mass balance error", f"{result.mass_balance_relative_error:.1e}")
@@ -245,6 +298,19 @@ def absorb(
     concentration_ug_per_ml: Annotated[
         float, typer.Option(help="Concentration in the product [µg/mL].")
     ] = 1000.0,
+    volume_ul_per_cm2: Annotated[
+        float | None,
+        typer.Option(
+            help="Finite dose: product film applied [µL/cm²] (default 10, OECD TG 428).",
+            show_default=False,
+        ),
+    ] = None,
+    infinite_dose: Annotated[
+        bool,
+        typer.Option(
+            "--infinite-dose", help="Hold the surface concentration constant (never runs out)."
+        ),
+    ] = False,
     occluded: Annotated[
         bool, typer.Option("--occluded", help="The skin is covered: channels close slower.")
     ] = False,
@@ -292,10 +358,7 @@ def absorb(
         )
         skin = SkinLayers()
         closure = ChannelClosure(occluded=occluded)
-    try:
-        dose = Dose(concentration_ug_per_ml)
-    except InvalidInput as exc:
-        raise InvalidInput("--concentration-ug-per-ml", exc.problem) from None
+    dose = _dose(concentration_ug_per_ml, volume_ul_per_cm2, infinite_dose)
     try:
         started = time.perf_counter()
         result = simulate_delivery(

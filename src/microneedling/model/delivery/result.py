@@ -39,7 +39,9 @@ class DeliveryResult:
     what is still in the skin (formulation still filling open channels counts as product, not
     as absorbed). ``channel_content`` is what filled the open channels (None without channels).
     ``enhancement_ratio`` is the treated over the intact cumulative
-    amount at the end of the run (None when intact skin delivers nothing measurable).
+    amount at the end of the run, both from the same ``dose`` (None when intact skin delivers
+    nothing measurable). For a finite dose, :meth:`dose_balance` says where the applied amount
+    went.
     Profiles give tissue concentrations [µg/mL] by depth [µm], averaged across the unit cell
     and on the channel axis.
     """
@@ -76,6 +78,59 @@ class DeliveryResult:
     def intact_delivered_ug_per_cm2(self) -> float:
         """Cumulative amount [µg/cm²] through intact skin at the end of the run."""
         return float(self.intact_cumulative_ug_per_cm2[-1])
+
+    @property
+    def applied_ug_per_cm2(self) -> float | None:
+        """Amount of compound applied [µg/cm²] for a finite dose; None for an infinite one."""
+        volume = self.dose.volume_ul_per_cm2
+        if volume is None:
+            return None
+        # µg/mL × µL/cm² = 1e-3 µg/cm².
+        return self.dose.concentration_ug_per_ml * volume * 1e-3
+
+    @property
+    def on_surface_ug_per_cm2(self) -> float | None:
+        """What is left of a finite dose in the formulation at the end [µg/cm²].
+
+        The film on the surface together with the formulation still filling open channels:
+        the applied amount less what has left the formulation. None for an infinite dose.
+        """
+        applied = self.applied_ug_per_cm2
+        return None if applied is None else applied - float(self.absorbed_ug_per_cm2[-1])
+
+    @property
+    def delivered_fraction(self) -> float | None:
+        """Share of a finite dose delivered through the treated skin (0-1); None if infinite."""
+        applied = self.applied_ug_per_cm2
+        return None if applied is None else self.delivered_ug_per_cm2 / applied
+
+    @property
+    def intact_delivered_fraction(self) -> float | None:
+        """Share of the same finite dose delivered through intact skin (0-1); None if infinite."""
+        applied = self.applied_ug_per_cm2
+        return None if applied is None else self.intact_delivered_ug_per_cm2 / applied
+
+    def dose_balance(self) -> dict[str, float | None]:
+        """Where the applied dose is at the end of the run [µg/cm²] and the delivered shares [%].
+
+        ``applied = on_surface + in_skin + delivered`` for a finite dose; for an infinite dose
+        the applied amount, the surface remainder and the shares are None (the donor never
+        runs out, so they have no meaning).
+        """
+        applied = self.applied_ug_per_cm2
+        share = self.delivered_fraction
+        intact_share = self.intact_delivered_fraction
+        return {
+            "applied_ug_per_cm2": applied,
+            "on_surface_ug_per_cm2": self.on_surface_ug_per_cm2,
+            "in_skin_ug_per_cm2": float(self.retained_ug_per_cm2[-1]),
+            "delivered_ug_per_cm2": self.delivered_ug_per_cm2,
+            "delivered_percent_of_applied": None if share is None else 100.0 * share,
+            "intact_delivered_ug_per_cm2": self.intact_delivered_ug_per_cm2,
+            "intact_delivered_percent_of_applied": None
+            if intact_share is None
+            else 100.0 * intact_share,
+        }
 
     def to_dict(self) -> dict[str, object]:
         """Everything as plain JSON-compatible values (lists of floats, None for missing)."""
@@ -119,7 +174,9 @@ class DeliveryResult:
             "dose": {
                 "concentration_ug_per_ml": self.dose.concentration_ug_per_ml,
                 "volume_ul_per_cm2": self.dose.volume_ul_per_cm2,
+                "infinite": self.dose.infinite,
             },
+            "dose_balance": self.dose_balance(),
             "duration_h": self.duration_h,
             "delivered_ug_per_cm2": self.delivered_ug_per_cm2,
             "intact_delivered_ug_per_cm2": self.intact_delivered_ug_per_cm2,
