@@ -1,15 +1,17 @@
-"""``microneedling absorb`` through the real Typer app: summary, JSON, plot and bad input."""
+"""``microneedling absorb`` through the real Typer app: summary, JSON, plot, dose and bad input."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from microneedling.cli import app
+from microneedling.cli.absorb import plan_courses
 from microneedling.cli.plan import load_request
 from microneedling.knowledge import load_knowledge
 from microneedling.planning import make_plan
@@ -198,3 +200,106 @@ def test_conflicting_or_bad_treatment_options_exit_2_naming_the_option(
     result = runner.invoke(app, ["absorb", CAFFEINE, *args])
     assert result.exit_code == 2
     assert option in _one_error_line(result.output)
+
+
+def test_the_default_dose_is_a_finite_film_of_10_ul_per_cm2() -> None:
+    result = runner.invoke(app, ["absorb", CAFFEINE, *SHORT, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["dose"] == {
+        "concentration_ug_per_ml": 1000.0,
+        "volume_ul_per_cm2": 10.0,
+        "infinite": False,
+    }
+    balance = data["dose_balance"]
+    assert balance["applied_ug_per_cm2"] == pytest.approx(10.0)
+    assert 0 < balance["delivered_percent_of_applied"] <= 100.0
+    summary = runner.invoke(app, ["absorb", CAFFEINE, *SHORT])
+    assert summary.exit_code == 0, summary.output
+    for text in ("10 µL/cm² of 1000 µg/mL", "% of applied", "left in the product"):
+        assert text in summary.stdout
+
+
+def test_infinite_dose_keeps_the_former_behaviour() -> None:
+    args = ["absorb", CAFFEINE, *SHORT, "--json"]
+    infinite = json.loads(runner.invoke(app, [*args, "--infinite-dose"]).stdout)
+    finite = json.loads(runner.invoke(app, args).stdout)
+    assert infinite["dose"]["infinite"] is True
+    assert infinite["dose"]["volume_ul_per_cm2"] is None
+    assert infinite["dose_balance"]["applied_ug_per_cm2"] is None
+    assert infinite["dose_balance"]["delivered_percent_of_applied"] is None
+    # A constant donor outdelivers the 10 µg/cm² film many times over in 2 h.
+    assert infinite["delivered_ug_per_cm2"] > 10 * finite["delivered_ug_per_cm2"]
+    assert infinite["delivered_ug_per_cm2"] > finite["dose_balance"]["applied_ug_per_cm2"]
+
+
+def test_a_thinner_film_is_an_option_and_delivers_no_more() -> None:
+    runs = [
+        runner.invoke(app, ["absorb", CAFFEINE, *SHORT, "--json", "--volume-ul-per-cm2", v])
+        for v in ("2", "10")
+    ]
+    assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]
+    thin, thick = (json.loads(r.stdout) for r in runs)
+    assert thin["dose_balance"]["applied_ug_per_cm2"] == pytest.approx(2.0)
+    assert thin["delivered_ug_per_cm2"] <= thick["delivered_ug_per_cm2"]
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--volume-ul-per-cm2", "0"], "--volume-ul-per-cm2"),
+        (["--volume-ul-per-cm2", "nan"], "--volume-ul-per-cm2"),
+        (["--volume-ul-per-cm2", "5", "--infinite-dose"], "--infinite-dose"),
+        # The default channels hold 0.15 µL/cm²: a film of 0.05 cannot fill them.
+        (["--volume-ul-per-cm2", "0.05"], "--volume-ul-per-cm2"),
+    ],
+)
+def test_bad_doses_exit_2_naming_the_option(args: list[str], option: str) -> None:
+    result = runner.invoke(app, ["absorb", CAFFEINE, *SHORT, *args])
+    assert result.exit_code == 2
+    assert option in _one_error_line(result.output)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("plan-*.yaml")), ids=lambda p: p.stem)
+def test_a_finite_dose_never_delivers_more_than_was_applied(example: Path, tmp_path: Path) -> None:
+    """Every example compound on the first and last area of every example plan, 24 h."""
+    plan_file = _plan_json(example, tmp_path)
+    sites = list(dict.fromkeys(c.site for c in plan_courses(plan_file)))
+    for compound in sorted(COMPOUNDS.glob("*.yaml")):
+        for site in dict.fromkeys((sites[0], sites[-1])):
+            args = ["absorb", str(compound), "--plan", str(plan_file), "--site", site, "--json"]
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, result.output
+            _assert_within_the_dose(json.loads(result.stdout), f"{compound.stem} at {site}")
+
+
+def test_a_finite_dose_on_the_default_channels_stays_within_the_dose() -> None:
+    for compound in sorted(COMPOUNDS.glob("*.yaml")):
+        for content in ("formulation", "interstitial_fluid"):
+            args = ["absorb", str(compound), "--json", "--channel-content", content]
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, result.output
+            _assert_within_the_dose(json.loads(result.stdout), f"{compound.stem}, {content}")
+
+
+def _assert_within_the_dose(data: dict[str, Any], what: str) -> None:
+    balance = data["dose_balance"]
+    applied = balance["applied_ug_per_cm2"]
+    assert applied == pytest.approx(10.0), what
+    slack = 1e-9 * applied  # round-off of the amounts, far below any reported digit
+    absorbed = data["absorbed_ug_per_cm2"]
+    assert max(data["cumulative_ug_per_cm2"]) <= applied + slack, what
+    assert max(data["intact_cumulative_ug_per_cm2"]) <= applied + slack, what
+    assert max(absorbed) <= applied + slack, what
+    assert data["delivered_ug_per_cm2"] <= absorbed[-1] + slack, what
+    assert balance["on_surface_ug_per_cm2"] >= -slack, what
+    assert balance["in_skin_ug_per_cm2"] >= -slack, what
+    assert 0.0 < balance["delivered_percent_of_applied"] <= 100.0 + 1e-7, what
+    assert 0.0 <= balance["intact_delivered_percent_of_applied"] <= 100.0 + 1e-7, what
+    parts = balance["on_surface_ug_per_cm2"] + balance["in_skin_ug_per_cm2"]
+    assert parts + balance["delivered_ug_per_cm2"] == pytest.approx(applied, rel=1e-8), what
+    assert data["mass_balance_relative_error"] < 1e-8, what
+    ratio = data["enhancement_ratio"]
+    if ratio is not None:
+        expected = data["delivered_ug_per_cm2"] / data["intact_delivered_ug_per_cm2"]
+        assert ratio == pytest.approx(expected, rel=1e-12), what
