@@ -13,6 +13,45 @@ from PIL import Image
 
 from microneedling.clinic import Actor, Clinic, Role
 
+#: Every test account's password.
+PASSWORD = "correct horse battery staple"
+
+
+# The patient of examples/plan-request.yaml: 42, Fitzpatrick III, cold sores in the past
+# (eligible with precautions), cheeks and forehead.
+INTAKE: dict[str, object] = {
+    "sex": "female",
+    "pregnant": False,
+    "breastfeeding": False,
+    "fitzpatrick_type": 3,
+    "areas": ["cheeks", "forehead"],
+    "conditions": [{"code": "herpes_simplex", "current": False}],
+    "medications": [],
+    "procedures": [],
+    "allergies": [],
+    "skin_findings": [],
+}
+
+
+def course_request(start: object) -> dict[str, object]:
+    """A course for the INTAKE patient starting on ``start`` (an ISO date)."""
+    return {
+        "areas": [
+            {
+                "site": "cheeks",
+                "concerns": [
+                    {"concern": "fine_lines", "severity": "moderate"},
+                    {"concern": "acne_scars_rolling", "severity": "moderate"},
+                ],
+            },
+            {"site": "forehead", "concerns": [{"concern": "wrinkles", "severity": "mild"}]},
+        ],
+        "device": "generic_pen_12",
+        "cartridge": "12",
+        "start_date": str(start),
+        "contact": {"name": "Riverside Skin Clinic", "phone": "+44 20 7946 0018"},
+    }
+
 
 def free_port() -> int:
     with socket.socket() as sock:

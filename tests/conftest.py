@@ -27,13 +27,21 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from clinic_support import ApiWorld, Clock, Team, free_port, jpeg_with_exif
+from clinic_support import (
+    INTAKE,
+    PASSWORD,
+    ApiWorld,
+    Clock,
+    Team,
+    course_request,
+    free_port,
+    jpeg_with_exif,
+)
 from microneedling.clinic import Actor, Clinic, ClinicSettings, Database, Role
 from microneedling.clinic.models import StaffMember
 from microneedling.clinic.services.passwords import hash_password
 
 TEST_SECRET = "test-secret-" + "x" * 40
-PASSWORD = "correct horse battery staple"
 
 
 def _external_postgres_url() -> str | None:
@@ -235,42 +243,6 @@ def live_server() -> Iterator[Callable[[object], str]]:
     yield start
     for stop in stops:
         stop()
-
-
-# The patient of examples/plan-request.yaml: 42, Fitzpatrick III, cold sores in the past
-# (eligible with precautions), cheeks and forehead.
-INTAKE: dict[str, object] = {
-    "sex": "female",
-    "pregnant": False,
-    "breastfeeding": False,
-    "fitzpatrick_type": 3,
-    "areas": ["cheeks", "forehead"],
-    "conditions": [{"code": "herpes_simplex", "current": False}],
-    "medications": [],
-    "procedures": [],
-    "allergies": [],
-    "skin_findings": [],
-}
-
-
-def course_request(start: object) -> dict[str, object]:
-    """A course for the INTAKE patient starting on ``start`` (an ISO date)."""
-    return {
-        "areas": [
-            {
-                "site": "cheeks",
-                "concerns": [
-                    {"concern": "fine_lines", "severity": "moderate"},
-                    {"concern": "acne_scars_rolling", "severity": "moderate"},
-                ],
-            },
-            {"site": "forehead", "concerns": [{"concern": "wrinkles", "severity": "mild"}]},
-        ],
-        "device": "generic_pen_12",
-        "cartridge": "12",
-        "start_date": str(start),
-        "contact": {"name": "Riverside Skin Clinic", "phone": "+44 20 7946 0018"},
-    }
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from clinic_support import jpeg_with_exif
-from conftest import INTAKE, PASSWORD, course_request
+from clinic_support import INTAKE, PASSWORD, course_request, jpeg_with_exif
 from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
 from microneedling.clinic.services.intakes import IntakeIn, IntakeService
 from microneedling.clinic.services.outcomes import OutcomeIn, OutcomeService, PhotoIn
