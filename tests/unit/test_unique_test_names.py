@@ -15,11 +15,10 @@ def test_test_module_names_are_unique() -> None:
 
 def test_no_test_imports_from_a_conftest_module() -> None:
     """'conftest' names several modules; shared helpers live in tests/clinic_support.py."""
-    offenders = [
-        str(p.relative_to(TESTS))
-        for p in TESTS.rglob("*.py")
-        if p != Path(__file__).resolve()
-        and "from conftest import" in p.read_text(encoding="utf-8")
-        or "\nimport conftest" in p.read_text(encoding="utf-8")
-    ]
+    me = Path(__file__).resolve()
+    offenders = []
+    for path in TESTS.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path != me and ("from conftest import" in text or "\nimport conftest" in text):
+            offenders.append(str(path.relative_to(TESTS)))
     assert offenders == []
