@@ -136,10 +136,9 @@ class FindingTrigger(Frozen):
 
 
 class PregnancyTrigger(Frozen):
-    """Pregnant now (and, with ``include_breastfeeding``, breastfeeding now)."""
+    """Pregnant now (breastfeeding has a trigger of its own)."""
 
     type: Literal["pregnancy"] = "pregnancy"
-    include_breastfeeding: bool = False
 
 
 class BreastfeedingTrigger(Frozen):

@@ -40,7 +40,7 @@ def describe_trigger(rule: Contraindication) -> str:
         age = f", begun within {t.younger_than_days} days" if t.younger_than_days else ""
         return f"skin finding {where}: {_codes(list(t.findings))}{age}"
     if isinstance(t, PregnancyTrigger):
-        return "pregnant" + (" or breastfeeding" if t.include_breastfeeding else "")
+        return "pregnant"
     if isinstance(t, BreastfeedingTrigger):
         return "breastfeeding"
     if isinstance(t, FitzpatrickTrigger):

@@ -202,11 +202,6 @@ def read_pregnancy(
         out.missing.append(("pregnant", rule.question))
     elif intake.pregnant:
         out.hits.append(Hit("pregnant", None, _ongoing_until(rule, today)))
-    if t.include_breastfeeding:
-        if intake.breastfeeding is None:
-            out.missing.append(("breastfeeding", rule.question))
-        elif intake.breastfeeding:
-            out.hits.append(Hit("breastfeeding", None, _ongoing_until(rule, today)))
     return out
 
 
