@@ -7,7 +7,8 @@ windows after each session, and of the per-session and milestone figures. A call
 its own parameter matrix (N x P, columns named by ``parameter_names``) instead of drawing, which
 is what a global sensitivity analysis needs. Time runs in blocks of days: each block is solved
 on the threads by chunks of patients into one wide block (a day is a contiguous row of every
-patient), then its bands are taken on the threads by outputs and days (:mod:`._percentiles`).
+patient) while the previous block's bands are taken by outputs (:mod:`._percentiles`), each
+output's ranks carried from block to block.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,12 @@ from microneedling.model._inputs import (
     course_parameters,
     patient_arrays,
 )
-from microneedling.model._percentiles import interpolate, percentiles, virtual_positions
+from microneedling.model._percentiles import (
+    RowPercentiles,
+    interpolate,
+    percentiles,
+    virtual_positions,
+)
 from microneedling.model.course import Course
 from microneedling.model.parameters import ParameterSet, full_parameter_set
 from microneedling.model.parameters._base import check_values
@@ -128,10 +134,18 @@ def parameter_space(
 
 def draw_parameters(space: ParameterSet, n: int, seed: int | None = 0) -> FloatArray:
     """An N x P matrix of draws, columns in the order of ``space``."""
+    return np.column_stack(list(_draw_columns(space, n, seed, map)))
+
+
+def _draw_columns(
+    space: ParameterSet, n: int, seed: int | None, mapper: Callable[..., Iterator[FloatArray]]
+) -> Iterator[FloatArray]:
+    """Each parameter's N draws, in the order of ``space``: the uniforms in sequence from one
+    generator, their inverse CDFs through ``mapper`` (e.g. a thread pool's ``map``)."""
     rng = np.random.default_rng(seed)
-    return np.column_stack(
-        [p.spread.from_unit(p.value, rng.random(n)) for p in space.values_list()]
-    )
+    spreads = space.values_list()
+    uniforms = [rng.random(n) for _ in spreads]
+    return mapper(lambda p, u: p.spread.from_unit(p.value, u), spreads, uniforms)
 
 
 def _apply_mix(
@@ -182,8 +196,8 @@ def simulate_cohort(
     parameter_names: Sequence[str] | None = None,
     patient_mix: PatientMix | None = None,
     workers: int = 2,
-    block_days: int = 16,
-    chunk_size: int = 4096,
+    block_days: int = 8,
+    chunk_size: int = 8192,
     hourly: bool = True,
     knowledge: KnowledgeBase | None = None,
     parameters: ParameterSet | None = None,
@@ -198,7 +212,77 @@ def simulate_cohort(
     kb = knowledge or load_knowledge()
     resolved, space = course_parameters(course, kb, parameters or full_parameter_set())
     names = list(space)
-    rng = np.random.default_rng(seed)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        columns = _parameter_columns(
+            course, kb, space, n, seed, parameter_matrix, parameter_names, patient_mix, pool
+        )
+        n = columns[names[0]].shape[0]
+        # Chunks small enough that a block of one chunk's outputs is computed in cache, as
+        # many per worker so that no worker waits for a last, lone chunk.
+        per_worker = max(1, math.ceil(n / (max(1, workers) * chunk_size)))
+        n_chunks = min(n, max(1, workers) * per_worker)
+        bounds = [round(i * n / n_chunks) for i in range(n_chunks + 1)]
+        block = min(block_days, course.horizon + 1)
+        make = functools.partial(_make_slice, course, resolved.concern, columns, block_days=block)
+        chunks = list(pool.map(make, itertools.pairwise(bounds)))
+        n_steps = math.ceil((course.horizon + 1) / block) + 1
+        n_steps += len(course.sessions) if hourly else 0
+        report = progress or (lambda _: None)
+        daily = _daily_bands(pool, chunks, course, block, lambda b: report(b / n_steps))
+        hourly_bands: list[dict[str, Bands]] = []
+        if hourly:
+            hours = _engine.HOURS_AFTER_SESSION + 1
+            buffers = {k: np.empty((hours, n)) for k in _engine.HOURLY_OUTPUTS}
+            for i in range(len(course.sessions)):
+                list(pool.map(lambda sl, i=i: _window(sl, i, buffers), chunks))
+                window = pool.map(_bands_of_rows, buffers.values())
+                hourly_bands.append(dict(zip(buffers, window, strict=True)))
+                report(1 - (len(course.sessions) - i) / n_steps)
+        figures_parts = list(pool.map(_session_figures, chunks))
+        figures = {
+            k: np.concatenate([f[k] for f in figures_parts], axis=-1) for k in figures_parts[0]
+        }
+        last = course.last_session_day
+        peak = np.concatenate([sl.peak for sl in chunks])
+        peak_day = np.concatenate([sl.peak_day for sl in chunks])
+        maintenance = np.concatenate([sl.maintenance for sl in chunks])
+        reached = maintenance >= 0
+        per_patient = {
+            **figures,
+            "peak_improvement_fraction": peak,
+            "full_effect_days_after_last": (peak_day - last).astype(float),
+            "maintenance_days_after_last": np.where(reached, maintenance - last, np.inf),
+        }
+        bands = dict(
+            zip(per_patient, pool.map(percentile_bands, per_patient.values()), strict=True)
+        )
+    report(1.0)
+    return CohortResult(
+        course=course,
+        n=n,
+        days=np.arange(course.horizon + 1, dtype=np.int64),
+        daily=daily,
+        hourly=hourly_bands,
+        sessions={k: bands[k] for k in figures},
+        milestones={k: v for k, v in bands.items() if k not in figures},
+        maintenance_reached_share=float(reached.mean()),
+        parameter_names=tuple(names),
+    )
+
+
+def _parameter_columns(
+    course: Course,
+    kb: KnowledgeBase,
+    space: ParameterSet,
+    n: int,
+    seed: int | None,
+    parameter_matrix: FloatArray | None,
+    parameter_names: Sequence[str] | None,
+    patient_mix: PatientMix | None,
+    pool: ThreadPoolExecutor,
+) -> dict[str, FloatArray]:
+    """Each parameter's value for every patient: the caller's matrix, or draws (on the pool)."""
+    names = list(space)
     if parameter_matrix is not None:
         matrix = np.asarray(parameter_matrix, dtype=np.float64)
         given = list(parameter_names) if parameter_names is not None else names
@@ -213,101 +297,70 @@ def simulate_cohort(
     else:
         if n < 1:
             raise InvalidInput("n", "a cohort needs at least one patient")
-        drawn = draw_parameters(space, n, seed)
-        columns = {name: drawn[:, j].copy() for j, name in enumerate(names)}
+        columns = dict(zip(names, _draw_columns(space, n, seed, pool.map), strict=True))
         if patient_mix is not None:
-            _apply_mix(course, kb, columns, patient_mix, rng)
+            _apply_mix(course, kb, columns, patient_mix, np.random.default_rng(seed))
     try:
         check_values(space, columns)
     except ValueError as exc:
         raise InvalidInput("parameter_matrix", str(exc)) from None
+    return columns
 
+
+def _daily_bands(
+    pool: ThreadPoolExecutor,
+    chunks: list[_Slice],
+    course: Course,
+    block: int,
+    progress: Callable[[int], None],
+) -> dict[str, Bands]:
+    """Bands of every daily output: blocks of ``block`` days solved chunk by chunk, each day
+    written as one contiguous row of all patients and ranked by output."""
     horizon = course.horizon
-    last = course.last_session_day
-    # Chunks small enough that a block of one chunk's outputs is computed in cache.
-    bounds = [*range(0, n, chunk_size), n]
+    n = chunks[-1].columns.stop
     outputs = _engine.DAILY_OUTPUTS
-    # A block of days for every patient, each day one contiguous row (see _percentiles).
-    wide = {k: np.empty((min(block_days, horizon + 1), n)) for k in outputs}
-    daily_parts: dict[str, list[list[FloatArray]]] = {k: [] for k in outputs}
-    n_blocks = math.ceil((horizon + 1) / block_days)
-    n_steps = n_blocks + (len(course.sessions) if hourly else 0) + 1
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        make = functools.partial(
-            _make_slice, course, resolved.concern, columns, block_days=block_days
-        )
-        chunks = list(pool.map(make, itertools.pairwise(bounds)))
-        for b in range(n_blocks):
-            first_day = b * block_days
-            length = min(block_days, horizon + 1 - first_day)
+    # Two buffers: while the bands of one block are taken, the next block is computed.
+    wide = [{k: np.empty((block, n)) for k in outputs} for _ in range(2)]
+    parts: dict[str, list[list[FloatArray]]] = {k: [] for k in outputs}
+    # One per output, carrying each rank's recent values from block to block.
+    trackers = {k: RowPercentiles(PERCENTILES, SAMPLE_SIZE) for k in outputs}
+    n_blocks = math.ceil((horizon + 1) / block)
+    live: list[dict[str, NDArray[np.bool_]]] = []
+    for b in range(n_blocks + 1):
+        # One phase: the bands of block b - 1 are taken (a task per output) while block b is
+        # computed (a task per chunk), so the workers share both kinds of work; the longer
+        # ranking tasks go first, so that the phase ends on short ones.
+        ranking: list[Callable[[], Any]] = []
+        if b > 0:
+            length = min(block, horizon + 1 - (b - 1) * block)
+            for k, rows in wide[(b - 1) % 2].items():
+                zero = ~np.logical_or.reduce([r[k] for r in live]) if k in live[0] else None
+                ranking.append(functools.partial(trackers[k], rows[:length], zero))
+        solving: list[Callable[[], Any]] = []
+        if b < n_blocks:
+            first = b * block
             step = functools.partial(
-                _advance, wide=wide, first_day=first_day, length=length, last=last
+                _advance,
+                wide=wide[b % 2],
+                first_day=first,
+                length=min(block, horizon + 1 - first),
+                last=course.last_session_day,
             )
-            live = list(pool.map(step, chunks))
-            tasks: list[tuple[str, slice, NDArray[np.bool_] | None]] = []
-            for k in outputs:
-                zero = ~np.logical_or.reduce([rows[k] for rows in live]) if k in live[0] else None
-                # Two tasks per output so that both workers stay busy to the end.
-                for half in (slice(0, length // 2), slice(length // 2, length)):
-                    tasks.append((k, half, None if zero is None else zero[half]))
-            bands = list(pool.map(functools.partial(_row_bands, wide), tasks))
-            for (k, _, _), band in zip(tasks, bands, strict=True):
-                daily_parts[k].append(band)
-            if progress is not None:
-                progress((b + 1) / n_steps)
-
-        figures_parts = list(pool.map(_session_figures, chunks))
-        hourly_bands: list[dict[str, Bands]] = []
-        if hourly:
-            hours = _engine.HOURS_AFTER_SESSION + 1
-            hourly_buffers = {k: np.empty((hours, n)) for k in _engine.HOURLY_OUTPUTS}
-            for i in range(len(course.sessions)):
-                list(pool.map(lambda sl, i=i: _window(sl, i, hourly_buffers), chunks))
-                hourly_bands.append(
-                    dict(
-                        zip(
-                            hourly_buffers,
-                            pool.map(
-                                lambda v: Bands(*percentiles(v, PERCENTILES, SAMPLE_SIZE)),
-                                hourly_buffers.values(),
-                            ),
-                            strict=True,
-                        )
-                    )
-                )
-                if progress is not None:
-                    progress((n_blocks + i + 1) / n_steps)
-    if progress is not None:
-        progress(1.0)
-
-    daily = {
+            solving = [functools.partial(step, sl) for sl in chunks]
+        results = list(pool.map(_call, ranking + solving))
+        for k, band in zip(outputs, results[: len(ranking)], strict=False):
+            parts[k].append(band)
+        live = results[len(ranking) :]
+        if b > 0:
+            progress(b)
+    return {
         k: Bands(*(np.concatenate([part[i] for part in v]) for i in range(len(PERCENTILES))))
-        for k, v in daily_parts.items()
+        for k, v in parts.items()
     }
-    figures = {k: np.concatenate([f[k] for f in figures_parts], axis=-1) for k in figures_parts[0]}
-    sessions = {k: percentile_bands(v, axis=-1) for k, v in figures.items()}
-    peak = np.concatenate([sl.peak for sl in chunks])
-    peak_day = np.concatenate([sl.peak_day for sl in chunks])
-    maintenance = np.concatenate([sl.maintenance for sl in chunks])
-    reached = maintenance >= 0
-    milestones = {
-        "peak_improvement_fraction": percentile_bands(peak),
-        "full_effect_days_after_last": percentile_bands((peak_day - last).astype(float)),
-        "maintenance_days_after_last": percentile_bands(
-            np.where(reached, maintenance - last, np.inf).astype(float)
-        ),
-    }
-    return CohortResult(
-        course=course,
-        n=n,
-        days=np.arange(horizon + 1, dtype=np.int64),
-        daily=daily,
-        hourly=hourly_bands,
-        sessions=sessions,
-        milestones=milestones,
-        maintenance_reached_share=float(reached.mean()),
-        parameter_names=tuple(names),
-    )
+
+
+def _bands_of_rows(rows: FloatArray) -> Bands:
+    return Bands(*percentiles(rows, PERCENTILES, SAMPLE_SIZE))
 
 
 def _make_slice(
@@ -340,11 +393,8 @@ def _advance(
     return dict(sl.solver.live_rows)
 
 
-def _row_bands(
-    wide: dict[str, FloatArray], task: tuple[str, slice, NDArray[np.bool_] | None]
-) -> list[FloatArray]:
-    name, rows, zero = task
-    return percentiles(wide[name][rows], PERCENTILES, SAMPLE_SIZE, zero)
+def _call(task: Callable[[], Any]) -> Any:
+    return task()
 
 
 def _track_milestones(sl: _Slice, f: FloatArray, first_day: int, last: int) -> None:
@@ -367,7 +417,7 @@ def _session_figures(sl: _Slice) -> dict[str, FloatArray]:
     arrays = sl.arrays
     s = arrays.sessions
     return {
-        "downtime_days": _engine.downtime(arrays, _engine.Modes.of(arrays)),
+        "downtime_days": _engine.downtime(arrays, sl.solver.modes),
         "bleeding_probability": s.bleeding,
         "effective_depth_um": s.depth_um,
         "closure_half_time_h": s.closure_half_h,
@@ -375,7 +425,8 @@ def _session_figures(sl: _Slice) -> dict[str, FloatArray]:
 
 
 def _window(sl: _Slice, index: int, buffers: dict[str, FloatArray]) -> None:
-    modes = _engine.Modes.of(sl.arrays)
-    window = _engine.hourly_windows(sl.arrays, modes, with_states=False, sessions=[index])[0]
+    window = _engine.hourly_windows(
+        sl.arrays, sl.solver.modes, with_states=False, sessions=[index]
+    )[0]
     for k, v in window.items():
         buffers[k][:, sl.columns] = v
