@@ -85,7 +85,7 @@ class RowPercentiles:
                 pair = None
                 guess = self._guess(i)
                 if guess is not None:
-                    pair = _count_and_select(values, lo, hi, *guess, low, inside)
+                    pair = _count_and_select(values, lo, hi, *guess, low, inside, n // 16)
                     self.guessed += pair is not None
                 if pair is None:
                     if ordered is None:
@@ -171,14 +171,15 @@ def _count_and_select(
     b: float,
     low: NDArray[np.bool_],
     inside: NDArray[np.bool_],
+    most: int | None = None,
 ) -> FloatArray | None:
-    """Order statistics ``lo`` and ``hi`` of ``values`` if both lie in [a, b] (counted), else
-    None; ``low`` and ``inside`` are scratch masks."""
+    """Order statistics ``lo`` and ``hi`` of ``values`` if both lie in [a, b] (counted) among
+    at most ``most`` values, else None; ``low`` and ``inside`` are scratch masks."""
     np.less(values, a, out=low)
     np.less_equal(values, b, out=inside)
     below = int(np.count_nonzero(low))
     upto = int(np.count_nonzero(inside))
-    if not below <= lo <= hi < upto:
+    if not below <= lo <= hi < upto or (most is not None and upto - below > most):
         return None
     if a == b:
         return np.array([a, a])
