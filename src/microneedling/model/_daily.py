@@ -114,8 +114,11 @@ class DailySolver:
         #: After each fill, for the fast outputs: the block's rows (days) where some patient
         #: may be non-zero; every other row of that output is exactly zero.
         self.live_rows: dict[str, NDArray[np.bool_]] = {}
+        #: Whether rows of the fast outputs that no session reaches are written (as zeros);
+        #: a caller that reads only ``live_rows`` may switch it off.
+        self.zero_dead_rows = True
         # Days per session after which a fast term is below 2**-40 of its start.
-        self._windows = {
+        self.windows = {
             kind: np.ceil(WINDOW_HALF_LIVES * math.log(2.0) / r.min(axis=1)).astype(np.int64)
             for kind, r, _ in self._fast
         }
@@ -196,36 +199,51 @@ class DailySolver:
             "flare": self._flare[:length],
         }
         latest = outputs["open_channel_fraction"]
-        for total in (*totals.values(), latest):
-            total.fill(0.0)
-        live = {kind: np.zeros(length, dtype=np.bool_) for kind in ("open", "barrier")}
-        flare = False
+        live = {kind: np.zeros(length, dtype=np.bool_) for kind in totals}
+        # Per session begun before the block ends: its first row in the block, and each fast
+        # term still above its cut-off here as (kind, rates, amplitudes, days since, rows).
+        sessions: list[tuple[int, list[tuple[str, FloatArray, FloatArray, int, int]]]] = []
         for idx, day in enumerate(self._session_days):
             if day >= first + length:
                 break
-            offset = max(day - first, 0)
-            lag = max(first - day, 0)
-            latest[offset:] = 0.0
+            offset, lag = max(day - first, 0), max(first - day, 0)
+            terms = []
             for kind, rates, amplitude in self._fast:
-                rows = min(length - offset, int(self._windows[kind][idx]) - lag + 1)
-                if rows <= 0:
-                    continue
-                flare |= kind == "flare"
-                if kind in live:
+                rows = min(length - offset, int(self.windows[kind][idx]) - lag + 1)
+                if rows > 0:
+                    terms.append((kind, rates[idx], amplitude[idx], lag, rows))
                     live[kind][offset : offset + rows] = True
+            sessions.append((offset, terms))
+        # Rows no term reaches are zero; they are written only if a caller may read them.
+        for kind, total in totals.items():
+            if self.zero_dead_rows or kind == "flare":
+                total.fill(0.0)
+            else:
+                total[live[kind]] = 0.0
+        if self.zero_dead_rows:
+            latest.fill(0.0)
+        else:
+            latest[live["open"]] = 0.0
+        written = 0  # rows of ``latest`` below this may hold an earlier session's share
+        for offset, terms in sessions:
+            # A session's share replaces the earlier sessions' from its day on.
+            if written > offset:
+                latest[offset:written] = 0.0
+            for kind, rates, amplitude, lag, rows in terms:
                 since = np.arange(lag, lag + rows, dtype=np.float64)
-                term = np.multiply.outer(since, -rates[idx], out=self._tmp[:rows])
+                term = np.multiply.outer(since, -rates, out=self._tmp[:rows])
                 np.exp(term, out=term)
                 if kind == "open":
                     latest[offset : offset + rows] = term
-                term *= amplitude[idx]
+                    written = max(written, offset + rows)
+                term *= amplitude
                 totals[kind][offset : offset + rows] += term
         self.live_rows = {
             "open_channel_fraction": live["open"],
             "open_channels_per_cm2": live["open"],
             "barrier_deficit_pct": live["barrier"],
         }
-        return flare
+        return bool(live["flare"].any())
 
     def _readouts(
         self,

@@ -225,6 +225,15 @@ def simulate_cohort(
         block = min(block_days, course.horizon + 1)
         make = functools.partial(_make_slice, course, resolved.concern, columns, block_days=block)
         chunks = list(pool.map(make, itertools.pairwise(bounds)))
+        # Every chunk keeps its fast terms as long as the slowest patient needs, so that all
+        # report the same live rows and none writes the zeros elsewhere, which are not read.
+        windows = {
+            kind: np.max([sl.solver.windows[kind] for sl in chunks], axis=0)
+            for kind in chunks[0].solver.windows
+        }
+        for sl in chunks:
+            sl.solver.windows = windows
+            sl.solver.zero_dead_rows = False
         n_steps = math.ceil((course.horizon + 1) / block) + 1
         n_steps += len(course.sessions) if hourly else 0
         report = progress or (lambda _: None)

@@ -30,6 +30,24 @@ def test_rows_not_reported_live_are_exactly_zero(block_days: int) -> None:
     assert seen_zero
 
 
+def test_dead_rows_left_unwritten_when_asked_and_live_rows_unchanged() -> None:
+    arrays = arrays_for(make_course(sessions=3, gap_days=20, horizon_days=120), n=7, seed=2)
+    zeroing = _engine.DailySolver(arrays, block_days=9, all_states=False)
+    skipping = _engine.DailySolver(arrays, block_days=9, all_states=False)
+    skipping.zero_dead_rows = False
+    for first in range(0, 121, 9):
+        length = min(9, 121 - first)
+        want = {k: np.full((length, 7), np.nan) for k in _engine.DAILY_OUTPUTS}
+        got = {k: np.full((length, 7), np.nan) for k in _engine.DAILY_OUTPUTS}
+        zeroing.fill(first, length, want)
+        skipping.fill(first, length, got)
+        for name, live in skipping.live_rows.items():
+            assert np.array_equal(got[name][live], want[name][live]), (name, first)
+            assert np.isnan(got[name][~live]).all(), (name, first)
+        for name in set(_engine.DAILY_OUTPUTS) - set(skipping.live_rows):
+            assert np.array_equal(got[name], want[name])
+
+
 def test_bracketed_bands_in_a_cohort_equal_whole_row_bands(monkeypatch: pytest.MonkeyPatch) -> None:
     course = make_course(sessions=2, gap_days=30, horizon_days=70)
     matrix = draw_parameters(parameter_space(course), 3000, seed=9)
