@@ -5,8 +5,9 @@ Three figures, printed as a Markdown table for docs/model.md:
 1. one patient, a one-year course of four sessions, daily output (``simulate_course``);
 2. a 100,000-patient virtual cohort of that course on two threads, producing the daily
    5/50/95 % bands of every output, with the CPU time it took (less sensitive to other load on
-   a shared machine than the wall time) and the process's peak resident memory (measured in a
-   fresh child process so nothing else counts);
+   a shared machine than the wall time) and the process's peak resident memory (each run in a
+   fresh child process so nothing else counts; five runs, as the median and the range, since
+   the same run varies by 20 % on a shared machine);
 3. the same equations integrated patient by patient with ``solve_ivp`` (the reference in
    ``model_reference.py``) on a sample of the cohort's patients, side by side with the exact
    solver on the same patients: time per patient and the largest relative difference.
@@ -40,6 +41,7 @@ from microneedling.model.parameters import full_parameter_set
 
 COHORT = 100_000
 SAMPLE = 20
+RUNS = 5
 
 
 def one_year_course() -> Course:
@@ -117,25 +119,39 @@ def reference_side_by_side() -> dict[str, float]:
     return {"reference_ms": 1e3 * ref_s, "exact_sample_ms": 1e3 * fast_s, "max_rel_diff": worst}
 
 
+def cohort_runs(hourly: bool, runs: int) -> dict[str, list[float]]:
+    """``runs`` cohort runs, each in a fresh process: every figure as a sorted list."""
+    results = [cohort_child(hourly) for _ in range(runs)]
+    return {k: sorted(r[k] for r in results) for k in results[0]}
+
+
+def spread(values: list[float], unit: str, digits: int = 2) -> str:
+    """Median and range of a sorted list."""
+    median = statistics.median(values)
+    return f"{median:.{digits}f} {unit} ({values[0]:.{digits}f}-{values[-1]:.{digits}f})"
+
+
 def main() -> int:
     load = os.getloadavg()
     single = single_patient_ms()
-    daily = cohort_child(hourly=False)
-    with_hourly = cohort_child(hourly=True)
+    daily = cohort_runs(hourly=False, runs=RUNS)
+    hourly = cohort_runs(hourly=True, runs=max(1, RUNS // 2))
     side = reference_side_by_side()
-    cohort_per_patient_ms = 1e3 * daily["seconds"] / COHORT
+    cohort_per_patient_ms = 1e3 * statistics.median(daily["seconds"]) / COHORT
     rows = [
         ("One patient, 1-year course, 4 sessions, daily output", f"{single:.2f} ms", "< 5 ms"),
         (
-            f"{COHORT:,}-patient cohort, daily 5/50/95 % bands of every output, 2 threads",
-            f"{daily['seconds']:.2f} s ({daily['cpu_seconds']:.2f} s CPU), "
-            f"peak RSS {daily['peak_rss_mb']:.0f} MB",
+            f"{COHORT:,}-patient cohort, daily 5/50/95 % bands of every output, 2 threads: "
+            f"median (range) of {RUNS} runs",
+            f"{spread(daily['seconds'], 's')}, CPU {spread(daily['cpu_seconds'], 's')}, "
+            f"peak RSS {spread(daily['peak_rss_mb'], 'MB', 0)}",
             "< 2 s, < 2 GB",
         ),
         (
-            "same, plus the 72-hour hourly bands after each session",
-            f"{with_hourly['seconds']:.2f} s ({with_hourly['cpu_seconds']:.2f} s CPU), "
-            f"peak RSS {with_hourly['peak_rss_mb']:.0f} MB",
+            "same, plus the 72-hour hourly bands after each session "
+            f"({len(hourly['seconds'])} runs)",
+            f"{spread(hourly['seconds'], 's')}, CPU {spread(hourly['cpu_seconds'], 's')}, "
+            f"peak RSS {spread(hourly['peak_rss_mb'], 'MB', 0)}",
             "",
         ),
         (
