@@ -28,6 +28,12 @@ Boundaries: the top faces (and, for a formulation-filled channel, its walls and 
 donor (vehicle concentration, ``u_donor``); the bottom faces drain into a perfect sink
 (``u = 0``); the axis and the rim of the unit cell carry no flux. A finite dose adds the donor
 as one more, well-mixed unknown (index ``n_cells``).
+
+Storage: cells are numbered row by row (``k * nr + j``), so a cell's neighbours are at
+``+-1`` (radial) and ``+-nr`` (axial) and the operator is a symmetric band: its diagonal and
+the two upper bands, each one value per cell (:meth:`Operator.bands`), plus, for a finite dose,
+the donor's border. The solver factorises that band (:mod:`.banded`); ``matrix`` gives the
+same operator as a sparse matrix for checks.
 """
 
 from __future__ import annotations
@@ -49,19 +55,27 @@ CHANNEL_CONTENTS: tuple[ChannelContent, ...] = ("formulation", "interstitial_flu
 
 @dataclass(frozen=True)
 class Operator:
-    """Conductance matrices, capacities and boundary conductances, split into closed + delta.
+    """The conductance operator ``L(f)``, capacities and boundary conductances, each split into
+    closed + f * delta.
 
-    Matrices are CSC [cm³/h]; capacities are V·K [cm³]; ``top_*`` and ``bottom_*`` are the
-    conductances [cm³/h] of the surface faces (one per column) and the sink faces; ``donor_*``
-    the conductance [cm³/h] of every cell to the donor (top faces plus, for a
-    formulation-filled channel, its walls and bottom). ``filled_volume_cm3`` is the volume
-    [cm³] of each cell that the formulation fills while its channel is fully open (zero unless
-    ``content`` is ``"formulation"``).
+    Cell bands [cm³/h], one value per cell: ``diag_*`` (every conductance of the cell,
+    including to the sink and the donor), ``radial_*`` (the entry between cell ``i - 1`` and
+    ``i``, zero at a row's first cell) and ``axial_*`` (between ``i - nr`` and ``i``, zero in
+    the first row). Capacities are V·K [cm³] (one more, the donor's volume, for a finite
+    dose); ``top_*`` and ``bottom_*`` are the conductances [cm³/h] of the surface faces (one
+    per column) and the sink faces; ``donor_*`` the conductance [cm³/h] of every cell to the
+    donor (top faces plus, for a formulation-filled channel, its walls and bottom).
+    ``filled_volume_cm3`` is the volume [cm³] of each cell that the formulation fills while
+    its channel is fully open (zero unless ``content`` is ``"formulation"``).
     """
 
     grid: Grid
-    matrix_closed: sp.csc_matrix
-    matrix_delta: sp.csc_matrix
+    diag_closed: FloatArray
+    diag_delta: FloatArray
+    radial_closed: FloatArray
+    radial_delta: FloatArray
+    axial_closed: FloatArray
+    axial_delta: FloatArray
     capacity_closed: FloatArray
     capacity_delta: FloatArray
     top_closed: FloatArray
@@ -78,8 +92,46 @@ class Operator:
     def size(self) -> int:
         return int(self.capacity_closed.size)
 
+    def bands(self, open_fraction: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Diagonal, radial and axial bands of the cells at open fraction ``f``."""
+        f = open_fraction
+        return (
+            self.diag_closed + f * self.diag_delta,
+            self.radial_closed + f * self.radial_delta,
+            self.axial_closed + f * self.axial_delta,
+        )
+
+    def apply(self, open_fraction: float, u: FloatArray) -> FloatArray:
+        """``L(f) @ u`` [µg/h] for potentials ``u`` (cells, then the donor if finite)."""
+        diag, radial, axial = self.bands(open_fraction)
+        n_cells, nr = self.grid.size, self.grid.nr
+        cells = u[:n_cells]
+        out = np.zeros(self.size)
+        y = out[:n_cells]
+        np.multiply(diag, cells, out=y)
+        y[1:] += radial[1:] * cells[:-1]
+        y[:-1] += radial[1:] * cells[1:]
+        y[nr:] += axial[nr:] * cells[:-nr]
+        y[:-nr] += axial[nr:] * cells[nr:]
+        if self.finite_donor:
+            donor = self.donor(open_fraction)
+            y -= donor * u[n_cells]
+            out[n_cells] = float(donor.sum()) * u[n_cells] - float(np.dot(donor, cells))
+        return out
+
     def matrix(self, open_fraction: float) -> sp.csc_matrix:
-        return (self.matrix_closed + open_fraction * self.matrix_delta).tocsc()
+        """``L(f)`` as a sparse matrix (for checks; the solver uses the bands)."""
+        diag, radial, axial = self.bands(open_fraction)
+        n_cells, nr = self.grid.size, self.grid.nr
+        bands = {0: diag, nr: axial[nr:], -nr: axial[nr:]}
+        if nr > 1:  # one column has no radial faces
+            bands.update({1: radial[1:], -1: radial[1:]})
+        cells = sp.diags(list(bands.values()), list(bands), shape=(n_cells, n_cells))
+        if not self.finite_donor:
+            return sp.csc_matrix(cells)
+        donor = self.donor(open_fraction)[:, None]
+        corner = np.array([[float(donor.sum())]])
+        return sp.csc_matrix(sp.bmat([[cells, -donor], [-donor.T, corner]]))
 
     def capacity(self, open_fraction: float) -> FloatArray:
         return self.capacity_closed + open_fraction * self.capacity_delta
@@ -96,8 +148,10 @@ class Operator:
 
     def sensitivity(self, open_fraction: float) -> float:
         """Largest relative change of a diagonal entry or capacity per unit change of f."""
-        diag_c = self.matrix_closed.diagonal()
-        diag_d = self.matrix_delta.diagonal()
+        diag_c, diag_d = self.diag_closed, self.diag_delta
+        if self.finite_donor:
+            diag_c = np.append(diag_c, self.donor_closed.sum())
+            diag_d = np.append(diag_d, self.donor_delta.sum())
         cap = self.capacity(open_fraction)
         diag = diag_c + open_fraction * diag_d
         return float(
@@ -126,11 +180,13 @@ def _cell_fields(
 
 @dataclass(frozen=True)
 class _Faces:
-    """Interior faces (cells a and b, area [cm²], half-cell resistances [cm/(cm²/h)] on each
-    side) and the top and bottom boundary conductances [cm³/h]."""
+    """Interior faces (cells a < b, the first ``n_radial`` between neighbours in a row, the rest
+    between rows; area [cm²]; half-cell resistances [cm/(cm²/h)] on each side) and the top and
+    bottom boundary conductances [cm³/h]."""
 
     a: IntArray
     b: IntArray
+    n_radial: int
     area: FloatArray
     res_a: FloatArray
     res_b: FloatArray
@@ -166,6 +222,7 @@ def _faces(grid: Grid, perm: FloatArray) -> _Faces:
     return _Faces(
         a=np.concatenate((index[:, :-1].ravel(), index[:-1, :].ravel())),
         b=np.concatenate((index[:, 1:].ravel(), index[1:, :].ravel())),
+        n_radial=nz * (nr - 1),
         area=np.concatenate((area_r.ravel(), area_z.ravel())),
         res_a=np.concatenate((res_ra.ravel(), res_za.ravel())),
         res_b=np.concatenate((res_rb.ravel(), res_zb.ravel())),
@@ -174,13 +231,19 @@ def _faces(grid: Grid, perm: FloatArray) -> _Faces:
     )
 
 
-def _matrix(
-    n: int, a: IntArray, b: IntArray, t: FloatArray, diagonal_extra: FloatArray
-) -> sp.csc_matrix:
-    rows = np.concatenate((a, b, a, b, np.arange(diagonal_extra.size)))
-    cols = np.concatenate((a, b, b, a, np.arange(diagonal_extra.size)))
-    data = np.concatenate((t, t, -t, -t, diagonal_extra))
-    return sp.csc_matrix(sp.coo_matrix((data, (rows, cols)), shape=(n, n)))
+def _bands(
+    faces: _Faces, t: FloatArray, diagonal_extra: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Diagonal, radial and axial bands of the cells for face conductances ``t`` [cm³/h], plus
+    ``diagonal_extra`` (boundary conductances) on the diagonal."""
+    n = diagonal_extra.size
+    diag = diagonal_extra + np.bincount(faces.a, t, n) + np.bincount(faces.b, t, n)
+    radial = np.zeros(n)
+    axial = np.zeros(n)
+    k = faces.n_radial
+    radial[faces.b[:k]] = -t[:k]
+    axial[faces.b[k:]] = -t[k:]
+    return diag, radial, axial
 
 
 def _filled_channel(
@@ -244,34 +307,28 @@ def assemble(
         donor_o[: grid.nr] = top_o
         part_volume_o = volumes * part_o.ravel()
         filled_volume = np.zeros(n_cells)
-    # Cells that touch the donor in either state: one sparsity pattern for both.
-    linked = np.flatnonzero((donor_c != 0.0) | (donor_o != 0.0))
 
     def build(
         t: FloatArray, donor: FloatArray, part_volume: FloatArray, bottom: FloatArray
-    ) -> tuple[sp.csc_matrix, FloatArray]:
-        a, b = faces_c.a, faces_c.b
-        extra = np.zeros(n)
+    ) -> tuple[tuple[FloatArray, FloatArray, FloatArray], FloatArray]:
+        extra = donor.copy()
         extra[bottom_cells] += bottom
-        if finite:
-            # The donor is one more cell, linked by a face to every cell that touches it.
-            a = np.concatenate((a, linked))
-            b = np.concatenate((b, np.full(linked.size, n_cells)))
-            t = np.concatenate((t, donor[linked]))
-        else:
-            extra[:n_cells] += donor
         capacity = np.zeros(n)
         capacity[:n_cells] = part_volume
         if finite:
             capacity[n_cells] = float(donor_volume_cm3 or 0.0)
-        return _matrix(n, a, b, t, extra), capacity
+        return _bands(faces_c, t, extra), capacity
 
-    m_c, cap_c = build(faces_c.conductance, donor_c, part_volume_c, faces_c.bottom)
-    m_o, cap_o = build(t_o, donor_o, part_volume_o, bottom_o)
+    (d_c, r_c, a_c), cap_c = build(faces_c.conductance, donor_c, part_volume_c, faces_c.bottom)
+    (d_o, r_o, a_o), cap_o = build(t_o, donor_o, part_volume_o, bottom_o)
     return Operator(
         grid=grid,
-        matrix_closed=m_c,
-        matrix_delta=sp.csc_matrix(m_o - m_c),
+        diag_closed=d_c,
+        diag_delta=d_o - d_c,
+        radial_closed=r_c,
+        radial_delta=r_o - r_c,
+        axial_closed=a_c,
+        axial_delta=a_o - a_c,
         capacity_closed=cap_c,
         capacity_delta=cap_o - cap_c,
         top_closed=faces_c.top,

@@ -34,9 +34,9 @@ with backward Euler (an M-matrix, so the result stays within those bounds), whic
 exact and costs only that step's accuracy.
 ``fallback_steps`` in the diagnostics counts them.
 
-The matrix is factorised with SuperLU (``splu``) and reused for every step with the same step
-size and open fraction: about ten factorisations for the ramp plus one per closure interval
-in which the open fraction still changes the operator noticeably.
+The matrix is factorised once (:mod:`.factor`) and reused for every step with the same step
+size and open fraction: about ten factorisations for the ramp plus one per closure interval in
+which the open fraction still changes the operator noticeably.
 """
 
 from __future__ import annotations
@@ -46,12 +46,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from microneedling.errors import InvalidInput
 from microneedling.model.delivery.assembly import ChannelContent, Operator, assemble
 from microneedling.model.delivery.closure import ChannelClosure
+from microneedling.model.delivery.factor import StageFactor
 from microneedling.model.delivery.geometry import UnitCell
 from microneedling.model.delivery.grid import FloatArray, build_grid
 from microneedling.model.delivery.inputs import Dose, Numerics
@@ -120,35 +119,22 @@ _W_START = (1.0 - GAMMA) ** 2 / (GAMMA * (2.0 - GAMMA))
 
 
 class _Factorisations:
-    """SuperLU factors of ``capacity(f) + h B(f)`` keyed by (h, f); older f are dropped."""
+    """Factors of ``capacity(f) + h L(f)`` keyed by (h, f); older f are dropped."""
 
     def __init__(self, operator: Operator) -> None:
         self._operator = operator
-        self._cache: dict[tuple[float, float], spla.SuperLU] = {}
+        self._cache: dict[tuple[float, float], StageFactor] = {}
         self.count = 0
 
-    def get(self, h: float, f: float) -> spla.SuperLU:
+    def get(self, h: float, f: float) -> StageFactor:
         key = (h, f)
-        lu = self._cache.get(key)
-        if lu is None:
+        factor = self._cache.get(key)
+        if factor is None:
             self._cache = {k: v for k, v in self._cache.items() if k[1] == f}
-            capacity = self._operator.capacity(f)
-            # A cell without capacity (a fully open, formulation-filled channel cell) has no
-            # unknown: a unit row fixes it at zero.
-            matrix = sp.diags(np.where(capacity > 0.0, capacity, 1.0)) + h * self._operator.matrix(
-                f
-            )
-            # The matrix is symmetric and strictly diagonally dominant (capacity > 0), so no
-            # pivoting is needed and a symmetric fill-reducing ordering suits it.
-            lu = spla.splu(
-                sp.csc_matrix(matrix),
-                permc_spec="MMD_AT_PLUS_A",
-                diag_pivot_thresh=0.0,
-                options={"SymmetricMode": True},
-            )
-            self._cache[key] = lu
+            factor = StageFactor(self._operator, h, f)
+            self._cache[key] = factor
             self.count += 1
-        return lu
+        return factor
 
 
 def _closing_uptake(
@@ -263,7 +249,6 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
     factors = _Factorisations(operator)
     fallback_steps = 0
     capacity = operator.capacity(f)
-    matrix = operator.matrix(f)
     donor, bottom = operator.donor(f), operator.bottom(f)
     source: FloatArray | None = None
 
@@ -291,7 +276,6 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
                 stored[i] += float(moved.sum()) / area
             f = target
             capacity = new_capacity
-            matrix = operator.matrix(f)
             donor, bottom = operator.donor(f), operator.bottom(f)
             source = None
         if source is None:
@@ -315,7 +299,7 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
             continue
         lu = factors.get(THETA * dt, f)
         half = THETA * dt
-        u_stage = lu.solve(capacity * u - half * (matrix @ u) + 2.0 * half * source)
+        u_stage = lu.solve(capacity * u - half * operator.apply(f, u) + 2.0 * half * source)
         u_new = lu.solve(capacity * (_W_STAGE * u_stage - _W_START * u) + half * source)
         # The finite donor is checked too: a negative donor would feed the skin negative mass.
         slack = _BOUNDS_TOLERANCE * c0
