@@ -225,46 +225,17 @@ def simulate_cohort(
         block = min(block_days, course.horizon + 1)
         make = functools.partial(_make_slice, course, resolved.concern, columns, block_days=block)
         chunks = list(pool.map(make, itertools.pairwise(bounds)))
-        # Every chunk keeps its fast terms as long as the slowest patient needs, so that all
-        # report the same live rows and none writes the zeros elsewhere, which are not read.
-        windows = {
-            kind: np.max([sl.solver.windows[kind] for sl in chunks], axis=0)
-            for kind in chunks[0].solver.windows
-        }
-        for sl in chunks:
-            sl.solver.windows = windows
-            sl.solver.zero_dead_rows = False
+        _share_windows(chunks)
         n_steps = math.ceil((course.horizon + 1) / block) + 1
         n_steps += len(course.sessions) if hourly else 0
         report = progress or (lambda _: None)
         daily = _daily_bands(pool, chunks, course, block, lambda b: report(b / n_steps))
         hourly_bands: list[dict[str, Bands]] = []
         if hourly:
-            hours = _engine.HOURS_AFTER_SESSION + 1
-            buffers = {k: np.empty((hours, n)) for k in _engine.HOURLY_OUTPUTS}
             for i in range(len(course.sessions)):
-                list(pool.map(lambda sl, i=i: _window(sl, i, buffers), chunks))
-                window = pool.map(_bands_of_rows, buffers.values())
-                hourly_bands.append(dict(zip(buffers, window, strict=True)))
+                hourly_bands.append(_hourly_bands(pool, chunks, i))
                 report(1 - (len(course.sessions) - i) / n_steps)
-        figures_parts = list(pool.map(_session_figures, chunks))
-        figures = {
-            k: np.concatenate([f[k] for f in figures_parts], axis=-1) for k in figures_parts[0]
-        }
-        last = course.last_session_day
-        peak = np.concatenate([sl.peak for sl in chunks])
-        peak_day = np.concatenate([sl.peak_day for sl in chunks])
-        maintenance = np.concatenate([sl.maintenance for sl in chunks])
-        reached = maintenance >= 0
-        per_patient = {
-            **figures,
-            "peak_improvement_fraction": peak,
-            "full_effect_days_after_last": (peak_day - last).astype(float),
-            "maintenance_days_after_last": np.where(reached, maintenance - last, np.inf),
-        }
-        bands = dict(
-            zip(per_patient, pool.map(percentile_bands, per_patient.values()), strict=True)
-        )
+        sessions, milestones, reached = _per_patient_bands(pool, chunks, course.last_session_day)
     report(1.0)
     return CohortResult(
         course=course,
@@ -272,10 +243,54 @@ def simulate_cohort(
         days=np.arange(course.horizon + 1, dtype=np.int64),
         daily=daily,
         hourly=hourly_bands,
-        sessions={k: bands[k] for k in figures},
-        milestones={k: v for k, v in bands.items() if k not in figures},
-        maintenance_reached_share=float(reached.mean()),
+        sessions=sessions,
+        milestones=milestones,
+        maintenance_reached_share=reached,
         parameter_names=tuple(names),
+    )
+
+
+def _share_windows(chunks: list[_Slice]) -> None:
+    """Every chunk keeps its fast terms as long as the slowest patient of all needs, so that
+    all report the same live rows and none writes the zeros elsewhere, which are not read."""
+    windows = {
+        kind: np.max([sl.solver.windows[kind] for sl in chunks], axis=0)
+        for kind in chunks[0].solver.windows
+    }
+    for sl in chunks:
+        sl.solver.windows = windows
+        sl.solver.zero_dead_rows = False
+
+
+def _hourly_bands(pool: ThreadPoolExecutor, chunks: list[_Slice], index: int) -> dict[str, Bands]:
+    """Bands of the 72 hours after session ``index``."""
+    n = chunks[-1].columns.stop
+    buffers = {k: np.empty((_engine.HOURS_AFTER_SESSION + 1, n)) for k in _engine.HOURLY_OUTPUTS}
+    list(pool.map(lambda sl: _window(sl, index, buffers), chunks))
+    return dict(zip(buffers, pool.map(_bands_of_rows, buffers.values()), strict=True))
+
+
+def _per_patient_bands(
+    pool: ThreadPoolExecutor, chunks: list[_Slice], last: int
+) -> tuple[dict[str, Bands], dict[str, Bands], float]:
+    """Bands of the per-session figures and of the milestones, and the share of patients whose
+    maintenance falls due within the horizon."""
+    figures_parts = list(pool.map(_session_figures, chunks))
+    figures = {k: np.concatenate([f[k] for f in figures_parts], axis=-1) for k in figures_parts[0]}
+    peak_day = np.concatenate([sl.peak_day for sl in chunks])
+    maintenance = np.concatenate([sl.maintenance for sl in chunks])
+    reached = maintenance >= 0
+    milestones = {
+        "peak_improvement_fraction": np.concatenate([sl.peak for sl in chunks]),
+        "full_effect_days_after_last": (peak_day - last).astype(float),
+        "maintenance_days_after_last": np.where(reached, maintenance - last, np.inf),
+    }
+    values = {**figures, **milestones}
+    bands = dict(zip(values, pool.map(percentile_bands, values.values()), strict=True))
+    return (
+        {k: bands[k] for k in figures},
+        {k: bands[k] for k in milestones},
+        float(reached.mean()),
     )
 
 
