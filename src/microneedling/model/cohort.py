@@ -232,8 +232,11 @@ def simulate_cohort(
         daily = _daily_bands(pool, chunks, course, block, lambda b: report(b / n_steps))
         hourly_bands: list[dict[str, Bands]] = []
         if hourly:
+            # One set of buffers for every session: fresh ones would be faulted in each time.
+            hours = _engine.HOURS_AFTER_SESSION + 1
+            buffers = {k: np.empty((hours, n)) for k in _engine.HOURLY_OUTPUTS}
             for i in range(len(course.sessions)):
-                hourly_bands.append(_hourly_bands(pool, chunks, i))
+                hourly_bands.append(_hourly_bands(pool, chunks, i, buffers))
                 report(1 - (len(course.sessions) - i) / n_steps)
         sessions, milestones, reached = _per_patient_bands(pool, chunks, course.last_session_day)
     report(1.0)
@@ -262,10 +265,13 @@ def _share_windows(chunks: list[_Slice]) -> None:
         sl.solver.zero_dead_rows = False
 
 
-def _hourly_bands(pool: ThreadPoolExecutor, chunks: list[_Slice], index: int) -> dict[str, Bands]:
-    """Bands of the 72 hours after session ``index``."""
-    n = chunks[-1].columns.stop
-    buffers = {k: np.empty((_engine.HOURS_AFTER_SESSION + 1, n)) for k in _engine.HOURLY_OUTPUTS}
+def _hourly_bands(
+    pool: ThreadPoolExecutor,
+    chunks: list[_Slice],
+    index: int,
+    buffers: dict[str, FloatArray],
+) -> dict[str, Bands]:
+    """Bands of the 72 hours after session ``index``, written first into ``buffers``."""
     list(pool.map(lambda sl: _window(sl, index, buffers), chunks))
     return dict(zip(buffers, pool.map(_bands_of_rows, buffers.values()), strict=True))
 
