@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
@@ -40,3 +41,14 @@ def paginate(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = list(session.scalars(query.order_by(*order).offset(page.offset).limit(page.limit)))
     return rows, total
+
+
+def every_item(fetch: Callable[[PageRequest], Page[T]]) -> list[T]:
+    """Every item a paged listing has, page after page of the largest size: for a view that
+    shows a patient's whole record. The listing stays the one definition of what is listed."""
+    items: list[T] = []
+    while True:
+        page = fetch(PageRequest(offset=len(items), limit=MAX_LIMIT))
+        items.extend(page.items)
+        if not page.items or len(items) >= page.total:
+            return items

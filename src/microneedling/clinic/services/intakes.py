@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import IntakeRecord, Patient, ScreeningRecord
-from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
+from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.patients import live_patient
 from microneedling.errors import InvalidInput, RequestRefused
@@ -333,13 +333,7 @@ class IntakeService(Service):
 
     def screenings(self, patient_id: int) -> list[ScreeningOut]:
         """Every screening of the patient, newest first."""
-        with self.unit(Permission.READ_CLINICAL) as u:
-            live_patient(u.session, patient_id)
-            rows = u.session.execute(
-                _screenings_of(patient_id).order_by(ScreeningRecord.id.desc())
-            ).all()
-            u.audit.listed("screening", [s.id for s, _ in rows], [patient_id])
-            return [screening_out(s, v) for s, v in rows]
+        return every_item(lambda page: self.screening_page(patient_id, ScreeningFilter(), page))
 
     def screening_page(
         self, patient_id: int, where: ScreeningFilter, page: PageRequest

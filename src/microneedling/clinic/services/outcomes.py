@@ -16,7 +16,7 @@ from sqlalchemy import select
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Outcome, Photo
-from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
+from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.photos import clean_image, read_photo, write_photo
 from microneedling.clinic.roles import Permission
@@ -148,17 +148,8 @@ class OutcomeService(Service):
             return OutcomeOut.model_validate(outcome)
 
     def for_patient(self, patient_id: int) -> list[OutcomeOut]:
-        with self.unit(Permission.READ_CLINICAL) as u:
-            live_patient(u.session, patient_id)
-            rows = list(
-                u.session.scalars(
-                    select(Outcome)
-                    .where(Outcome.patient_id == patient_id)
-                    .order_by(Outcome.assessed_on, Outcome.id)
-                )
-            )
-            u.audit.listed("outcome", [o.id for o in rows], [patient_id])
-            return [OutcomeOut.model_validate(o) for o in rows]
+        """All the patient's outcomes, oldest assessment first."""
+        return every_item(lambda page: self.outcome_page(patient_id, OutcomeFilter(), page))
 
     def outcome_page(
         self, patient_id: int, where: OutcomeFilter, page: PageRequest
@@ -228,15 +219,8 @@ class OutcomeService(Service):
             raise
 
     def photos(self, patient_id: int) -> list[PhotoOut]:
-        with self.unit(Permission.READ_PHOTOS) as u:
-            live_patient(u.session, patient_id)
-            rows = list(
-                u.session.scalars(
-                    select(Photo).where(Photo.patient_id == patient_id).order_by(Photo.id)
-                )
-            )
-            u.audit.listed("photo", [p.id for p in rows], [patient_id])
-            return [PhotoOut.model_validate(p) for p in rows]
+        """All the patient's photos (metadata), in upload order."""
+        return every_item(lambda page: self.photo_page(patient_id, PhotoFilter(), page))
 
     def photo_page(self, patient_id: int, where: PhotoFilter, page: PageRequest) -> Page[PhotoOut]:
         """One page of the patient's photos (metadata), in upload order."""

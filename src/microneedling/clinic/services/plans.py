@@ -25,7 +25,7 @@ from microneedling.clinic.models import (
     ScreeningRecord,
     TreatmentSession,
 )
-from microneedling.clinic.paging import Page, PageRequest, paginate
+from microneedling.clinic.paging import Page, PageRequest, every_item, paginate
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.intakes import (
     latest_intake,
@@ -353,17 +353,8 @@ class PlanService(Service):
             return TreatmentPlan.model_validate(row.plan)
 
     def for_patient(self, patient_id: int) -> list[PlanOut]:
-        with self.unit(Permission.READ_CLINICAL) as u:
-            live_patient(u.session, patient_id)
-            rows = list(
-                u.session.scalars(
-                    select(PlanRecord)
-                    .where(PlanRecord.patient_id == patient_id)
-                    .order_by(PlanRecord.id.desc())
-                )
-            )
-            u.audit.listed("plan", [r.id for r in rows], [patient_id])
-            return [self._out(u.session, r) for r in rows]
+        """All the patient's plans, newest first."""
+        return every_item(lambda page: self.plan_page(patient_id, PlanFilter(), page))
 
     def plan_page(self, patient_id: int, where: PlanFilter, page: PageRequest) -> Page[PlanOut]:
         """One page of the patient's plans, newest first."""

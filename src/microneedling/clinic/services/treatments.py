@@ -25,7 +25,7 @@ from microneedling.clinic.models import (
     TreatedArea,
     TreatmentSession,
 )
-from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
+from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
@@ -450,17 +450,8 @@ class TreatmentService(Service):
             return AftercareSheet.model_validate(treatment.aftercare_sheet)
 
     def for_patient(self, patient_id: int) -> list[SessionOut]:
-        with self.unit(Permission.READ_CLINICAL) as u:
-            live_patient(u.session, patient_id)
-            rows = list(
-                u.session.scalars(
-                    select(TreatmentSession)
-                    .where(TreatmentSession.patient_id == patient_id)
-                    .order_by(TreatmentSession.id)
-                )
-            )
-            u.audit.listed("treatment_session", [t.id for t in rows], [patient_id])
-            return [self._out(u.session, t) for t in rows]
+        """All the patient's sessions, in appointment order (earliest first)."""
+        return every_item(lambda page: self.session_page(patient_id, SessionFilter(), page))
 
     def session_page(
         self, patient_id: int, where: SessionFilter, page: PageRequest
