@@ -7,11 +7,14 @@ import io
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from PIL import Image
+from sqlalchemy import select, text
 
 from microneedling.clinic import Actor, Clinic, Role
+from microneedling.clinic.models import Base
 
 #: Every test account's password.
 PASSWORD = "correct horse battery staple"
@@ -116,3 +119,16 @@ class ApiWorld:
     team: Team
     headers: dict[str, dict[str, str]]
     ids: dict[str, int]
+
+
+def table_rows(clinic: Clinic) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order (to compare a database before and after)."""
+    rows = {}
+    with clinic.db.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            query = select(table).order_by(*table.primary_key.columns)
+            rows[table.name] = [tuple(r) for r in conn.execute(query)]
+        rows["alembic_version"] = [
+            tuple(r) for r in conn.execute(text("SELECT * FROM alembic_version"))
+        ]
+    return rows

@@ -1,9 +1,9 @@
-"""Backing up and restoring the clinic database.
+"""Backing up and restoring the clinic database (the archive around it, with the photos, is
+:mod:`.archive`).
 
 SQLite: the online backup API (a consistent copy while the clinic runs). PostgreSQL:
 ``pg_dump --format=custom`` and ``pg_restore --clean --single-transaction``, so a restore that
-fails leaves the database as it was. Photos live as files under the data directory; back that
-directory up alongside (docs/clinic.md).
+fails leaves the database as it was.
 """
 
 from __future__ import annotations

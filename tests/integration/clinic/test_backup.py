@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import select, text
 
+from clinic_support import table_rows
 from microneedling.clinic import Clinic
 from microneedling.clinic.backup import backup, restore
-from microneedling.clinic.models import Base
 from microneedling.clinic.services.intakes import IntakeIn, IntakeService
 from microneedling.clinic.services.patients import DeleteIn, PatientIn, PatientService
 from microneedling.errors import InvalidInput
@@ -18,19 +17,6 @@ from microneedling.screening import Intake
 
 if TYPE_CHECKING:
     from clinic_support import Team
-
-
-def _snapshot(clinic: Clinic) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in primary-key order."""
-    rows = {}
-    with clinic.db.engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            query = select(table).order_by(*table.primary_key.columns)
-            rows[table.name] = [tuple(r) for r in conn.execute(query)]
-        rows["alembic_version"] = [
-            tuple(r) for r in conn.execute(text("SELECT * FROM alembic_version"))
-        ]
-    return rows
 
 
 def test_backup_then_restore_gives_back_the_same_records(
@@ -43,7 +29,7 @@ def test_backup_then_restore_gives_back_the_same_records(
     IntakeService(clinic, team.practitioner).record(
         kept.id, IntakeIn(answers=Intake.model_validate(intake_answers))
     )
-    before = _snapshot(clinic)
+    before = table_rows(clinic)
     assert before["patients"]
     assert before["screenings"]
     target = backup(clinic.db, tmp_path / "clinic.backup")
@@ -54,10 +40,10 @@ def test_backup_then_restore_gives_back_the_same_records(
         PatientIn(given_name="Olaf", family_name="Berg", date_of_birth="1970-01-01")  # type: ignore[arg-type]
     )
     PatientService(clinic, team.admin).delete(kept.id, DeleteIn(reason="test"))
-    assert _snapshot(clinic) != before
+    assert table_rows(clinic) != before
 
     restore(clinic.db, target)
-    assert _snapshot(clinic) == before
+    assert table_rows(clinic) == before
     assert patients.get(kept.id).deleted_at is None
     with pytest.raises(InvalidInput):
         patients.get(later.id)
@@ -66,9 +52,9 @@ def test_backup_then_restore_gives_back_the_same_records(
 def test_restore_refuses_a_file_that_is_not_a_backup(clinic: Clinic, tmp_path: Path) -> None:
     junk = tmp_path / "junk.backup"
     junk.write_bytes(b"not a backup at all")
-    before = _snapshot(clinic)
+    before = table_rows(clinic)
     with pytest.raises(InvalidInput, match="not"):
         restore(clinic.db, junk)
     with pytest.raises(InvalidInput, match="not a file"):
         restore(clinic.db, tmp_path / "missing.backup")
-    assert _snapshot(clinic) == before
+    assert table_rows(clinic) == before

@@ -45,6 +45,31 @@ def test_db_commands_create_admin_backup_and_restore(tmp_path: Path) -> None:
     assert "not an SQLite database backup" in refused.output
 
 
+def test_backup_archives_photos_and_says_which_it_could_not(tmp_path: Path) -> None:
+    from microneedling.cli.db import open_clinic
+    from microneedling.clinic.demo import seed_demo
+
+    data_dir = tmp_path / "data"
+    clinic = open_clinic(data_dir)
+    seed_demo(clinic)
+    photos = sorted(p for p in clinic.settings.photo_dir.rglob("*") if p.is_file())
+    clinic.db.dispose()
+    assert photos
+    data = ["--data-dir", str(data_dir)]
+    whole = runner.invoke(app, ["db", "backup", str(tmp_path / "whole.tar"), *data])
+    assert whole.exit_code == 0, whole.output
+    assert f"{len(photos)} photo(s)" in " ".join(whole.output.split())
+    photos[0].unlink()
+    partial = runner.invoke(app, ["db", "backup", str(tmp_path / "partial.tar"), *data])
+    assert partial.exit_code == 1
+    relative = photos[0].relative_to(data_dir / "photos")
+    assert f"warning: photo {relative} left out: file missing" in partial.output  # one line
+    restored = runner.invoke(app, ["db", "restore", str(tmp_path / "whole.tar"), "--yes", *data])
+    assert restored.exit_code == 0, restored.output
+    assert "1 photo(s) written" in " ".join(restored.output.split())  # Rich wraps lines
+    assert photos[0].is_file()
+
+
 def test_settings_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MICRONEEDLING_ENVIRONMENT", "production")
     result = runner.invoke(app, ["db", "migrate", "--data-dir", str(tmp_path)])
