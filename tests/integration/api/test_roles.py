@@ -80,6 +80,8 @@ CALLS = [
     Call("GET", "/api/patients/{patient_id}/screenings", CLINICAL, _none),
     Call("POST", "/api/patients/{patient_id}/plans", CLINICAL, _json(lambda i: {"course": COURSE})),
     Call("GET", "/api/patients/{patient_id}/plans", CLINICAL, _none),
+    Call("GET", "/api/patients/{patient_id}/plan-schedules", ALL, _none),
+    Call("GET", "/api/plans/{plan_id}/schedule", ALL, _none),
     Call("GET", "/api/plans/{plan_id}", CLINICAL, _none),
     Call("GET", "/api/plans/{plan_id}/versions/{version}", CLINICAL,
          lambda i: {"path": {"version": 1}}),

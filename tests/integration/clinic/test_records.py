@@ -169,6 +169,41 @@ def test_plans_edit_within_limits_with_reasons_and_need_consent_again(
     assert plans.version(plan_id, 1).area("cheeks").depth.value_mm == 1.5
 
 
+def test_the_front_desk_books_from_a_plans_schedule_not_from_the_plan(
+    clinic: Clinic, team: Team, intake_answers: dict[str, object], course: Course
+) -> None:
+    pid, plan_id = _planned(clinic, team, intake_answers, course)
+    plan = PlanService(clinic, team.practitioner).get(plan_id).plan
+    desk = PlanService(clinic, team.front_desk)
+    with pytest.raises(PermissionDenied):
+        desk.get(plan_id)
+    schedule = desk.schedule(plan_id)
+    assert (schedule.plan_id, schedule.patient_id, schedule.status) == (plan_id, pid, "draft")
+    assert schedule.interval_weeks == plan.interval_weeks.value
+    assert [(v.number, v.planned_on) for v in schedule.sessions] == [
+        (s.number, s.date) for s in plan.sessions
+    ]
+    assert all(
+        v.minutes >= s.duration.total_minutes
+        for v, s in zip(schedule.sessions, plan.sessions, strict=True)
+    )
+    # Nothing clinical travels with it.
+    assert set(schedule.model_dump()) == {
+        "plan_id",
+        "patient_id",
+        "status",
+        "interval_weeks",
+        "sessions",
+    }
+    assert [s.plan_id for s in desk.schedules(pid)] == [plan_id]
+    PlanService(clinic, team.practitioner).cancel(plan_id)
+    assert desk.schedules(pid) == []
+    trail = AuditService(clinic, team.admin).query(
+        AuditFilter(patient_id=pid), PageRequest(limit=200)
+    )
+    assert any(e.entity == "plan_schedule" for e in trail.items)
+
+
 def test_a_plan_edit_beyond_a_limit_is_refused_and_stores_nothing(
     clinic: Clinic, team: Team, intake_answers: dict[str, object], course: Course
 ) -> None:

@@ -8,6 +8,7 @@ change; consent is to one version, and an edit after consent needs consent again
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -146,6 +147,25 @@ class PlanOut(BaseModel):
     consents: list[ConsentOut]
 
 
+class ScheduledVisit(BaseModel):
+    """One planned session as booking sees it: when, and how long the visit takes [min]."""
+
+    number: int
+    planned_on: date
+    minutes: int
+
+
+class PlanSchedule(BaseModel):
+    """What booking a plan's sessions needs, and nothing clinical (no areas, depths or
+    screening): the front desk books from it."""
+
+    plan_id: int
+    patient_id: int
+    status: PlanStatus
+    interval_weeks: int
+    sessions: list[ScheduledVisit]
+
+
 def get_plan(session: Session, plan_id: int, field: str = "plan_id") -> PlanRecord:
     plan = session.get(PlanRecord, plan_id)
     if plan is None:
@@ -166,6 +186,24 @@ def current_version(session: Session, plan: PlanRecord) -> PlanVersion:
 
 def current_treatment_plan(session: Session, plan: PlanRecord) -> TreatmentPlan:
     return TreatmentPlan.model_validate(current_version(session, plan).plan)
+
+
+def _schedule(session: Session, record: PlanRecord) -> PlanSchedule:
+    plan = current_treatment_plan(session, record)
+    return PlanSchedule(
+        plan_id=record.id,
+        patient_id=record.patient_id,
+        status=record.status,
+        interval_weeks=plan.interval_weeks.value,
+        sessions=[
+            ScheduledVisit(
+                number=s.number,
+                planned_on=s.date,
+                minutes=math.ceil(s.duration.total_minutes),
+            )
+            for s in plan.sessions
+        ],
+    )
 
 
 def _apply(course: RequestedCourse, changes: list[Any]) -> RequestedCourse:
@@ -338,6 +376,31 @@ class PlanService(Service):
             record = get_plan(u.session, plan_id)
             u.audit.read("plan", record.id, record.patient_id)
             return self._out(u.session, record)
+
+    def schedule(self, plan_id: int) -> PlanSchedule:
+        """The plan's session dates and visit lengths, for whoever books appointments."""
+        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+            record = get_plan(u.session, plan_id)
+            u.audit.read("plan_schedule", record.id, record.patient_id)
+            return _schedule(u.session, record)
+
+    def schedule_page(self, patient_id: int, page: PageRequest) -> Page[PlanSchedule]:
+        """One page of the schedules of the patient's plans that are not cancelled, newest
+        first."""
+        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+            live_patient(u.session, patient_id)
+            query = select(PlanRecord).where(
+                PlanRecord.patient_id == patient_id, PlanRecord.status != "cancelled"
+            )
+            rows: list[PlanRecord]
+            rows, total = paginate(u.session, query, page, PlanRecord.id.desc())
+            u.audit.listed("plan_schedule", [r.id for r in rows], [patient_id])
+            items = [_schedule(u.session, r) for r in rows]
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)
+
+    def schedules(self, patient_id: int) -> list[PlanSchedule]:
+        """Every schedule :meth:`schedule_page` lists."""
+        return every_item(lambda page: self.schedule_page(patient_id, page))
 
     def version(self, plan_id: int, version: int) -> TreatmentPlan:
         with self.unit(Permission.READ_CLINICAL) as u:

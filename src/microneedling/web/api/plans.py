@@ -13,6 +13,7 @@ from microneedling.clinic.services.plans import (
     PlanFilter,
     PlanIn,
     PlanOut,
+    PlanSchedule,
     PlanService,
     PlanStatus,
 )
@@ -41,6 +42,19 @@ def list_plans(
     status: Annotated[PlanStatus | None, Query()] = None,
 ) -> Page[PlanOut]:
     return plans.plan_page(patient_id, PlanFilter(status=status), page)
+
+
+@router.get(
+    "/patients/{patient_id}/plan-schedules",
+    summary="Session dates and visit lengths of a patient's plans that are not cancelled",
+)
+def list_plan_schedules(patient_id: RecordId, plans: Plans, page: PageDep) -> Page[PlanSchedule]:
+    return plans.schedule_page(patient_id, page)
+
+
+@router.get("/plans/{plan_id}/schedule", summary="A plan's session dates and visit lengths")
+def get_plan_schedule(plan_id: RecordId, plans: Plans) -> PlanSchedule:
+    return plans.schedule(plan_id)
 
 
 @router.get("/plans/{plan_id}", summary="A plan: current version, history and consents")

@@ -113,14 +113,15 @@ def _booking_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    clinical = page.may(Permission.READ_CLINICAL)
-    plans = page.service(PlanService).for_patient(patient.id) if clinical else []
+    # The plans' schedules, not the plans: booking needs dates, not clinical detail.
+    schedules = page.service(PlanService).schedules(patient.id)
     return render(
         page.ctx, "booking.html", status_code, nav="schedule", title="Book an appointment",
         patient=patient, form=form, errors=errors or {}, kinds=KINDS,
         practitioners=[(str(p.id), p.full_name) for p in _practitioners(page)],
         rooms=[(r, r) for r in page.clinic.settings.rooms],
-        plans=[(str(p.id), f"plan {p.id}") for p in plans if p.status != "cancelled"],
+        plans=[(str(p.plan_id), f"plan {p.plan_id}") for p in schedules],
+        schedules=schedules,
     )  # fmt: skip
 
 
@@ -166,17 +167,16 @@ class SeriesRow:
 
 
 def _series_rows(page: Signed, plan_id: int) -> tuple[list[SeriesRow], int]:
-    record = page.service(PlanService).get(plan_id)
-    where = AppointmentFilter(patient_id=record.patient_id, kind="session")
+    schedule = page.service(PlanService).schedule(plan_id)
+    where = AppointmentFilter(patient_id=schedule.patient_id, kind="session")
     found = page.service(AppointmentService).find(where, PageRequest(limit=200))
     booked = [a for a in found.items if a.plan_id == plan_id and a.status in OCCUPIED]
     rows = [
-        SeriesRow(s.number, s.date, rounded_minutes(s.duration.total_minutes))
-        for s in record.plan.sessions
+        SeriesRow(s.number, s.planned_on, rounded_minutes(s.minutes)) for s in schedule.sessions
     ]
     for row, appointment in zip(rows, booked, strict=False):
         row.booked = appointment
-    return rows, record.patient_id
+    return rows, schedule.patient_id
 
 
 def _series_page(
@@ -190,6 +190,7 @@ def _series_page(
     return render(
         page.ctx, "series.html", status_code, nav="schedule", title="Book the session series",
         plan_id=plan_id, rows=rows, patient=patient, form=form,
+        clinical=page.may(Permission.READ_CLINICAL),
         practitioners=[(str(p.id), p.full_name) for p in _practitioners(page)],
         rooms=[(r, r) for r in page.clinic.settings.rooms],
     )  # fmt: skip
