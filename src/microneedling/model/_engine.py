@@ -33,6 +33,7 @@ __all__ = [
     "DailySolver",
     "Modes",
     "downtime",
+    "hourly_window_into",
     "hourly_windows",
     "pre_session_modes",
     "slow_states",
@@ -129,6 +130,62 @@ def hourly_windows(
                     out[name][:, j] = x[:, k]
         windows.append(out)
     return windows
+
+
+def hourly_window_into(
+    arrays: PatientArrays, rates: FloatArray, index: int, out: dict[str, FloatArray]
+) -> None:
+    """The :data:`HOURLY_OUTPUTS` at 0..72 h after session ``index`` written into ``out``
+    (arrays of shape (73, N), views allowed): the values of :func:`hourly_windows`, computed in
+    place with two scratch arrays instead of a fresh array per operation (a cohort's windows
+    were dominated by allocating and faulting in those)."""
+    s = arrays.sessions
+    hours = np.arange(HOURS_AFTER_SESSION + 1, dtype=np.float64)[:, None]
+    flare = np.zeros((hours.size, arrays.size))
+    term = np.empty_like(flare)
+
+    def open_share(since_h: FloatArray, half_h: FloatArray, into: FloatArray) -> None:
+        # barrier.open_fraction for times >= 0: 2 ** (-t / t_half).
+        np.divide(since_h, half_h, out=into)
+        np.negative(into, out=into)
+        np.exp2(into, out=into)
+
+    open_share(hours, s.closure_half_h[index], out["open_channel_fraction"])
+    density, deficit = out["open_channels_per_cm2"], out["barrier_deficit_pct"]
+    density.fill(0.0)
+    deficit.fill(0.0)
+    day = int(s.days[index])
+    flare_half_h = float((24.0 * math.log(2.0) / arrays.flare_rate_per_day).max())
+    for j in range(index + 1):
+        lag_h = (day - int(s.days[j])) * 24.0
+        slowest_h = max(
+            float(s.closure_half_h[j].max()), float(s.barrier_half_h[j].max()), flare_half_h
+        )
+        if lag_h > _WINDOW_HALF_LIVES * slowest_h:
+            continue
+        since_h = lag_h + hours
+        open_share(since_h, s.closure_half_h[j], term)
+        term *= s.density_per_cm2[j]
+        density += term
+        open_share(since_h, s.barrier_half_h[j], term)
+        term *= 100.0 * s.area_fraction[j]
+        deficit += term
+        np.multiply(-arrays.flare_rate_per_day, since_h, out=term)
+        term /= 24.0
+        np.exp(term, out=term)
+        term *= arrays.flare_gain * s.flare_um[j]
+        flare += term
+    _, pre_vascular = pre_session_modes(arrays, rates)
+    np.multiply(-rates[0], hours / 24.0, out=term)
+    np.exp(term, out=term)
+    term *= pre_vascular[index] + s.vascular_um[index]
+    term *= arrays.vascular_gain
+    term += flare
+    # redness_grade (inflammation.redness_grade, in place): GRADE_MAX * x / (1 + x).
+    np.add(term, 1.0, out=flare)
+    redness = out["redness_grade"]
+    np.multiply(term, inflammation.GRADE_MAX, out=redness)
+    redness /= flare
 
 
 def downtime(arrays: PatientArrays, modes_info: Modes) -> FloatArray:

@@ -455,8 +455,5 @@ def _session_figures(sl: _Slice) -> dict[str, FloatArray]:
 
 
 def _window(sl: _Slice, index: int, buffers: dict[str, FloatArray]) -> None:
-    window = _engine.hourly_windows(
-        sl.arrays, sl.solver.modes, with_states=False, sessions=[index]
-    )[0]
-    for k, v in window.items():
-        buffers[k][:, sl.columns] = v
+    views = {k: v[:, sl.columns] for k, v in buffers.items()}
+    _engine.hourly_window_into(sl.arrays, sl.solver.modes.rates, index, views)

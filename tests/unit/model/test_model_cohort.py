@@ -135,3 +135,19 @@ def test_a_patient_mix_moves_the_dermis() -> None:
     assert men.sessions["effective_depth_um"].p95[0] >= women.sessions["effective_depth_um"].p95[0]
     with pytest.raises(InvalidInput):
         PatientMix(female_share=1.5)
+
+
+def test_hourly_bands_are_the_percentiles_of_each_patients_own_windows() -> None:
+    course = make_course(sessions=3, gap_days=3, horizon_days=40)
+    space = parameter_space(course)
+    matrix = draw_parameters(space, 23, seed=6)
+    cohort = simulate_cohort(course, parameter_matrix=matrix, workers=2, chunk_size=8)
+    names = list(space)
+    singles = [simulate_course(course, values=dict(zip(names, row, strict=True))) for row in matrix]
+    # Sessions three days apart: each window sums the earlier sessions' terms too.
+    for i, window in enumerate(cohort.hourly):
+        for k, band in window.items():
+            stacked = np.stack([r.sessions[i].hourly[k] for r in singles], axis=1)
+            expected = np.percentile(stacked, [5, 50, 95], axis=1)
+            for got, want in zip((band.p5, band.p50, band.p95), expected, strict=True):
+                assert np.allclose(got, want, rtol=1e-12, atol=1e-300), (i, k)
