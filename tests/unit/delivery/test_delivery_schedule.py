@@ -1,16 +1,29 @@
-"""Time steps: they add up to the run, repeat exactly, and the Euler start-up costs nothing."""
+"""Time steps: they add up to the run, repeat exactly, and the Euler start-up costs nothing;
+closure groups are short where closure is fast."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from delivery_cases import channel_problem
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microneedling.model.delivery import CHANNEL_CONTENTS, ChannelContent, Numerics, solve
-from microneedling.model.delivery.schedule import THETA, time_steps
+from microneedling.model.delivery import (
+    CHANNEL_CONTENTS,
+    ChannelClosure,
+    ChannelContent,
+    Numerics,
+    solve,
+)
+from microneedling.model.delivery.schedule import (
+    CLOSURE_RATE_SPAN,
+    THETA,
+    closure_fractions,
+    time_steps,
+)
 
 
 @given(
@@ -49,3 +62,23 @@ def test_euler_start_up_needs_no_fallback_and_one_factorisation(content: Channel
     assert without.diagnostics["fallback_steps"] >= 1
     assert without.diagnostics["factorisations"] == 2
     assert run.mass_balance_relative_error < 1e-10
+
+
+@pytest.mark.parametrize(
+    ("closure", "steps"),
+    [(ChannelClosure(), 6), (ChannelClosure.gupta_2011_uncovered(), 1)],
+)
+def test_closure_groups_are_short_where_closure_is_fast(
+    closure: ChannelClosure, steps: int
+) -> None:
+    """Six 0.1-h steps per group for the default closure; one for Gupta's fast resealing."""
+    times = np.arange(0.0, 24.0 + 1e-9, 0.1)
+    fractions = closure_fractions(times, closure, 6)
+    # Each group holds one value: its exact mean of f over the group.
+    starts = [0, *np.flatnonzero(np.diff(fractions) != 0.0) + 1]
+    spans = np.diff([*starts, fractions.size])
+    assert spans.max() == steps
+    assert (spans * 0.1 * closure.rate_per_h <= CLOSURE_RATE_SPAN + 1e-12).all()
+    for first, span in zip(starts, spans, strict=True):
+        want = closure.mean_open_fraction(times[first], times[first + span])
+        assert fractions[first] == pytest.approx(want, rel=1e-14)
