@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from clinic_server import PASSWORD
 from playwright.sync_api import Page, expect
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Screenshots go into docs/ only when asked (MICRONEEDLING_SCREENSHOTS=1), so that a test run
+#: leaves the working tree as it found it; otherwise they are still taken, into a scratch folder.
+SCREENSHOTS = (
+    DOCS_SCREENSHOTS
+    if os.environ.get("MICRONEEDLING_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "microneedling-screenshots"
+)
 
 
 def sign_in(page: Page, username: str) -> None:
@@ -19,7 +28,8 @@ def sign_in(page: Page, username: str) -> None:
 
 
 def shoot(page: Page, name: str) -> None:
-    """Save a full-page screenshot into docs/screenshots/NAME.png (linked from docs/web.md)."""
+    """Save a full-page screenshot NAME.png (into docs/screenshots/, linked from docs/web.md,
+    when MICRONEEDLING_SCREENSHOTS=1)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
