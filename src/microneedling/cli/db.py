@@ -81,7 +81,8 @@ def restore_command(
         typer.confirm("Replace every record in the clinic database with the backup?", abort=True)
     summary = restore_clinic(clinic.db, clinic.settings.photo_dir, path)
     photos = (
-        f"; {summary.photos_written} photo(s) written, {summary.photos_present} already there"
+        f"; {summary.photos_written} photo(s) written, {summary.photos_present} already there, "
+        f"{summary.photos_repaired} damaged one(s) replaced"
         if summary.archive
         else "; a database file without photos"
     )

@@ -11,9 +11,12 @@ file is missing or no longer matches its checksum is left out and named in the m
 the summary, so the caller can say so; it is never copied damaged.
 
 A restore checks the whole archive before it changes anything (manifest, database member, each
-photo against its checksum), then replaces the database (:func:`.backup.restore`) and writes the
-photos the photo directory lacks. A bare database file from before archives (an SQLite file or
-a ``pg_dump`` custom-format file) is still restored, photos untouched.
+photo against its checksum), then replaces the database (:func:`.backup.restore`), writes the
+photos the photo directory lacks and mends those whose file no longer matches its checksum.
+Copies of the database on their way in or out are staged in a directory only this user can
+enter, and the archive is created readable by its owner alone: it holds every record. A bare
+database file from before archives (an SQLite file or a ``pg_dump`` custom-format file) is still
+restored, photos untouched.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -57,24 +61,24 @@ class BackupSummary:
 
 @dataclass(frozen=True)
 class RestoreSummary:
-    """What a restore wrote: photos added to the photo directory, photos already there."""
+    """What a restore wrote: photos added to the photo directory, photos already there intact,
+    damaged photo files replaced by the archive's copy."""
 
     photos_written: int = 0
     photos_present: int = 0
+    photos_repaired: int = 0
     archive: bool = True
 
 
 @contextmanager
-def _scratch(directory: Path | None, prefix: str) -> Iterator[Path]:
-    """A temporary file name in ``directory`` (the system's if None), removed afterwards."""
-    fd, name = tempfile.mkstemp(dir=directory, prefix=prefix)
-    os.close(fd)
-    path = Path(name)
-    path.unlink()
+def _private_dir(near: Path | None) -> Iterator[Path]:
+    """A fresh directory only this user can enter (mode 0700), in ``near`` (the system's
+    temporary directory if None), removed with what it holds."""
+    path = Path(tempfile.mkdtemp(dir=near, prefix=".microneedling-"))
     try:
         yield path
     finally:
-        path.unlink(missing_ok=True)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -90,14 +94,16 @@ def backup_clinic(db: Database, photo_dir: Path, target: Path) -> BackupSummary:
     if target.exists():
         raise InvalidInput("path", f"{target} exists; choose a new file name")
     target.parent.mkdir(parents=True, exist_ok=True)
-    # The archive is written beside the target and renamed into place when complete.
-    with _scratch(None, ".database-") as dump, _scratch(target.parent, f".{target.name}-") as part:
+    # Staged beside the target (the same file system), renamed into place when complete.
+    with _private_dir(target.parent) as work:
+        dump, part = work / "database", work / "archive.tar"
         backup(db, dump)
         with db.engine.connect() as connection:
             listed = connection.execute(select(Photo.path, Photo.sha256).order_by(Photo.id)).all()
         inside: dict[str, str] = {}
         left_out: dict[str, str] = {}
-        with tarfile.open(part, "w") as tar:
+        owner_only = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(owner_only, "wb") as file, tarfile.open(fileobj=file, mode="w") as tar:
             tar.add(dump, arcname=DATABASE_MEMBERS[db.backend], recursive=False)
             for relative, sha256 in listed:
                 try:
@@ -134,14 +140,30 @@ def restore_clinic(db: Database, photo_dir: Path, source: Path) -> RestoreSummar
         return RestoreSummary(archive=False)
     with tarfile.open(source, "r") as tar:
         database, photos = _checked_members(tar, source, db.backend)
-        with _scratch(None, ".database-") as dump:
-            dump.write_bytes(_read(tar, database.name))
+        with _private_dir(None) as work:
+            dump = work / "database"
+            member = tar.extractfile(database)
+            assert member is not None  # a regular file: checked
+            with member, dump.open("wb") as out:
+                shutil.copyfileobj(member, out)
             restore(db, dump)
-        written = sum(
-            write_photo(photo_dir, relative, _read(tar, f"photos/{relative}"))
-            for relative in photos
-        )
-    return RestoreSummary(photos_written=written, photos_present=len(photos) - written)
+        counts = {"written": 0, "present": 0, "repaired": 0}
+        for relative, sha256 in photos.items():
+            counts[_put_photo(photo_dir, relative, sha256, tar)] += 1
+    return RestoreSummary(counts["written"], counts["present"], counts["repaired"])
+
+
+def _put_photo(photo_dir: Path, relative: str, sha256: str, tar: tarfile.TarFile) -> str:
+    """Write one photo from the archive: ``"written"`` where there was none, ``"present"``
+    where the file is intact, ``"repaired"`` where it no longer matched its checksum."""
+    target = photo_dir / relative
+    if target.is_file():
+        if hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
+            return "present"
+        write_photo(photo_dir, relative, _read(tar, f"photos/{relative}"), replace=True)
+        return "repaired"
+    write_photo(photo_dir, relative, _read(tar, f"photos/{relative}"))
+    return "written"
 
 
 def _read(tar: tarfile.TarFile, name: str) -> bytes:
@@ -155,9 +177,10 @@ def _read(tar: tarfile.TarFile, name: str) -> bytes:
 
 def _checked_members(
     tar: tarfile.TarFile, source: Path, backend: str
-) -> tuple[tarfile.TarInfo, list[str]]:
-    """The database member and the photos' relative paths, every photo checked against its
-    SHA-256; raises InvalidInput naming what is wrong before anything has been changed."""
+) -> tuple[tarfile.TarInfo, dict[str, str]]:
+    """The database member and the photos (relative path: SHA-256), every member a regular file
+    and every photo checked against its SHA-256; raises InvalidInput naming what is wrong
+    before anything has been changed."""
     try:
         manifest = json.loads(_read(tar, MANIFEST))
     except (KeyError, ValueError):
@@ -174,6 +197,8 @@ def _checked_members(
         database = tar.getmember(DATABASE_MEMBERS[backend])
     except KeyError:
         raise InvalidInput("path", f"{source} has no database in it") from None
+    if not database.isfile():
+        raise InvalidInput("path", f"{source}: its database is not a regular file")
     expected = manifest.get("photos")
     if not isinstance(expected, dict):
         raise InvalidInput("path", f"{source} has no list of photos")
@@ -181,12 +206,14 @@ def _checked_members(
         if not _safe_relative(relative):
             raise InvalidInput("path", f"{source} names a photo outside the photo directory")
         try:
+            if not tar.getmember(f"photos/{relative}").isfile():
+                raise InvalidInput("path", f"{source}: photo {relative} is not a regular file")
             data = _read(tar, f"photos/{relative}")
         except KeyError:
             raise InvalidInput("path", f"{source} lacks photo {relative}") from None
         if hashlib.sha256(data).hexdigest() != sha256:
             raise InvalidInput("path", f"photo {relative} in {source} does not match its SHA-256")
-    return database, list(expected)
+    return database, dict(expected)
 
 
 def _safe_relative(relative: object) -> bool:

@@ -81,10 +81,11 @@ def clean_image(data: bytes, max_bytes: int, field: str = "file") -> CleanImage:
     )
 
 
-def write_photo(root: Path, relative: str, data: bytes) -> bool:
-    """Write atomically; return False if an identical file is already there."""
+def write_photo(root: Path, relative: str, data: bytes, *, replace: bool = False) -> bool:
+    """Write atomically; return False if a file is already there (files are named by their
+    checksum, so it is the same photo) unless ``replace`` (a damaged file is being mended)."""
     target = root / relative
-    if target.exists():
+    if target.exists() and not replace:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")

@@ -9,8 +9,10 @@ and the last one, extrapolated, give a guess, and the recent errors of such gues
 half-width. Where there is no history or the guess misses, an evenly strided sample of the row
 brackets the rank between two of the sample's order statistics; where that misses too (twice),
 or the row is short, the row is partitioned whole. The counts decide, never the guess, so every
-result equals ``np.percentile(..., method="linear")``. Rows known to be zero for every patient
-are not read.
+result equals ``np.percentile(..., method="linear")`` on finite values (two knowing
+departures, from :func:`interpolate`: an infinite neighbour of a whole or tied position does
+not turn the result into NaN, and the sign of a zero may differ). Rows known to be zero for
+every patient are not read.
 """
 
 from __future__ import annotations
@@ -179,10 +181,12 @@ def _count_and_select(
     np.less_equal(values, b, out=inside)
     below = int(np.count_nonzero(low))
     upto = int(np.count_nonzero(inside))
-    if not below <= lo <= hi < upto or (most is not None and upto - below > most):
+    if not below <= lo <= hi < upto:
         return None
     if a == b:
         return np.array([a, a])
+    if most is not None and upto - below > most:
+        return None
     # a <= b, so the values below a are among those up to b.
     np.logical_xor(inside, low, out=inside)
     k = [lo - below, hi - below]

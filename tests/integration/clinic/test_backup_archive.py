@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
+import stat
 import tarfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from clinic_support import jpeg_with_exif, table_rows
-from microneedling.clinic import Clinic
+from microneedling.clinic import Clinic, archive
 from microneedling.clinic.archive import MANIFEST, backup_clinic, restore_clinic
 from microneedling.clinic.backup import backup
 from microneedling.clinic.services.outcomes import OutcomeService, PhotoIn
@@ -92,7 +94,61 @@ def test_a_missing_or_damaged_photo_is_left_out_and_named(
     with tarfile.open(summary.path) as tar:
         assert f"photos/{kept}" in tar.getnames()
         assert f"photos/{damaged}" not in tar.getnames()
-    restore_clinic(clinic.db, root, summary.path)
+    restored = restore_clinic(clinic.db, root, summary.path)
+    assert (restored.photos_written, restored.photos_present, restored.photos_repaired) == (0, 1, 0)
+
+
+def test_restore_mends_a_photo_damaged_since_the_backup(
+    clinic: Clinic, team: Team, tmp_path: Path
+) -> None:
+    _, second = _with_photos(clinic, team, count=2)
+    files = _photo_files(clinic)
+    summary = backup_clinic(clinic.db, clinic.settings.photo_dir, tmp_path / "clinic.tar")
+    (clinic.settings.photo_dir / second).write_bytes(b"bit rot")
+    restored = restore_clinic(clinic.db, clinic.settings.photo_dir, summary.path)
+    assert (restored.photos_written, restored.photos_present, restored.photos_repaired) == (0, 1, 1)
+    assert _photo_files(clinic) == files
+
+
+def test_the_archive_and_its_staging_are_private(
+    clinic: Clinic, team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_photos(clinic, team, count=1)
+    # A usual umask: files created without an explicit mode would be readable by everyone.
+    umask_before = os.umask(0o022)
+    seen: list[int] = []
+    real_backup = archive.backup
+
+    def watch(db: object, target: Path) -> Path:
+        written = real_backup(db, target)  # type: ignore[arg-type]
+        seen.append(stat.S_IMODE(target.parent.stat().st_mode))
+        return written
+
+    monkeypatch.setattr(archive, "backup", watch)
+    try:
+        summary = backup_clinic(clinic.db, clinic.settings.photo_dir, tmp_path / "clinic.tar")
+    finally:
+        os.umask(umask_before)
+    assert seen == [0o700]  # the database copy sat in a directory only its owner can enter
+    assert stat.S_IMODE(summary.path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_archive_whose_database_is_not_a_file_is_refused(clinic: Clinic, tmp_path: Path) -> None:
+    good = backup_clinic(clinic.db, clinic.settings.photo_dir, tmp_path / "good.tar").path
+    odd = tmp_path / "odd.tar"
+    with tarfile.open(good) as old, tarfile.open(odd, "w") as new:
+        for member in old.getmembers():
+            if member.name.startswith("database."):
+                folder = tarfile.TarInfo(member.name)
+                folder.type = tarfile.DIRTYPE
+                new.addfile(folder)
+            else:
+                new.addfile(member, old.extractfile(member))
+    rows = table_rows(clinic)
+    with pytest.raises(InvalidInput, match="not a regular file"):
+        restore_clinic(clinic.db, clinic.settings.photo_dir, odd)
+    assert table_rows(clinic) == rows
 
 
 def _tampered(source: Path, target: Path, change: dict[str, object]) -> Path:
