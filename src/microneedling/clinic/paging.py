@@ -45,7 +45,9 @@ def paginate(
 
 def every_item(fetch: Callable[[PageRequest], Page[T]]) -> list[T]:
     """Every item a paged listing has, page after page of the largest size: for a view that
-    shows a patient's whole record. The listing stays the one definition of what is listed."""
+    shows a patient's whole record. The listing stays the one definition of what is listed.
+    Each page is its own read (and audit event): a record added between two pages of a
+    listing longer than one page may be missed or shown twice until the view is reloaded."""
     items: list[T] = []
     while True:
         page = fetch(PageRequest(offset=len(items), limit=MAX_LIMIT))
