@@ -21,6 +21,7 @@ from microneedling.clinic.actor import Actor
 from microneedling.clinic.audit import AuditLog
 from microneedling.clinic.db import Database
 from microneedling.clinic.errors import PermissionDenied
+from microneedling.clinic.models.base import stamped_by
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.settings import ClinicSettings
 from microneedling.knowledge import KnowledgeBase, load_knowledge
@@ -92,7 +93,7 @@ class Service:
         """Refuse (and record the refusal in the audit trail) unless the role allows it."""
         if self.actor.may(permission):
             return
-        with self.clinic.db.transaction() as session:
+        with stamped_by(self.clinic.now), self.clinic.db.transaction() as session:
             AuditLog(session, self.actor).record(
                 "denied", "permission", detail={"permission": permission.value}
             )
@@ -102,5 +103,6 @@ class Service:
     def unit(self, *permissions: Permission) -> Iterator[Unit]:
         for permission in permissions:
             self.require(permission)
-        with self.clinic.db.transaction() as session:
+        # Records and audit events of this unit are dated by the clinic's clock.
+        with stamped_by(self.clinic.now), self.clinic.db.transaction() as session:
             yield Unit(session, AuditLog(session, self.actor))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -29,7 +29,7 @@ from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake
 
 if TYPE_CHECKING:
-    from clinic_support import Team
+    from clinic_support import Clock, Team
 
 Course = Callable[[object], dict[str, object]]
 
@@ -64,6 +64,25 @@ def test_patients_are_registered_found_changed_and_soft_deleted(clinic: Clinic, 
     assert kept.items[0].deleted_at is not None
     trail = AuditService(clinic, team.admin).query(AuditFilter(patient_id=pid), PageRequest())
     assert {"create", "update", "list", "delete"} <= {e.action for e in trail.items}
+
+
+def test_records_and_their_audit_are_dated_by_the_clinic_clock(
+    clinic: Clinic, team: Team, clock: Clock
+) -> None:
+    clock.set(datetime(2031, 6, 2, 9, 30, tzinfo=UTC))  # far from the machine's own clock
+    desk = PatientService(clinic, team.front_desk)
+    patient = desk.register(
+        PatientIn(given_name="Tess", family_name="Tid", date_of_birth="1980-01-01")  # type: ignore[arg-type]
+    )
+    assert patient.created_at == clock()
+    trail = AuditService(clinic, team.admin).query(
+        AuditFilter(patient_id=patient.id), PageRequest()
+    )
+    assert [e.at for e in trail.items if e.action == "create"] == [clock()]
+    with pytest.raises(PermissionDenied):
+        PatientService(clinic, team.front_desk).notes(patient.id, PageRequest())
+    denied = AuditService(clinic, team.admin).query(AuditFilter(action="denied"), PageRequest())
+    assert {e.at for e in denied.items} == {clock()}
 
 
 def test_front_desk_cannot_read_clinical_notes(clinic: Clinic, team: Team) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,8 +50,26 @@ class Document(TypeDecorator[Any]):
     cache_ok = True
 
 
+#: The clock that stamps new records: the clinic's while one of its units of work runs (so a
+#: clinic on a test or demo clock dates its records, audit events included, by that clock),
+#: else the system's.
+_RECORD_CLOCK: ContextVar[Callable[[], datetime] | None] = ContextVar("record_clock", default=None)
+
+
+@contextmanager
+def stamped_by(clock: Callable[[], datetime]) -> Iterator[None]:
+    """Records created inside the block are stamped by ``clock`` (aware datetimes)."""
+    token = _RECORD_CLOCK.set(clock)
+    try:
+        yield
+    finally:
+        _RECORD_CLOCK.reset(token)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, aware, in UTC, by the clock of the current unit of work (see :func:`stamped_by`)."""
+    clock = _RECORD_CLOCK.get()
+    return clock().astimezone(UTC) if clock is not None else datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
