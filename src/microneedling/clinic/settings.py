@@ -50,6 +50,13 @@ class ClinicSettings(BaseSettings):
         description="days and hours the clinic books appointments, local time",
     )
     rooms: list[str] = Field(default_factory=lambda: ["room-1", "room-2"], min_length=1)
+    intake_valid_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="days after which a patient's intake no longer clears a plan, consent or "
+        "session until a new one is recorded (the clinic's own policy; none: no limit)",
+    )
     photo_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     request_max_bytes: int = Field(default=12 * 1024 * 1024, gt=0)
     token_ttl_hours: float = Field(default=12.0, gt=0)

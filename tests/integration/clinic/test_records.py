@@ -188,6 +188,39 @@ def test_plans_edit_within_limits_with_reasons_and_need_consent_again(
     assert plans.version(plan_id, 1).area("cheeks").depth.value_mm == 1.5
 
 
+def test_an_intake_older_than_the_clinics_limit_clears_nothing_until_renewed(
+    clinic: Clinic, team: Team, clock: Clock, intake_answers: dict[str, object], course: Course
+) -> None:
+    clinic.settings = clinic.settings.model_copy(update={"intake_valid_days": 30})
+    pid, plan_id = _planned(clinic, team, intake_answers, course)
+    plans = PlanService(clinic, team.practitioner)
+    consent = ConsentIn(version=1, consented_by="Maria Lopez", method="signature")
+    clock.advance(days=31)
+    with pytest.raises(
+        RequestRefused, match="is 31 days old; this clinic asks for a new intake after 30 days"
+    ) as refused:
+        plans.consent(plan_id, consent)
+    assert refused.value.field == "plan_id"
+    request = PlanIn(
+        course=RequestedCourse.model_validate(course(clinic.today() + timedelta(days=1)))
+    )
+    with pytest.raises(RequestRefused, match="31 days old") as refused:
+        plans.create(pid, request)
+    assert refused.value.field == "patient_id"
+    assert plans.get(plan_id).status == "draft"
+    IntakeService(clinic, team.practitioner).record(
+        pid, IntakeIn(answers=Intake.model_validate(intake_answers))
+    )
+    assert plans.consent(plan_id, consent).status == "consented"
+    # Unset, there is no limit.
+    clinic.settings = clinic.settings.model_copy(update={"intake_valid_days": None})
+    clock.advance(days=400)
+    plans.create(
+        pid,
+        PlanIn(course=RequestedCourse.model_validate(course(clinic.today() + timedelta(days=1)))),
+    )
+
+
 def test_the_front_desk_books_from_a_plans_schedule_not_from_the_plan(
     clinic: Clinic, team: Team, intake_answers: dict[str, object], course: Course
 ) -> None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from microneedling.clinic.clinic import Service
+from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import IntakeRecord, Patient, ScreeningRecord
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
@@ -119,21 +119,19 @@ def _age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def current_screening(session: Session, patient_id: int) -> ScreeningRecord | None:
-    """The latest screening of the patient's current intake version."""
-    intake = latest_intake(session, patient_id)
-    return None if intake is None else latest_screening(session, intake.id)
-
-
-def treatable_screening(session: Session, patient_id: int, field: str) -> ScreeningRecord:
-    """The patient's current screening; refused (naming ``field``) unless it allows treatment.
+def treatable_screening(
+    session: Session, patient_id: int, field: str, clinic: Clinic
+) -> ScreeningRecord:
+    """The patient's current screening; refused (naming ``field``) unless it allows treatment
+    and its intake is within the clinic's validity limit (:func:`intake_in_date`).
 
     Every step towards a treatment (plan edit, consent, session start, each treated area) asks
     this, so an intake recorded after the plan that makes the patient ineligible stops the
     course at once.
     """
-    record = current_screening(session, patient_id)
-    if record is None:
+    intake = latest_intake(session, patient_id)
+    record = None if intake is None else latest_screening(session, intake.id)
+    if intake is None or record is None:
         raise RequestRefused(field, "the patient has no screened intake")
     result = ScreeningResult.model_validate(record.result)
     if not result.may_treat:
@@ -147,7 +145,25 @@ def treatable_screening(session: Session, patient_id: int, field: str) -> Screen
             + (f" ({'; '.join(reasons)})" if reasons else "")
             + "; no treatment until a new intake or a rescreen allows it",
         )
+    intake_in_date(intake, field, clinic)
     return record
+
+
+def intake_in_date(intake: IntakeRecord, field: str, clinic: Clinic) -> None:
+    """Refuse (naming ``field``) an intake older than the clinic's ``intake_valid_days``:
+    a medical history that old is asked again before anything moves towards treatment (no
+    publication sets the period; it is each clinic's policy, and unset means no limit)."""
+    limit = clinic.settings.intake_valid_days
+    if limit is None:
+        return
+    recorded = clinic.local(intake.recorded_at).date()
+    age = (clinic.today() - recorded).days
+    if age > limit:
+        raise RequestRefused(
+            field,
+            f"the patient's intake of {recorded.isoformat()} is {age} days old; this clinic "
+            f"asks for a new intake after {limit} days",
+        )
 
 
 def latest_intake(session: Session, patient_id: int) -> IntakeRecord | None:

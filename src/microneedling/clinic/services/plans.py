@@ -29,6 +29,7 @@ from microneedling.clinic.models import (
 from microneedling.clinic.paging import Page, PageRequest, every_item, paginate
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.intakes import (
+    intake_in_date,
     latest_intake,
     latest_screening,
     treatable_screening,
@@ -228,6 +229,7 @@ class PlanService(Service):
             intake = latest_intake(u.session, patient_id)
             if intake is None:
                 raise RequestRefused("patient_id", "record and screen an intake before planning")
+            intake_in_date(intake, "patient_id", self.clinic)
             screening = latest_screening(u.session, intake.id)
             assert screening is not None
             request = PlanRequest(
@@ -281,7 +283,7 @@ class PlanService(Service):
                         )
                     if change.value < today:
                         raise RequestRefused(f"changes.{i}.value", "the new start date is past")
-            screening = treatable_screening(u.session, record.patient_id, "plan_id")
+            screening = treatable_screening(u.session, record.patient_id, "plan_id", self.clinic)
             course = _apply(previous.requested, data.changes)
             changes = [c.model_dump(mode="json") for c in data.changes]
             if done:
@@ -342,7 +344,7 @@ class PlanService(Service):
                     f"consent must be to the current version {record.current_version}, "
                     f"not {data.version}",
                 )
-            screening = treatable_screening(u.session, record.patient_id, "plan_id")
+            screening = treatable_screening(u.session, record.patient_id, "plan_id", self.clinic)
             _refuse_beyond_caps(
                 current_treatment_plan(u.session, record),
                 ScreeningResult.model_validate(screening.result),

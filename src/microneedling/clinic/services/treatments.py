@@ -230,7 +230,7 @@ class TreatmentService(Service):
                     f"the patient has not consented to the plan's current version "
                     f"{record.current_version}",
                 )
-            treatable_screening(u.session, appointment.patient_id, "appointment_id")
+            treatable_screening(u.session, appointment.patient_id, "appointment_id", self.clinic)
             plan = current_treatment_plan(u.session, record)
             device = get_device(u.session, data.device_id)
             if not device.active:
@@ -311,7 +311,8 @@ class TreatmentService(Service):
     def record_area(self, session_id: int, data: AreaIn) -> SessionOut:
         with self.unit(Permission.TREAT) as u:
             treatment = self._in_progress(u.session, session_id)
-            current = treatable_screening(u.session, treatment.patient_id, "session_id")
+            patient_id = treatment.patient_id
+            current = treatable_screening(u.session, patient_id, "session_id", self.clinic)
             plan = current_treatment_plan(u.session, get_plan(u.session, treatment.plan_id))
             try:
                 planned = plan.area(data.site)
