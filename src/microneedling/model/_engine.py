@@ -88,27 +88,18 @@ def _fast_terms_after(
     return open_density, deficit, flare
 
 
-def hourly_windows(
-    arrays: PatientArrays,
-    modes_info: Modes,
-    with_states: bool = True,
-    sessions: list[int] | None = None,
-) -> list[dict[str, FloatArray]]:
-    """Outputs at 0..72 h after each session (or the ``sessions`` listed), each (73, N)."""
+def hourly_windows(arrays: PatientArrays, modes_info: Modes) -> list[dict[str, FloatArray]]:
+    """Outputs and the first three states at 0..72 h after each session, each (73, N)."""
     s = arrays.sessions
     hours = np.arange(HOURS_AFTER_SESSION + 1, dtype=np.float64)
     tau = hours / 24.0
     rates = modes_info.rates
     pre_modes, pre_vascular = pre_session_modes(arrays, rates)
-    if with_states:
-        decay = np.exp(-rates[:, None, :] * tau[None, :, None])
-        decay0 = decay[0]
-    else:
-        decay0 = np.exp(-rates[0][None, :] * tau[:, None])
+    decay = np.exp(-rates[:, None, :] * tau[None, :, None])
     windows: list[dict[str, FloatArray]] = []
-    for index in range(s.days.size) if sessions is None else sessions:
+    for index in range(s.days.size):
         modes = pre_modes[index] + s.kick[index]
-        vascular = decay0 * (pre_vascular[index] + s.vascular_um[index])
+        vascular = decay[0] * (pre_vascular[index] + s.vascular_um[index])
         open_density, deficit, flare = _fast_terms_after(arrays, index, hours)
         out = {
             "open_channel_fraction": barrier.open_fraction(hours[:, None], s.closure_half_h[index]),
@@ -116,18 +107,17 @@ def hourly_windows(
             "barrier_deficit_pct": deficit,
             "redness_grade": inflammation.redness_grade(flare + arrays.vascular_gain * vascular),
         }
-        if with_states:
+        for k, name in enumerate(STATES[:3]):
+            acc = np.zeros((hours.size, arrays.size))
+            for a, i in enumerate(CHAINS[k]):
+                w = modes_info.weights[k][a] * modes_info.gains[k]
+                acc += (w * modes[i])[None, :] * decay[i]
+            out[name] = np.maximum(acc, 0.0)
+        day = float(s.days[index])
+        for j in modes_info.slow_rows:
+            x = slow_states(arrays.cascade.matrix(int(j)), s.days, s.kick[:, j], day + tau)
             for k, name in enumerate(STATES[:3]):
-                acc = np.zeros((hours.size, arrays.size))
-                for a, i in enumerate(CHAINS[k]):
-                    w = modes_info.weights[k][a] * modes_info.gains[k]
-                    acc += (w * modes[i])[None, :] * decay[i]
-                out[name] = np.maximum(acc, 0.0)
-            day = float(s.days[index])
-            for j in modes_info.slow_rows:
-                x = slow_states(arrays.cascade.matrix(int(j)), s.days, s.kick[:, j], day + tau)
-                for k, name in enumerate(STATES[:3]):
-                    out[name][:, j] = x[:, k]
+                out[name][:, j] = x[:, k]
         windows.append(out)
     return windows
 
