@@ -149,21 +149,29 @@ def treatable_screening(
     return record
 
 
-def intake_in_date(intake: IntakeRecord, field: str, clinic: Clinic) -> None:
-    """Refuse (naming ``field``) an intake older than the clinic's ``intake_valid_days``:
-    a medical history that old is asked again before anything moves towards treatment (no
-    publication sets the period; it is each clinic's policy, and unset means no limit)."""
+def intake_overdue(recorded_at: datetime, clinic: Clinic) -> str | None:
+    """Why an intake recorded at ``recorded_at`` is past the clinic's ``intake_valid_days``, or
+    None while it is not (or no limit is set): a medical history that old is asked again before
+    anything moves towards treatment. No publication sets the period; it is each clinic's
+    policy."""
     limit = clinic.settings.intake_valid_days
     if limit is None:
-        return
-    recorded = clinic.local(intake.recorded_at).date()
+        return None
+    recorded = clinic.local(recorded_at).date()
     age = (clinic.today() - recorded).days
-    if age > limit:
-        raise RequestRefused(
-            field,
-            f"the patient's intake of {recorded.isoformat()} is {age} days old; this clinic "
-            f"asks for a new intake after {limit} days",
-        )
+    if age <= limit:
+        return None
+    return (
+        f"the patient's intake of {recorded.isoformat()} is {age} days old; this clinic asks "
+        f"for a new intake after {limit} days"
+    )
+
+
+def intake_in_date(intake: IntakeRecord, field: str, clinic: Clinic) -> None:
+    """Refuse (naming ``field``) an intake past the clinic's limit (:func:`intake_overdue`)."""
+    overdue = intake_overdue(intake.recorded_at, clinic)
+    if overdue is not None:
+        raise RequestRefused(field, overdue)
 
 
 def latest_intake(session: Session, patient_id: int) -> IntakeRecord | None:

@@ -10,7 +10,12 @@ from typing import Any
 
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.paging import PageRequest
-from microneedling.clinic.services.intakes import IntakeScreened, IntakeService, ScreeningOut
+from microneedling.clinic.services.intakes import (
+    IntakeScreened,
+    IntakeService,
+    ScreeningOut,
+    intake_overdue,
+)
 from microneedling.clinic.services.outcomes import OutcomeOut, OutcomeService
 from microneedling.clinic.services.patients import NoteOut, PatientService
 from microneedling.clinic.services.plans import PlanOut, PlanService
@@ -24,6 +29,7 @@ class ClinicalRecord:
     notes: list[NoteOut] = field(default_factory=list)
     notes_total: int = 0
     current: IntakeScreened | None = None
+    intake_overdue: str | None = None
     screenings: list[ScreeningOut] = field(default_factory=list)
     plans: list[PlanOut] = field(default_factory=list)
     sessions: list[SessionOut] = field(default_factory=list)
@@ -47,6 +53,7 @@ def clinical_record(page: Signed, patient_id: int, photos_allowed: bool) -> Clin
         notes=notes.items,
         notes_total=notes.total,
         current=current,
+        intake_overdue=intake_overdue(current.intake.recorded_at, page.clinic) if current else None,
         screenings=screenings,
         plans=page.service(PlanService).for_patient(patient_id),
         sessions=page.service(TreatmentService).for_patient(patient_id),
