@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from microneedling.model._inputs import PatientArrays
 from microneedling.model._modes import Modes, SlowRows, powers
 from microneedling.model.healing import CHAINS, STATES
-from microneedling.model.inflammation import GRADE_MAX
+from microneedling.model.inflammation import redness_grade
 
 FloatArray = NDArray[np.float64]
 
@@ -274,15 +274,10 @@ class DailySolver:
         np.add(states["elastin"], 1.0, out=tmp)
         np.multiply(tmp, 100.0, out=out["elastin_pct"])
         np.multiply(states["epidermis"], 100.0, out=out["epidermis_change_pct"])
-        # redness_grade: GRADE_MAX * x / (1 + x) of the summed drive x
-        # (inflammation.redness_grade, in place).
         x = np.multiply(vascular, a.vascular_gain, out=vascular)
         if flare:
             x += self._flare[:length]
-        np.maximum(x, 0.0, out=x)
-        np.add(x, 1.0, out=tmp)
-        x *= GRADE_MAX
-        np.divide(x, tmp, out=out["redness_grade"])
+        redness_grade(x, out["redness_grade"])
 
 
 _SLOW_COLUMNS = {name: i for i, name in enumerate((*STATES, "collagen_new"))}

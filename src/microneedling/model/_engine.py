@@ -62,30 +62,21 @@ def pre_session_modes(arrays: PatientArrays, rates: FloatArray) -> tuple[FloatAr
     return modes, vascular
 
 
-def _fast_terms_after(
-    arrays: PatientArrays, index: int, hours: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Open channels [1/cm²], barrier deficit [%] and flare drive at ``hours`` after a session,
-    summing every session up to it whose terms have not yet died out; shape (len(hours), N)."""
+def _live_sessions(arrays: PatientArrays, index: int) -> list[tuple[int, float]]:
+    """Sessions up to ``index`` whose fast terms (channels, barrier, flare) are still above
+    2**-40 of their start on session ``index``'s day, each with its lag [h]."""
     s = arrays.sessions
     day = int(s.days[index])
-    shape = (hours.size, arrays.size)
-    open_density, deficit, flare = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     flare_half_h = float((24.0 * math.log(2.0) / arrays.flare_rate_per_day).max())
+    live = []
     for j in range(index + 1):
         lag_h = (day - int(s.days[j])) * 24.0
         slowest_h = max(
             float(s.closure_half_h[j].max()), float(s.barrier_half_h[j].max()), flare_half_h
         )
-        if lag_h > _WINDOW_HALF_LIVES * slowest_h:
-            continue
-        since_h = lag_h + hours[:, None]
-        open_density += s.density_per_cm2[j] * barrier.open_fraction(since_h, s.closure_half_h[j])
-        deficit += barrier.barrier_deficit_pct(since_h, s.area_fraction[j], s.barrier_half_h[j])
-        flare += (
-            arrays.flare_gain * s.flare_um[j] * np.exp(-arrays.flare_rate_per_day * since_h / 24.0)
-        )
-    return open_density, deficit, flare
+        if lag_h <= _WINDOW_HALF_LIVES * slowest_h:
+            live.append((j, lag_h))
+    return live
 
 
 def hourly_windows(arrays: PatientArrays, modes_info: Modes) -> list[dict[str, FloatArray]]:
@@ -94,19 +85,13 @@ def hourly_windows(arrays: PatientArrays, modes_info: Modes) -> list[dict[str, F
     hours = np.arange(HOURS_AFTER_SESSION + 1, dtype=np.float64)
     tau = hours / 24.0
     rates = modes_info.rates
-    pre_modes, pre_vascular = pre_session_modes(arrays, rates)
+    pre_modes, _ = pre_session_modes(arrays, rates)
     decay = np.exp(-rates[:, None, :] * tau[None, :, None])
     windows: list[dict[str, FloatArray]] = []
     for index in range(s.days.size):
+        out = {k: np.empty((hours.size, arrays.size)) for k in HOURLY_OUTPUTS}
+        hourly_window_into(arrays, rates, index, out)
         modes = pre_modes[index] + s.kick[index]
-        vascular = decay[0] * (pre_vascular[index] + s.vascular_um[index])
-        open_density, deficit, flare = _fast_terms_after(arrays, index, hours)
-        out = {
-            "open_channel_fraction": barrier.open_fraction(hours[:, None], s.closure_half_h[index]),
-            "open_channels_per_cm2": open_density,
-            "barrier_deficit_pct": deficit,
-            "redness_grade": inflammation.redness_grade(flare + arrays.vascular_gain * vascular),
-        }
         for k, name in enumerate(STATES[:3]):
             acc = np.zeros((hours.size, arrays.size))
             for a, i in enumerate(CHAINS[k]):
@@ -126,40 +111,26 @@ def hourly_window_into(
     arrays: PatientArrays, rates: FloatArray, index: int, out: dict[str, FloatArray]
 ) -> None:
     """The :data:`HOURLY_OUTPUTS` at 0..72 h after session ``index`` written into ``out``
-    (arrays of shape (73, N), views allowed): the values of :func:`hourly_windows`, computed in
-    place with two scratch arrays instead of a fresh array per operation (a cohort's windows
-    were dominated by allocating and faulting in those)."""
+    (arrays of shape (73, N), views allowed), summing every earlier session whose terms are
+    still alive; computed in place with two scratch arrays instead of a fresh array per
+    operation (a cohort's windows were dominated by allocating and faulting in those)."""
     s = arrays.sessions
     hours = np.arange(HOURS_AFTER_SESSION + 1, dtype=np.float64)[:, None]
     flare = np.zeros((hours.size, arrays.size))
     term = np.empty_like(flare)
 
-    def open_share(since_h: FloatArray, half_h: FloatArray, into: FloatArray) -> None:
-        # barrier.open_fraction for times >= 0: 2 ** (-t / t_half).
-        np.divide(since_h, half_h, out=into)
-        np.negative(into, out=into)
-        np.exp2(into, out=into)
-
-    open_share(hours, s.closure_half_h[index], out["open_channel_fraction"])
+    barrier.open_fraction(hours, s.closure_half_h[index], out["open_channel_fraction"])
     density, deficit = out["open_channels_per_cm2"], out["barrier_deficit_pct"]
     density.fill(0.0)
     deficit.fill(0.0)
-    day = int(s.days[index])
-    flare_half_h = float((24.0 * math.log(2.0) / arrays.flare_rate_per_day).max())
-    for j in range(index + 1):
-        lag_h = (day - int(s.days[j])) * 24.0
-        slowest_h = max(
-            float(s.closure_half_h[j].max()), float(s.barrier_half_h[j].max()), flare_half_h
-        )
-        if lag_h > _WINDOW_HALF_LIVES * slowest_h:
-            continue
+    for j, lag_h in _live_sessions(arrays, index):
         since_h = lag_h + hours
-        open_share(since_h, s.closure_half_h[j], term)
+        barrier.open_fraction(since_h, s.closure_half_h[j], term)
         term *= s.density_per_cm2[j]
         density += term
-        open_share(since_h, s.barrier_half_h[j], term)
-        term *= 100.0 * s.area_fraction[j]
-        deficit += term
+        deficit += barrier.barrier_deficit_pct(
+            since_h, s.area_fraction[j], s.barrier_half_h[j], term
+        )
         np.multiply(-arrays.flare_rate_per_day, since_h, out=term)
         term /= 24.0
         np.exp(term, out=term)
@@ -171,19 +142,19 @@ def hourly_window_into(
     term *= pre_vascular[index] + s.vascular_um[index]
     term *= arrays.vascular_gain
     term += flare
-    # redness_grade (inflammation.redness_grade, in place): GRADE_MAX * x / (1 + x).
-    np.add(term, 1.0, out=flare)
-    redness = out["redness_grade"]
-    np.multiply(term, inflammation.GRADE_MAX, out=redness)
-    redness /= flare
+    inflammation.redness_grade(term, out["redness_grade"])
 
 
 def downtime(arrays: PatientArrays, modes_info: Modes) -> FloatArray:
     """Days of visible redness after each session, shape (S, N)."""
     s = arrays.sessions
     _, pre_vascular = pre_session_modes(arrays, modes_info.rates)
-    zero = np.zeros(1)
-    flare0 = np.stack([_fast_terms_after(arrays, i, zero)[2][0] for i in range(s.days.size)])
+    # The flare drive at each session's start, earlier sessions' flare still decaying in it.
+    flare0 = np.zeros((s.days.size, arrays.size))
+    for i in range(s.days.size):
+        for j, lag_h in _live_sessions(arrays, i):
+            decayed = np.exp(-arrays.flare_rate_per_day * lag_h / 24.0)
+            flare0[i] += arrays.flare_gain * s.flare_um[j] * decayed
     return inflammation.downtime_days(
         flare0,
         arrays.flare_rate_per_day,

@@ -14,21 +14,36 @@ from numpy.typing import NDArray
 FloatArray = NDArray[np.float64]
 
 
-def open_fraction(hours: FloatArray, half_time_h: FloatArray) -> FloatArray:
-    """Share [0-1] of a session's channels still open ``hours`` after it (0 before it)."""
+def open_fraction(
+    hours: FloatArray, half_time_h: FloatArray, out: FloatArray | None = None
+) -> FloatArray:
+    """Share [0-1] of a session's channels still open ``hours`` after it (0 before it); into
+    ``out`` (the broadcast shape) when given, without allocating."""
     h = np.asarray(hours, dtype=np.float64)
-    return np.where(h >= 0, np.exp2(-np.maximum(h, 0.0) / half_time_h), 0.0)
+    share = np.divide(np.maximum(h, 0.0), half_time_h, out=out)
+    np.negative(share, out=share)
+    np.exp2(share, out=share)
+    before = h < 0
+    if before.any():
+        np.copyto(share, 0.0, where=np.broadcast_to(before, share.shape))
+    return share
 
 
 def barrier_deficit_pct(
-    hours: FloatArray, area_fraction: FloatArray, half_time_h: FloatArray
+    hours: FloatArray,
+    area_fraction: FloatArray,
+    half_time_h: FloatArray,
+    out: FloatArray | None = None,
 ) -> FloatArray:
-    """Share of the skin surface [%] still without a barrier ``hours`` after a session.
+    """Share of the skin surface [%] still without a barrier ``hours`` after a session (into
+    ``out`` when given).
 
     The deficit starts at the punctured area fraction (a proxy for the excess water loss) and
     halves every ``half_time_h``.
     """
-    return 100.0 * area_fraction * open_fraction(hours, half_time_h)
+    deficit = open_fraction(hours, half_time_h, out)
+    deficit *= 100.0 * area_fraction
+    return deficit
 
 
 def hours_until_closed(half_time_h: FloatArray, closed_fraction: FloatArray) -> FloatArray:

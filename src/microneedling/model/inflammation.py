@@ -23,10 +23,19 @@ VISIBLE_GRADE = 1.0
 _VISIBLE_X = VISIBLE_GRADE / (GRADE_MAX - VISIBLE_GRADE)
 
 
-def redness_grade(x: FloatArray) -> FloatArray:
-    """Erythema grade [0-3] from the summed redness drive ``x`` [-]."""
-    x = np.maximum(np.asarray(x, dtype=np.float64), 0.0)
-    return GRADE_MAX * x / (1.0 + x)
+def redness_grade(x: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """Erythema grade [0-3] from the summed redness drive ``x`` [-] (a negative drive counts
+    as none): ``GRADE_MAX * x / (1 + x)``, evaluated as ``GRADE_MAX / (1 + 1 / x)`` so that it
+    needs no second buffer (exact to rounding for tiny and large drives alike).
+
+    With ``out`` the grade is written there in one pass and ``x`` serves as scratch (it is
+    overwritten): the solver's in-place read-outs use it so. Without, nothing is overwritten.
+    """
+    drive = np.maximum(np.asarray(x, dtype=np.float64), 0.0, out=x if out is not None else None)
+    with np.errstate(divide="ignore", over="ignore"):
+        np.reciprocal(drive, out=drive)  # no drive: 1/0 = inf, grade 0
+    drive += 1.0
+    return np.divide(GRADE_MAX, drive, out=out)
 
 
 def downtime_days(

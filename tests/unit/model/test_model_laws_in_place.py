@@ -1,0 +1,32 @@
+"""The redness and barrier laws give the same values written in place as freshly allocated."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from microneedling.model import barrier, inflammation
+
+
+def test_redness_grade_in_place_matches_the_formula_over_the_whole_range() -> None:
+    # 1e-320 is subnormal: its reciprocal overflows to inf, a grade of 0 (3e-320 exactly).
+    x = np.array([-1.0, 0.0, 1e-320, 1e-300, 1e-12, 0.5, 1.0, 7.0, 1e12, np.inf])
+    drive = np.maximum(x, 0.0)
+    with np.errstate(invalid="ignore"):
+        want = np.where(np.isinf(drive), 3.0, 3.0 * drive / (1.0 + drive))
+    assert np.allclose(inflammation.redness_grade(x), want, rtol=1e-14, atol=1e-310)
+    scratch, out = x.copy(), np.full_like(x, np.nan)
+    assert inflammation.redness_grade(scratch, out) is out
+    assert np.array_equal(out, inflammation.redness_grade(x))
+    assert np.array_equal(x[:2], [-1.0, 0.0])  # without out, the drive is left alone
+
+
+def test_open_fraction_and_deficit_in_place_and_zero_before_the_session() -> None:
+    hours = np.array([-2.0, 0.0, 1.0, 3.0])[:, None]
+    half = np.array([1.0, 3.0])
+    want = np.where(hours >= 0, 2.0 ** (-np.maximum(hours, 0.0) / half), 0.0)
+    out = np.full((4, 2), np.nan)
+    assert barrier.open_fraction(hours, half, out) is out
+    assert np.allclose(out, want, rtol=1e-15, atol=0.0)
+    area = np.array([0.1, 0.2])
+    deficit = barrier.barrier_deficit_pct(hours, area, half)
+    assert np.allclose(deficit, 100.0 * area * want, rtol=1e-15, atol=0.0)
