@@ -29,8 +29,6 @@ from benchmarks.model_reference import reference_patient, relative_error
 from microneedling.knowledge import load_knowledge
 from microneedling.model import (
     Course,
-    CoursePatient,
-    CourseSession,
     _engine,
     draw_parameters,
     parameter_space,
@@ -46,20 +44,8 @@ RUNS = 5
 
 def one_year_course() -> Course:
     """Four pen sessions four weeks apart, followed for a year from the first."""
-    start = dt.date(2026, 1, 5)
-    return Course(
-        patient=CoursePatient(age_years=45, sex="female", concern="fine_lines"),
-        sessions=[
-            CourseSession(
-                date=start + dt.timedelta(days=28 * i),
-                site="cheeks",
-                needle_length_mm=1.0,
-                passes=3,
-                device_kind="pen",
-            )
-            for i in range(4)
-        ],
-        horizon_days=365,
+    return Course.repeated(
+        dt.date(2026, 1, 5), "pen", 1.0, 3, 4, 28, age_years=45, sex="female", horizon_days=365
     )
 
 

@@ -79,6 +79,41 @@ class Course(_Frozen):
             raise ValueError("horizon_days ends before the last session")
         return self
 
+    @classmethod
+    def repeated(
+        cls,
+        start: dt.date,
+        kind: Literal["pen", "roller"],
+        length_mm: float,
+        passes: int,
+        sessions: int = 1,
+        gap_days: int = 28,
+        *,
+        site: str = "cheeks",
+        concern: str = "fine_lines",
+        occluded: bool = False,
+        age_years: float = 40.0,
+        sex: Literal["female", "male"] | None = None,
+        horizon_days: int | None = None,
+    ) -> Course:
+        """``sessions`` identical sessions every ``gap_days`` from ``start`` (the settings a
+        study describes): device kind, needle length [mm], passes."""
+        return cls(
+            patient=CoursePatient(age_years=age_years, sex=sex, concern=concern),
+            sessions=[
+                CourseSession(
+                    date=start + dt.timedelta(days=gap_days * i),
+                    site=site,
+                    needle_length_mm=length_mm,
+                    passes=passes,
+                    device_kind=kind,
+                    occluded=occluded,
+                )
+                for i in range(sessions)
+            ],
+            horizon_days=horizon_days,
+        )
+
     @property
     def start(self) -> dt.date:
         return self.sessions[0].date

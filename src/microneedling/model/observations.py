@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Literal
 
 import numpy as np
 
-from microneedling.model.course import Course, CoursePatient, CourseSession
+from microneedling.model.course import Course
 from microneedling.model.result import CourseResult
 from microneedling.model.simulation import simulate_course
 
@@ -44,38 +44,12 @@ class Observation:
         return self.low <= value <= self.high
 
 
-def course(
-    kind: str,
-    length_mm: float,
-    passes: int,
-    sessions: int = 1,
-    gap_days: int = 28,
-    site: str = "cheeks",
-    concern: str = "fine_lines",
-    occluded: bool = False,
-    age: float = 40.0,
-    sex: str | None = None,
-) -> Course:
-    """A course of identical sessions (the settings a study describes)."""
-    return Course(
-        patient=CoursePatient(age_years=age, sex=sex, concern=concern),
-        sessions=[
-            CourseSession(
-                date=START + dt.timedelta(days=gap_days * i),
-                site=site,
-                needle_length_mm=length_mm,
-                passes=passes,
-                device_kind=kind,
-                occluded=occluded,
-            )
-            for i in range(sessions)
-        ],
-    )
+#: A course of identical sessions from :data:`START` (see :meth:`Course.repeated`).
+course = partial(Course.repeated, START)
 
 
-@cache
 def _lotfi(concern: str = "acne_scars_rolling") -> CourseResult:
-    return simulate_course(course("roller", 1.5, 15, 5, 30, concern=concern, age=25.0))
+    return simulate_course(course("roller", 1.5, 15, 5, 30, concern=concern, age_years=25.0))
 
 
 def _lotfi_at(name: str, concern: str = "acne_scars_rolling") -> float:
@@ -84,7 +58,9 @@ def _lotfi_at(name: str, concern: str = "acne_scars_rolling") -> float:
 
 
 @cache
-def _single(kind: str, length_mm: float, passes: int, site: str = "cheeks") -> CourseResult:
+def _single(
+    kind: Literal["pen", "roller"], length_mm: float, passes: int, site: str = "cheeks"
+) -> CourseResult:
     return simulate_course(course(kind, length_mm, passes, site=site))
 
 
@@ -115,18 +91,18 @@ def _first_results_day() -> float:
 
 
 def _eldomyati(name: str, day: int) -> float:
-    r = simulate_course(course("pen", 1.5, 3, 6, 14, concern="acne_scars_rolling", age=25.0))
+    r = simulate_course(course("pen", 1.5, 3, 6, 14, concern="acne_scars_rolling", age_years=25.0))
     return float(r.daily[name][day])
 
 
 def _aust(name: str) -> float:
-    r = simulate_course(course("roller", 1.5, 15, 3, 30, concern="wrinkles", age=50.0))
+    r = simulate_course(course("roller", 1.5, 15, 3, 30, concern="wrinkles", age_years=50.0))
     day = r.course.last_session_day + 182
     return float(r.daily[name][day])
 
 
 def _ablon() -> float:
-    r = simulate_course(course("pen", 1.0, 3, 4, 30, concern="wrinkles", age=55.0))
+    r = simulate_course(course("pen", 1.0, 3, 4, 30, concern="wrinkles", age_years=55.0))
     start = r.scale.baseline_grade
     return float(start - r.daily["expected_grade"][150])
 

@@ -6,11 +6,12 @@ import datetime as dt
 import importlib.util
 from pathlib import Path
 from types import ModuleType
+from typing import Literal
 
 import numpy as np
 
 from microneedling.knowledge import load_knowledge
-from microneedling.model import Course, CoursePatient, CourseSession, full_parameter_set
+from microneedling.model import Course, full_parameter_set
 from microneedling.model._inputs import PatientArrays, course_parameters, patient_arrays
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def make_course(
     *,
-    kind: str = "pen",
+    kind: Literal["pen", "roller"] = "pen",
     length_mm: float = 1.0,
     passes: int = 3,
     sessions: int = 4,
@@ -29,22 +30,10 @@ def make_course(
     horizon_days: int | None = None,
     age: float = 40,
 ) -> Course:
-    start = dt.date(2026, 1, 5)
-    return Course(
-        patient=CoursePatient(age_years=age, sex="female", concern=concern),
-        sessions=[
-            CourseSession(
-                date=start + dt.timedelta(days=gap_days * i),
-                site=site,
-                needle_length_mm=length_mm,
-                passes=passes,
-                device_kind=kind,
-                occluded=occluded,
-            )
-            for i in range(sessions)
-        ],
-        horizon_days=horizon_days,
-    )
+    return Course.repeated(
+        dt.date(2026, 1, 5), kind, length_mm, passes, sessions, gap_days, site=site,
+        concern=concern, occluded=occluded, age_years=age, sex="female", horizon_days=horizon_days,
+    )  # fmt: skip
 
 
 def arrays_for(course: Course, n: int = 1, seed: int | None = None) -> PatientArrays:
