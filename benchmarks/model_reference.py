@@ -65,7 +65,7 @@ def reference_patient(arrays: PatientArrays, j: int, horizon_days: int) -> dict[
         y[0] += s.kick[k, j]
         y[7] += s.vascular_um[k, j]
         y[8 + k] = s.density_per_cm2[k, j]
-        y[8 + n + k] = 100.0 * s.area_fraction[k, j]
+        y[8 + n + k] = (1.0 - arrays.barrier_channel_share[j]) * 100.0 * s.area_fraction[k, j]
         y[8 + 2 * n + k] = arrays.flare_gain[j] * s.flare_um[k, j]
         t0, t1 = float(bounds[k]), float(bounds[k + 1])
         inside = (days >= t0) & (days < t1)
@@ -88,6 +88,15 @@ def reference_patient(arrays: PatientArrays, j: int, horizon_days: int) -> dict[
         since = days >= s.days[k]
         latest[since] = out[since, 8 + k] / s.density_per_cm2[k, j]
     open_density = out[:, 8 : 8 + n].sum(axis=1)
+    # The barrier's channel part closes with the channels (barrier.barrier_deficit_pct).
+    channel_part = sum(
+        arrays.barrier_channel_share[j]
+        * 100.0
+        * s.area_fraction[k, j]
+        * out[:, 8 + k]
+        / s.density_per_cm2[k, j]
+        for k in range(n)
+    )
     drive = out[:, 8 + 2 * n :].sum(axis=1) + arrays.vascular_gain[j] * out[:, 7]
     return {
         "inflammatory_signal": states[:, 0],
@@ -99,11 +108,16 @@ def reference_patient(arrays: PatientArrays, j: int, horizon_days: int) -> dict[
         "epidermis": states[:, 6],
         "open_channel_fraction": latest,
         "open_channels_per_cm2": open_density,
-        "barrier_deficit_pct": out[:, 8 + n : 8 + 2 * n].sum(axis=1),
+        "barrier_deficit_pct": out[:, 8 + n : 8 + 2 * n].sum(axis=1) + channel_part,
         "redness_grade": inflammation.redness_grade(drive),
         "collagen_pct": 100.0 * (baseline + states[:, 3] + states[:, 4]),
         "elastin_pct": 100.0 * (1.0 + states[:, 5]),
-        "epidermis_change_pct": 100.0 * states[:, 6],
+        "epidermis_change_pct": outcome.epidermal_change_pct(
+            states[:, 6],
+            states[:, 4],
+            arrays.epidermal_support[j],
+            arrays.epidermal_max[j],
+        ),
         "improvement_fraction": outcome.improvement_fraction(
             states[:, 4] - (1.0 - baseline),
             arrays.half_saturation[j],

@@ -106,9 +106,13 @@ class DailySolver:
         self._session_at = {d: i for i, d in enumerate(self._session_days)}
         per_hour = math.log(2.0) * 24.0
         flare = np.broadcast_to(arrays.flare_rate_per_day, s.closure_half_h.shape)
+        share = arrays.barrier_channel_share[None, :]
+        # The barrier deficit's two parts (barrier.barrier_deficit_pct): the fast reseal and
+        # the share that closes with the channels.
         self._fast = (
             ("open", per_hour / s.closure_half_h, s.density_per_cm2),
-            ("barrier", per_hour / s.barrier_half_h, 100.0 * s.area_fraction),
+            ("barrier", per_hour / s.barrier_half_h, (1.0 - share) * 100.0 * s.area_fraction),
+            ("barrier_channels", per_hour / s.closure_half_h, share * 100.0 * s.area_fraction),
             ("flare", flare, arrays.flare_gain[None, :] * s.flare_um),
         )
         #: After each fill, for the fast outputs: the block's rows (days) where some patient
@@ -196,6 +200,7 @@ class DailySolver:
         totals = {
             "open": outputs["open_channels_per_cm2"],
             "barrier": outputs["barrier_deficit_pct"],
+            "barrier_channels": outputs["barrier_deficit_pct"],
             "flare": self._flare[:length],
         }
         latest = outputs["open_channel_fraction"]
@@ -215,7 +220,10 @@ class DailySolver:
                     live[kind][offset : offset + rows] = True
             sessions.append((offset, terms))
         # Rows no term reaches are zero; they are written only if a caller may read them.
+        live["barrier"] |= live["barrier_channels"]
         for kind, total in totals.items():
+            if kind == "barrier_channels":  # the barrier's own array, zeroed with it
+                continue
             if self.zero_dead_rows or kind == "flare":
                 total.fill(0.0)
             else:
@@ -273,7 +281,14 @@ class DailySolver:
         np.divide(gain, baseline, out=out["improvement_fraction"])
         np.add(states["elastin"], 1.0, out=tmp)
         np.multiply(tmp, 100.0, out=out["elastin_pct"])
-        np.multiply(states["epidermis"], 100.0, out=out["epidermis_change_pct"])
+        # epidermis_change_pct (outcome.epidermal_change, in place): X = P + k C1, bounded by
+        # Emax as 100 Emax X / (Emax + X).
+        x = np.multiply(states["collagen_i"], a.epidermal_support, out=tmp)
+        x += states["epidermis"]
+        np.maximum(x, 0.0, out=x)
+        np.add(x, a.epidermal_max, out=baseline)
+        x *= 100.0 * a.epidermal_max
+        np.divide(x, baseline, out=out["epidermis_change_pct"])
         x = np.multiply(vascular, a.vascular_gain, out=vascular)
         if flare:
             x += self._flare[:length]

@@ -123,14 +123,18 @@ def hourly_window_into(
     density, deficit = out["open_channels_per_cm2"], out["barrier_deficit_pct"]
     density.fill(0.0)
     deficit.fill(0.0)
+    share = arrays.barrier_channel_share
     for j, lag_h in _live_sessions(arrays, index):
         since_h = lag_h + hours
+        # barrier.barrier_deficit_pct, its channel part sharing the open fraction with the
+        # channel density (written in place: no array per session and term).
         barrier.open_fraction(since_h, s.closure_half_h[j], term)
+        deficit += term * (share * 100.0 * s.area_fraction[j])
         term *= s.density_per_cm2[j]
         density += term
-        deficit += barrier.barrier_deficit_pct(
-            since_h, s.area_fraction[j], s.barrier_half_h[j], term
-        )
+        barrier.open_fraction(since_h, s.barrier_half_h[j], term)
+        term *= (1.0 - share) * 100.0 * s.area_fraction[j]
+        deficit += term
         np.multiply(-arrays.flare_rate_per_day, since_h, out=term)
         term /= 24.0
         np.exp(term, out=term)

@@ -138,6 +138,9 @@ class PatientArrays:
     response_factor: FloatArray
     maintenance_threshold: FloatArray
     closed_fraction: FloatArray
+    barrier_channel_share: FloatArray
+    epidermal_support: FloatArray
+    epidermal_max: FloatArray
 
     @property
     def size(self) -> int:
@@ -220,4 +223,7 @@ def patient_arrays(course: Course, concern: Concern, p: Mapping[str, FloatArray]
         response_factor=response_factor(concern, p),
         maintenance_threshold=p["Maintenance threshold [-]"],
         closed_fraction=p["Closed-channel open fraction [-]"],
+        barrier_channel_share=p["Water loss through open channels, share [-]"],
+        epidermal_support=p["Epidermal thickening per new collagen I [-]"],
+        epidermal_max=p["Largest epidermal thickening [-]"],
     )

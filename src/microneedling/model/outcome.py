@@ -28,6 +28,21 @@ def improvement_fraction(
     return np.asarray(response_factor * g / (g + half_saturation), dtype=np.float64)
 
 
+def epidermal_change_pct(
+    epidermis: FloatArray, collagen_i: FloatArray, support: FloatArray, largest: FloatArray
+) -> FloatArray:
+    """Epidermal thickness change [%] from the transient thickening ``epidermis`` [-] and the
+    new mature collagen ``collagen_i`` [-] beneath it.
+
+    The drive ``X = epidermis + support * collagen_i`` holds the thickening up as long as the
+    new dermal collagen lasts (Aust 2008 found a thicker stratum spinosum a year after
+    treatment); it is bounded by ``largest`` as ``largest * X / (largest + X)``, which is
+    ``X`` for small drives.
+    """
+    x = np.maximum(epidermis + support * collagen_i, 0.0)
+    return np.asarray(100.0 * largest * x / (largest + x), dtype=np.float64)
+
+
 def baseline_grade(concern: Concern, severity: Severity) -> float:
     """Grade on the concern's scale at the start of the course."""
     best, worst = concern.scale.best, concern.scale.worst

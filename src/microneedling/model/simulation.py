@@ -23,7 +23,7 @@ from microneedling.model._inputs import (
     course_parameters,
     patient_arrays,
 )
-from microneedling.model.barrier import hours_until_closed
+from microneedling.model.barrier import hours_until_closed, hours_until_recovered
 from microneedling.model.channels import ChannelGeometry
 from microneedling.model.course import Course
 from microneedling.model.healing import STATES
@@ -153,9 +153,12 @@ def _session_outcomes(
                     hours_until_closed(np.array(closure), arrays.closed_fraction[0])
                 ),
                 barrier_recovered_after_h=float(
-                    hours_until_closed(s.barrier_half_h[i, :1], np.array(BARRIER_RECOVERED_SHARE))[
-                        0
-                    ]
+                    hours_until_recovered(
+                        s.barrier_half_h[i, 0],
+                        arrays.barrier_channel_share[0],
+                        s.closure_half_h[i, 0],
+                        BARRIER_RECOVERED_SHARE,
+                    )
                 ),
                 downtime_days=float(downtimes[i, 0]),
                 hourly=hourly,

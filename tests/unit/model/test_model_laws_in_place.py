@@ -28,5 +28,19 @@ def test_open_fraction_and_deficit_in_place_and_zero_before_the_session() -> Non
     assert barrier.open_fraction(hours, half, out) is out
     assert np.allclose(out, want, rtol=1e-15, atol=0.0)
     area = np.array([0.1, 0.2])
-    deficit = barrier.barrier_deficit_pct(hours, area, half)
-    assert np.allclose(deficit, 100.0 * area * want, rtol=1e-15, atol=0.0)
+    closure = np.array([5.0, 9.0])
+    want_closure = np.where(hours >= 0, 2.0 ** (-np.maximum(hours, 0.0) / closure), 0.0)
+    share = np.array([0.05, 0.2])
+    deficit = barrier.barrier_deficit_pct(hours, area, half, share, closure)
+    expected = 100.0 * area * ((1.0 - share) * want + share * want_closure)
+    assert np.allclose(deficit, expected, rtol=1e-15, atol=0.0)
+
+
+def test_barrier_recovery_time_solves_the_two_part_deficit() -> None:
+    half, share, closure = np.array([0.5, 2.0]), np.array([0.05, 0.3]), np.array([10.0, 4.0])
+    t = barrier.hours_until_recovered(half, share, closure, 0.1)
+    left = (1.0 - share) * 2.0 ** (-t / half) + share * 2.0 ** (-t / closure)
+    assert np.allclose(left, 0.1, rtol=1e-12)
+    # Without a channel part it is the fast reseal's own time.
+    alone = barrier.hours_until_recovered(half, np.zeros(2), closure, 0.1)
+    assert np.allclose(alone, half * np.log2(10.0), rtol=1e-12)

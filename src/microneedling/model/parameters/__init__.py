@@ -12,16 +12,14 @@ from types import ModuleType
 
 from microneedling.model.parameters import (
     adler2020,
-    alster2018,
     assumptions,
     bal2008,
+    calibrated,
     donnelly2010,
     fernandes2008,
     gupta2011,
     jama1965,
     kalluri2011,
-    lotfi2013,
-    seeds,
     shuster1975,
     sorrell2004,
 )
@@ -43,11 +41,9 @@ PARAMETER_SETS: tuple[ModuleType, ...] = (
     gupta2011,
     bal2008,
     adler2020,
-    lotfi2013,
     jama1965,
     shuster1975,
-    alster2018,
-    seeds,
+    calibrated,
     assumptions,
 )
 

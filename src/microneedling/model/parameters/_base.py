@@ -9,6 +9,7 @@ what the choice is meant to achieve).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -114,7 +115,11 @@ def _fmt(x: float | None) -> str:
 
 @dataclass(frozen=True)
 class Parameter:
-    """One model parameter: value, spread, unit (also in its name), source and note."""
+    """One model parameter: value, spread, unit (also in its name), source and note.
+
+    ``fitted_to`` names the evidence rows (``model/evidence``) the value was fitted to; a row
+    named here may never check an output that depends on this parameter.
+    """
 
     value: float
     spread: Spread
@@ -122,6 +127,7 @@ class Parameter:
     source: Source
     origin: Origin
     note: str
+    fitted_to: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not math.isfinite(self.value):
@@ -168,9 +174,7 @@ class ParameterSet(Mapping[str, Parameter]):
         items = dict(self._items)
         for name, value in changes.items():
             old = items[name]
-            items[name] = Parameter(
-                float(value), old.spread, old.unit, old.source, old.origin, old.note
-            )
+            items[name] = dataclasses.replace(old, value=float(value))
         return ParameterSet(items)
 
 

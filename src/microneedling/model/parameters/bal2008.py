@@ -19,5 +19,6 @@ PARAMETERS = {
         "fitted",
         "irritation after 200-400 µm arrays was minimal and lasted under 2 h; no half-time was "
         "reported, 0.4 h is chosen so the needle flare alone is gone well within 2 h",
+        fitted_to=("bal2008_irritation_duration_forearm",),
     ),
 }

@@ -17,7 +17,8 @@ PARAMETERS = {
         SOURCE,
         "fitted",
         "all uncovered sites recovered their barrier (impedance) within 2 h: a half-time of "
-        "0.5 h leaves 6 % of the deficit at 2 h; spread chosen",
+        "0.5 h leaves 6 % of the fast part at 2 h; spread chosen",
+        fitted_to=("gupta2011_reseal_unoccluded_h",),
     ),
     "Occlusion slowdown factor [-]": Parameter(
         5.0,

@@ -26,14 +26,6 @@ _HALF_370_H = 12.0 * math.log(2.0) / math.log(1.0 / _CLOSED)
 _EXPONENT = math.log(_HALF_770_H / _HALF_370_H) / math.log(_DEPTH_770_UM / _DEPTH_370_UM)
 
 PARAMETERS = {
-    "Roller penetration fraction [-]": Parameter(
-        152.5 / 770.0,
-        Spread("normal", sd=9.6 / 770.0, low=0.05, high=1.0),
-        "-",
-        SOURCE,
-        "measured",
-        "channel depth 152.5 ± 9.6 µm for 770 µm needles (hairless rat); human skin may differ",
-    ),
     "Channel surface radius [um]": Parameter(
         70.7 / 2.0,
         Spread("normal", sd=9.9 / 2.0, low=5.0),
