@@ -30,6 +30,7 @@ from microneedling.model import (
     simulate_cohort,
     simulate_course,
 )
+from microneedling.model.summary import NOT_A_PROMISE, summarise
 from microneedling.planning import TreatmentPlan
 
 READABLE_WIDTH = 132
@@ -53,12 +54,8 @@ def load_courses(path: Path) -> list[Course]:
         raise exc.located(str(path)) from None
 
 
-def _date(value: Any) -> str:
-    return value.isoformat() if value is not None else "beyond the horizon"
-
-
-def print_summary(console: Console, result: CourseResult) -> None:
-    course, scale, m = result.course, result.scale, result.milestones
+def print_summary(console: Console, result: CourseResult, band: CohortResult) -> None:
+    course, scale = result.course, result.scale
     p = course.patient
     who = ", ".join(
         x
@@ -102,17 +99,22 @@ def print_summary(console: Console, result: CourseResult) -> None:
     console.print(table)
     daily = result.daily
     peak = int(daily["improvement_fraction"].argmax())
+    ranged = summarise(result, band)
     console.print(
-        f"First results: {_date(m.first_results_on)}   full effect: {_date(m.full_effect_on)}   "
-        f"maintenance due: {_date(m.maintenance_due_on)}"
+        f"At full effect: {scale.scale_name} from {scale.baseline_grade:.1f}, better by "
+        f"{ranged.grade_change.text('.2f', ' grades')} (best {scale.best:g}, worst "
+        f"{scale.worst:g}); {ranged.improvement_pct.text('.0f', ' %')} of the possible "
+        f"improvement; full effect {ranged.full_effect_days_after_last.text('.0f', ' days')} "
+        f"after the last session; maintenance "
+        f"{ranged.maintenance_days_after_last.text('.0f', ' days')} after it"
     )
     console.print(
-        f"At full effect: {scale.scale_name} from {scale.baseline_grade:.1f} to "
-        f"{m.peak_expected_grade:.1f} (best {scale.best:g}, worst {scale.worst:g}); "
-        f"{100 * m.peak_improvement_fraction:.0f} % of the possible improvement; collagen "
-        f"{daily['collagen_pct'][peak]:.0f} %, elastin {daily['elastin_pct'][peak]:.0f} %, "
-        f"epidermis {daily['epidermis_change_pct'][peak]:+.0f} % of baseline"
+        "Redness after session 1: " + ranged.redness_days[0].text(".1f", " days") + "; collagen "
+        f"{daily['collagen_pct'][peak]:.0f} %, epidermis "
+        f"{daily['epidermis_change_pct'][peak]:+.0f} % of baseline at full effect (bands: "
+        "--cohort)"
     )
+    console.print(NOT_A_PROMISE, style="bold")
     unverified = sorted(
         {v.removesuffix(" (unverified)") for v in result.sources.values() if "(unverified)" in v}
     )
@@ -200,9 +202,9 @@ def simulate(
     if plot is not None and plot.suffix.lower() != ".png":
         raise InvalidInput("--plot", f"'{plot}' must be a .png file")
     results = [simulate_course(c) for c in courses]
-    cohorts: list[CohortResult | None] = [None] * len(courses)
-    if cohort is not None or plot is not None:
-        cohorts = [run_cohort(c, cohort or PLOT_COHORT, as_json) for c in courses]
+    # Every summary shows its bands, so a cohort always runs (PLOT_COHORT patients unless
+    # --cohort says how many).
+    cohorts = [run_cohort(c, cohort or PLOT_COHORT, as_json) for c in courses]
     if plot is not None:
         from microneedling.reports.course_plot import plot_course
 
@@ -212,7 +214,7 @@ def simulate(
         payload = []
         for result, band in zip(results, cohorts, strict=True):
             item = result.to_dict()
-            if cohort is not None and band is not None:
+            if cohort is not None:
                 item["cohort"] = band.to_dict()
             payload.append(item)
         typer.echo(json.dumps({"results": payload}))
@@ -221,8 +223,8 @@ def simulate(
     for i, (result, band) in enumerate(zip(results, cohorts, strict=True)):
         if i:
             console.print()
-        print_summary(console, result)
-        if cohort is not None and band is not None:
+        print_summary(console, result, band)
+        if cohort is not None:
             print_cohort(console, band)
     if plot is not None:
         written = ", ".join(str(_plot_path(plot, i, len(results))) for i in range(len(results)))

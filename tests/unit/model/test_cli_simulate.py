@@ -21,7 +21,12 @@ def test_every_example_course_simulates(path: Path) -> None:
     result = runner.invoke(app, ["simulate", str(path)])
     assert result.exit_code == 0, result.output
     assert "Sessions" in result.output
-    assert "maintenance due" in result.output
+    text = " ".join(result.output.split())
+    assert "not a promise" in text
+    # Every headline figure carries the cohort's band.
+    for figure in ("better by", "of the possible improvement", "full effect", "maintenance"):
+        assert figure in text
+    assert text.count("(5–95 %:") >= 5
 
 
 def test_json_holds_the_full_series() -> None:

@@ -17,6 +17,8 @@ from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.predictions import PredictionService
 from microneedling.model import course_from_plan
 from microneedling.model.cohort import simulate_cohort
+from microneedling.model.simulation import simulate_course
+from microneedling.model.summary import NOT_A_PROMISE, summarise
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -58,6 +60,7 @@ def plan_course(
     prediction = page.service(PredictionService).predict(plan_id, site, concern, True)
     course = course_from_plan(record.plan, site, concern)
     cohort = simulate_cohort(course, COHORT_SIZE, hourly=False, workers=1, knowledge=page.clinic.kb)
+    ranged = summarise(simulate_course(course, knowledge=page.clinic.kb), cohort)
     daily = prediction["daily"]
     days = _dates(daily["date"])
     sessions = [
@@ -118,5 +121,6 @@ def plan_course(
         page.ctx, "course.html", nav="patients", title="Predicted course", record=record,
         patient=patient, prediction=prediction, charts=[collagen, redness, grade],
         choices=choices, chosen=(course.site, course.patient.concern), cohort_size=COHORT_SIZE,
-        maintenance_share=cohort.maintenance_reached_share,
+        maintenance_share=cohort.maintenance_reached_share, ranged=ranged,
+        not_a_promise=NOT_A_PROMISE,
     )  # fmt: skip

@@ -1,0 +1,94 @@
+"""The figures a patient or clinician reads, each with its band: one place for the CLI
+summary, the course page and the printed documents.
+
+A point prediction is never shown alone: every figure carries the 5-95 % range of the virtual
+cohort (:func:`~microneedling.model.cohort.simulate_cohort`) for the same course, and
+:data:`NOT_A_PROMISE` says plainly what the numbers are.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from microneedling.model.cohort import CohortResult
+from microneedling.model.result import CourseResult
+
+NOT_A_PROMISE = (
+    "A model's estimate from published trials, not a promise: 90 % of virtual patients like "
+    "this one fall within each range shown, and real results vary more."
+)
+
+
+@dataclass(frozen=True)
+class Ranged:
+    """A predicted figure [its unit] with the cohort's 5 % and 95 % values."""
+
+    value: float
+    low: float
+    high: float
+
+    def text(self, fmt: str = ".1f", unit: str = "") -> str:
+        """``value unit (5-95 %: low-high)``; an unbounded end reads "beyond the horizon"."""
+
+        def show(x: float) -> str:
+            return format(x, fmt) if math.isfinite(x) else "beyond the horizon"
+
+        return f"{show(self.value)}{unit} (5–95 %: {show(self.low)}–{show(self.high)}{unit})"
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    """The headline figures of a course with their bands."""
+
+    improvement_pct: Ranged
+    grade_change: Ranged
+    full_effect_days_after_last: Ranged
+    maintenance_days_after_last: Ranged
+    redness_days: tuple[Ranged, ...]
+    bleeding_pct: tuple[Ranged, ...]
+
+
+def _days_after_last(result: CourseResult, when: object) -> float:
+    if when is None:
+        return math.inf
+    return float((when - result.course.start).days - result.course.last_session_day)  # type: ignore[operator]
+
+
+def summarise(result: CourseResult, cohort: CohortResult) -> CourseSummary:
+    """The patient's figures beside the cohort's 5-95 % bands for the same course."""
+    m, ms, s = result.milestones, cohort.milestones, cohort.sessions
+    span = result.scale.baseline_grade - result.scale.best
+    peak = ms["peak_improvement_fraction"]
+    return CourseSummary(
+        improvement_pct=Ranged(
+            100 * m.peak_improvement_fraction, 100 * float(peak.p5), 100 * float(peak.p95)
+        ),
+        grade_change=Ranged(
+            m.peak_improvement_fraction * span, float(peak.p5) * span, float(peak.p95) * span
+        ),
+        full_effect_days_after_last=Ranged(
+            _days_after_last(result, m.full_effect_on),
+            float(ms["full_effect_days_after_last"].p5),
+            float(ms["full_effect_days_after_last"].p95),
+        ),
+        maintenance_days_after_last=Ranged(
+            _days_after_last(result, m.maintenance_due_on),
+            float(ms["maintenance_days_after_last"].p5),
+            float(ms["maintenance_days_after_last"].p95),
+        ),
+        redness_days=tuple(
+            Ranged(
+                x.downtime_days, float(s["downtime_days"].p5[i]), float(s["downtime_days"].p95[i])
+            )
+            for i, x in enumerate(result.sessions)
+        ),
+        bleeding_pct=tuple(
+            Ranged(
+                100 * x.bleeding_probability,
+                100 * float(s["bleeding_probability"].p5[i]),
+                100 * float(s["bleeding_probability"].p95[i]),
+            )
+            for i, x in enumerate(result.sessions)
+        ),
+    )
