@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from microneedling.cli import (
     absorb,  # noqa: F401
+    calibrate,  # noqa: F401
     db,  # noqa: F401
     knowledge,  # noqa: F401
     plan,  # noqa: F401

@@ -114,6 +114,7 @@ def print_summary(console: Console, result: CourseResult, band: CohortResult) ->
         f"{daily['epidermis_change_pct'][peak]:+.0f} % of baseline at full effect (bands: "
         "--cohort)"
     )
+    console.print(ranged.pih_text())
     console.print(NOT_A_PROMISE, style="bold")
     unverified = sorted(
         {v.removesuffix(" (unverified)") for v in result.sources.values() if "(unverified)" in v}

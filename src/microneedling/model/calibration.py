@@ -9,17 +9,16 @@ parameter names in ``fitted_to``), ``sigma_i = sqrt(SE_i**2 + m_i**2)`` combines
 standard error with the stated model error (:mod:`.evidence.bands`), and the prior of each
 parameter is log-normal around its prior value with a log sd of ``PRIOR_LOG_SD`` (weak: no
 publication gives these values; ``parameters/calibrated.py``).
-``python -m microneedling.model.calibration`` (or ``microneedling calibrate``) prints the
-residuals and, with ``--write``, writes ``parameters/calibrated.yaml`` with the provenance;
-``--loso`` adds the leave-one-study-out prediction errors.
+``microneedling calibrate`` prints the residuals; ``--write`` writes
+``parameters/calibrated.yaml`` with the provenance; ``--loso`` adds the leave-one-study-out
+prediction errors and ``--report`` writes them as a page (docs/model-calibration.md).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,7 +27,7 @@ import numpy as np
 import yaml
 from scipy.optimize import least_squares
 
-from microneedling.model.evidence import Evidence, evidence_rows, model_error, model_value
+from microneedling.model.evidence import Evidence, model_error, model_value
 from microneedling.model.parameters.calibrated import PRIOR_LOG_SD, PRIORS
 
 OBJECTIVE = (
@@ -79,8 +78,12 @@ def calibrate(rows: Sequence[Evidence]) -> Calibration:
     scales = np.array([sigma(row) for row in rows])
     figures = np.array([row.figure for row in rows])
 
+    # Parameters with no row here run at their prior value, never at the shipped fitted value
+    # (which may have been fitted to rows now left out).
+    unfitted = {n: p.value for n, (p, _) in PRIORS.items() if n not in names}
+
     def values_at(x: np.ndarray) -> dict[str, float]:
-        return {n: float(math.exp(v)) for n, v in zip(names, x, strict=True)}
+        return {**unfitted, **{n: float(math.exp(v)) for n, v in zip(names, x, strict=True)}}
 
     def residuals(x: np.ndarray) -> np.ndarray:
         values = values_at(x)
@@ -92,12 +95,12 @@ def calibrate(rows: Sequence[Evidence]) -> Calibration:
         x, cost = solution.x, float(2.0 * solution.cost)
     else:
         x, cost = prior, 0.0
-    values = values_at(x)
+    every = values_at(x)
     fitted = tuple(
-        Residual(row, model_value(row, values), float(s))
+        Residual(row, model_value(row, every), float(s))
         for row, s in zip(rows, scales, strict=True)
     )
-    return Calibration(values, fitted, cost)
+    return Calibration({n: every[n] for n in names}, fitted, cost)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,8 @@ def leave_one_study_out(rows: Sequence[Evidence], modelled: Sequence[Evidence]) 
     out = []
     for study in sorted({row.study for row in rows}):
         kept = [row for row in rows if row.study != study]
-        values = calibrate(kept).values
+        fitted = calibrate(kept).values
+        values = {n: fitted.get(n, p.value) for n, (p, _) in PRIORS.items()}
         predicted = tuple(
             Residual(row, model_value(row, values), sigma(row))
             for row in modelled
@@ -159,35 +163,39 @@ def residual_table(residuals: Iterable[Residual]) -> list[str]:
     return lines
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Re-fit the model to the evidence table.")
-    parser.add_argument("--write", action="store_true", help="write parameters/calibrated.yaml")
-    parser.add_argument("--loso", action="store_true", help="leave-one-study-out errors")
-    args = parser.parse_args(argv)
-    rows = fit_rows(evidence_rows())
-    result = calibrate(rows)
-    print(f"objective: {OBJECTIVE}\ncost {result.cost:.4g} over {len(rows)} rows")
-    for name, value in result.values.items():
-        print(f"  {name} = {value:.6g}")
-    print("\n".join(residual_table(result.residuals)))
-    if args.write:
-        print(f"written: {write(result)}")
-    if args.loso:
-        from microneedling.model.evidence import can_model
-
-        modelled = [row for row in evidence_rows() if can_model(row)]
-        for held in leave_one_study_out(rows, modelled):
-            print(f"\nwithout {held.study}:")
-            print("\n".join(residual_table(held.predictions)))
-    return 0
-
-
-def fitted_values() -> Mapping[str, float]:
-    """The values in force (as the parameter set reads them)."""
-    from microneedling.model.parameters.calibrated import fitted_values as read
-
-    return dict(read().get("values", {}))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def report(calibration: Calibration, held_out: Sequence[HeldOut]) -> str:
+    """The calibration page: objective, fitted values, residuals, leave-one-study-out errors."""
+    lines = [
+        "# Skin-response model: calibration",
+        "",
+        "Written by `microneedling calibrate --loso --report docs/model-calibration.md`. "
+        f"Objective: {OBJECTIVE} (`src/microneedling/model/calibration.py`).",
+        "",
+        "## Fitted values",
+        "",
+        "| parameter | value |",
+        "|---|---|",
+        *(f"| {n} | {v:.4g} |" for n, v in calibration.values.items()),
+        "",
+        f"## Residuals of the fit rows (cost {calibration.cost:.3g})",
+        "",
+        *residual_table(calibration.residuals),
+        "",
+        "## Leave one study out",
+        "",
+        "Each study's fit rows are left out, the parameters re-fitted on the rest, and every "
+        "modelled row of the left-out study predicted. z = (model - figure) / sigma.",
+        "",
+    ]
+    zs = [r.z for h in held_out for r in h.predictions]
+    for held in held_out:
+        lines += [f"### Without `{held.study}`", "", *residual_table(held.predictions), ""]
+    if zs:
+        rms = math.sqrt(sum(z * z for z in zs) / len(zs))
+        inside = sum(abs(z) <= 1.96 for z in zs)
+        lines += [
+            f"Over {len(zs)} held-out predictions: root-mean-square z {rms:.2f}; "
+            f"{inside} of {len(zs)} within 1.96 sigma.",
+            "",
+        ]
+    return "\n".join(lines)

@@ -143,6 +143,9 @@ class CourseResult:
     milestones: Milestones
     parameters: dict[str, float] = field(repr=False)
     sources: dict[str, str] = field(repr=False)
+    #: Chance [0-1] that the course leaves post-inflammatory hyperpigmentation; None where no
+    #: source gives a figure for the patient's skin type (:mod:`.pigmentation`).
+    pih_chance: float | None = None
 
     @property
     def dates(self) -> list[dt.date]:
@@ -158,6 +161,7 @@ class CourseResult:
             "course": self.course.model_dump(mode="json"),
             "concern": self.scale.__dict__,
             "milestones": self.milestones.to_dict(),
+            "pih_chance": self.pih_chance,
             "sessions": [s.to_dict(series) for s in self.sessions],
             "units": UNITS,
             "parameters": self.parameters,

@@ -29,6 +29,7 @@ from microneedling.model.course import Course
 from microneedling.model.healing import STATES
 from microneedling.model.parameters import ParameterSet, full_parameter_set
 from microneedling.model.parameters._base import check_values
+from microneedling.model.pigmentation import PIH_PER_SESSION, course_pih_chance
 from microneedling.model.result import (
     ConcernScale,
     CourseResult,
@@ -99,6 +100,9 @@ class SkinResponseModel:
             milestones=_milestones(course, daily, arrays),
             parameters=chosen,
             sources={name: p.source.label() for name, p in pset.items()},
+            pih_chance=course_pih_chance(
+                chosen[PIH_PER_SESSION], len(course.sessions), course.patient.fitzpatrick_type
+            ),
         )
 
 

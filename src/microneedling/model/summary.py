@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 
 from microneedling.model.cohort import CohortResult
+from microneedling.model.parameters import full_parameter_set
+from microneedling.model.pigmentation import PIH_PER_SESSION, course_pih_chance
 from microneedling.model.result import CourseResult
 
 NOT_A_PROMISE = (
@@ -47,12 +49,38 @@ class CourseSummary:
     maintenance_days_after_last: Ranged
     redness_days: tuple[Ranged, ...]
     bleeding_pct: tuple[Ranged, ...]
+    #: Chance of post-inflammatory hyperpigmentation over the course [%], its range the
+    #: source trial's 95 % limits; None where no source gives a figure for the skin type.
+    pih_pct: Ranged | None = None
+
+    def pih_text(self) -> str:
+        """What to tell about pigmentation, in words."""
+        if self.pih_pct is None:
+            return (
+                "Pigmentation: no trial figure for this skin type was read; the chance of "
+                "darker patches is not estimated."
+            )
+        r = self.pih_pct
+        return (
+            f"Darker patches (post-inflammatory hyperpigmentation) after this course: "
+            f"{r.value:.0f} % (95 % limits of the trial: {r.low:.0f}–{r.high:.0f} %), from a "
+            f"trial in Fitzpatrick IV–V skin (PMID 25196684)."
+        )
 
 
 def _days_after_last(result: CourseResult, when: object) -> float:
     if when is None:
         return math.inf
     return float((when - result.course.start).days - result.course.last_session_day)  # type: ignore[operator]
+
+
+def _pih(result: CourseResult) -> Ranged | None:
+    if result.pih_chance is None:
+        return None
+    spread = full_parameter_set()[PIH_PER_SESSION].spread
+    n, t = len(result.sessions), result.course.patient.fitzpatrick_type
+    ends = [course_pih_chance(float(x or 0.0), n, t) or 0.0 for x in (spread.low, spread.high)]
+    return Ranged(100 * result.pih_chance, 100 * ends[0], 100 * ends[1])
 
 
 def summarise(result: CourseResult, cohort: CohortResult) -> CourseSummary:
@@ -91,4 +119,5 @@ def summarise(result: CourseResult, cohort: CohortResult) -> CourseSummary:
             )
             for i, x in enumerate(result.sessions)
         ),
+        pih_pct=_pih(result),
     )

@@ -19,6 +19,7 @@ import numpy as np
 
 from microneedling.model.course import Course, CoursePatient, CourseSession
 from microneedling.model.evidence.schema import Evidence
+from microneedling.model.pigmentation import PIH_TYPES
 from microneedling.model.result import CourseResult
 from microneedling.model.simulation import simulate_course
 
@@ -99,7 +100,9 @@ def course_for(row: Evidence) -> tuple[Course, list[str]]:
     if sessions > 1 and not row.interval_days:
         said.append(f"{gap} days apart")
     course = Course(
-        patient=CoursePatient(age_years=40.0, concern=concern),
+        patient=CoursePatient(
+            age_years=40.0, concern=concern, fitzpatrick_type=lowest_type(row.fitzpatrick)
+        ),
         sessions=[
             CourseSession(
                 date=START + dt.timedelta(days=gap * i),
@@ -112,6 +115,23 @@ def course_for(row: Evidence) -> tuple[Course, list[str]]:
         ],
     )
     return course, said
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
+
+
+def lowest_type(fitzpatrick: str | None) -> int | None:
+    """The lowest Fitzpatrick type of a range such as "IV-V" (None when not given)."""
+    if not fitzpatrick:
+        return None
+    first = fitzpatrick.replace("–", "-").split("-")[0].strip().upper()
+    return _ROMAN.get(first)
+
+
+def _pih_pct(r: CourseResult, day: int, row: Evidence) -> float:
+    if r.pih_chance is None:
+        raise ValueError(f"{row.id}: no PIH figure for Fitzpatrick {row.fitzpatrick}")
+    return 100.0 * r.pih_chance
 
 
 def measurement_day(row: Evidence, course: Course) -> int:
@@ -155,12 +175,15 @@ READERS: dict[str, Reader] = {
     "tewl_recovery_h": lambda r, d, row: r.sessions[0].barrier_recovered_after_h,
     "barrier_reseal_h": lambda r, d, row: r.sessions[0].barrier_recovered_after_h,
     "pore_closure_h": lambda r, d, row: r.sessions[0].channels_closed_after_h,
+    "pih_incidence_pct": _pih_pct,
 }
 
 
 def can_model(row: Evidence) -> bool:
     """Whether the model outputs the row's quantity for a treated course (a qualitative row,
     or an untreated control, has nothing to compare)."""
+    if row.quantity == "pih_incidence_pct" and lowest_type(row.fitzpatrick) not in PIH_TYPES:
+        return False
     return row.quantity in READERS and row.value is not None and row.sessions != 0
 
 

@@ -33,6 +33,10 @@ _RANGE_TO_SD = 0.25
 _IQR_TO_SD = 1.0 / 1.349
 
 
+#: Quantities that are shares of patients [%], whose uncertainty is binomial in n.
+PROPORTIONS = frozenset({"pih_incidence_pct", "responder_share_pct"})
+
+
 class Uncertainty(BaseModel):
     """How uncertain the reported figure is, exactly as the paper gives it."""
 
@@ -144,5 +148,14 @@ class Evidence(BaseModel):
         return self.value
 
     def standard_error(self) -> float | None:
-        """Standard error of the reported figure (see :meth:`Uncertainty.standard_error`)."""
-        return self.uncertainty.standard_error(self.figure, self.n)
+        """Standard error of the reported figure (see :meth:`Uncertainty.standard_error`).
+
+        A share of patients [%] with no stated uncertainty has its own binomial one,
+        ``100 sqrt(p (1 - p) / n)``, with half an event added to a count of none or all (so a
+        share of 0 or 100 % still carries the uncertainty of its n).
+        """
+        se = self.uncertainty.standard_error(self.figure, self.n)
+        if se is None and self.quantity in PROPORTIONS and self.n:
+            p = min(max(self.figure / 100.0, 0.5 / self.n), 1.0 - 0.5 / self.n)
+            se = 100.0 * math.sqrt(p * (1.0 - p) / self.n)
+        return se

@@ -20,6 +20,7 @@ from microneedling.model.parameters import (
     gupta2011,
     jama1965,
     kalluri2011,
+    pih2014,
     shuster1975,
     sorrell2004,
 )
@@ -43,6 +44,7 @@ PARAMETER_SETS: tuple[ModuleType, ...] = (
     adler2020,
     jama1965,
     shuster1975,
+    pih2014,
     calibrated,
     assumptions,
 )
