@@ -79,7 +79,7 @@ def print_summary(console: Console, result: CourseResult, band: CohortResult) ->
         "punctures/cm²",
         "bleeds %",
         "channels closed",
-        "barrier back",
+        "barrier 90 % / back",
         "red for",
     ):
         table.add_column(col, justify="left" if col in ("date", "deepest layer") else "right")
@@ -93,7 +93,7 @@ def print_summary(console: Console, result: CourseResult, band: CohortResult) ->
             f"{s.punctures_per_cm2:.0f}",
             f"{100 * s.bleeding_probability:.0f}",
             f"{s.channels_closed_after_h:.0f} h",
-            f"{s.barrier_recovered_after_h:.1f} h",
+            f"{s.barrier_recovered_after_h:.1f} / {s.barrier_restored_after_h:.0f} h",
             f"{s.downtime_days:.1f} days",
         )
     console.print(table)

@@ -57,6 +57,9 @@ class SessionOutcome:
     channels: ChannelGeometry
     channels_closed_after_h: float
     barrier_recovered_after_h: float
+    #: Hours until water loss is back to baseline (1 % of the deficit left): the part that
+    #: closes with the channels makes this depth-dependent.
+    barrier_restored_after_h: float
     downtime_days: float
     hourly: dict[str, FloatArray] = field(repr=False)
 
@@ -87,6 +90,7 @@ class SessionOutcome:
             },
             "channels_closed_after_h": self.channels_closed_after_h,
             "barrier_recovered_after_h": self.barrier_recovered_after_h,
+            "barrier_restored_after_h": self.barrier_restored_after_h,
             "downtime_days": self.downtime_days,
             "redness_gone_on": self.redness_gone_on.isoformat(),
         }

@@ -41,8 +41,11 @@ FloatArray = NDArray[np.float64]
 
 #: Share of the eventual peak improvement at which results count as visible.
 VISIBLE_SHARE_OF_PEAK = 0.5
-#: Barrier counts as recovered when this share of its starting deficit is left.
+#: Barrier counts as mostly resealed when this share of its starting deficit is left.
 BARRIER_RECOVERED_SHARE = 0.1
+#: Water loss counts as back to baseline when this share is left (within the day-to-day
+#: scatter of water-loss readings, which is a few percent of the post-needling rise).
+BARRIER_RESTORED_SHARE = 0.01
 
 
 class SkinResponseModel:
@@ -162,6 +165,14 @@ def _session_outcomes(
                         arrays.barrier_channel_share[0],
                         s.closure_half_h[i, 0],
                         BARRIER_RECOVERED_SHARE,
+                    )
+                ),
+                barrier_restored_after_h=float(
+                    hours_until_recovered(
+                        s.barrier_half_h[i, 0],
+                        arrays.barrier_channel_share[0],
+                        s.closure_half_h[i, 0],
+                        BARRIER_RESTORED_SHARE,
                     )
                 ),
                 downtime_days=float(downtimes[i, 0]),

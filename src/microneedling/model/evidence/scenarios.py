@@ -172,7 +172,7 @@ READERS: dict[str, Reader] = {
     "erythema_days": lambda r, d, row: _mean_downtime(r),
     "adverse_event_days": lambda r, d, row: _mean_downtime(r),
     "erythema_recovery_h": lambda r, d, row: 24.0 * r.sessions[0].downtime_days,
-    "tewl_recovery_h": lambda r, d, row: r.sessions[0].barrier_recovered_after_h,
+    "tewl_recovery_h": lambda r, d, row: r.sessions[0].barrier_restored_after_h,
     "barrier_reseal_h": lambda r, d, row: r.sessions[0].barrier_recovered_after_h,
     "pore_closure_h": lambda r, d, row: r.sessions[0].channels_closed_after_h,
     "pih_incidence_pct": _pih_pct,

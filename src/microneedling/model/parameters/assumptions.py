@@ -41,24 +41,28 @@ PARAMETERS = {
         "part of the new collagen III is broken down rather than matured; one third, chosen",
     ),
     "Collagen III maturation rate [1/day]": Parameter(
-        1.0 / 60.0,
+        1.0 / 90.0,
         Spread("lognormal", sd=0.25),
         "1/day",
         SOURCE,
         "chosen",
         "no published rate; remodelling runs from a few weeks up to two years (Antioxid Redox "
-        "Signal 2008;10:1869), so new collagen III matures over about two months, which keeps "
-        "mature collagen rising for months after the last session",
+        "Signal 2008;10:1869). New collagen III is taken to mature over about three months, "
+        "so that mature collagen, and the improvement, keep rising for three to four months "
+        "after the last session, as acne-scar trials still improving between three and six "
+        "months suggest (Alam 2014: score 2.4 points better at 3 months, 3.4 at 6, wide CIs; "
+        "its rows are set apart, not fitted)",
     ),
     "Mature collagen turnover rate [1/day]": Parameter(
-        1.0 / 365.0,
+        1.0 / 540.0,
         Spread("lognormal", sd=0.3),
         "1/day",
         SOURCE,
         "chosen",
         "no published turnover for collagen made after needling; new collagen I is taken to be "
-        "remodelled away with a mean life of a year, within the two years remodelling lasts "
-        "(Antioxid Redox Signal 2008;10:1869). Not fitted: no durability figure was read",
+        "remodelled away with a mean life of a year and a half, within the two years "
+        "remodelling lasts (Antioxid Redox Signal 2008;10:1869). Not fitted: no durability "
+        "figure with a time after the last session was read",
     ),
     "Water loss through open channels, share [-]": Parameter(
         0.05,
