@@ -18,6 +18,7 @@ from microneedling.model.evidence import (
     model_value,
     roles,
 )
+from microneedling.model.evidence.coverage import COHORT, coverage
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,30 @@ def _table(rows: list[Row]) -> list[str]:
     return lines
 
 
+def _coverage_section(compared: list[Evidence]) -> list[str]:
+    table = coverage(compared)
+    inside = sum(c.covered for c in table)
+    lines = [
+        "## Coverage: does the virtual cohort's band hold the trials?",
+        "",
+        f"Each compared row's course run for {COHORT} virtual patients "
+        "(`model/evidence/coverage.py`): the reported figure against the cohort's 5–95 % "
+        "band on the day of measurement, and the trial's own 5–95 % spread of patients "
+        "(figure ± 1.645 sd) where the paper gives an sd. "
+        f"**{inside} of {len(table)} figures lie inside the cohort's band.**",
+        "",
+        "| row | figure | cohort 5–95 % | trial's 5–95 % spread | inside |",
+        "|---|---|---|---|---|",
+    ]
+    for c in table:
+        spread = f"{c.trial_spread[0]:.3g} – {c.trial_spread[1]:.3g}" if c.trial_spread else "—"
+        lines.append(
+            f"| `{c.row.id}` | {c.row.figure:.4g} | {c.low:.3g} – {c.high:.3g} | {spread} | "
+            f"{'yes' if c.covered else '**no**'} |"
+        )
+    return [*lines, ""]
+
+
 def markdown() -> str:
     """The whole page as Markdown."""
     rows = compared_rows()
@@ -119,6 +144,7 @@ def markdown() -> str:
         "",
         *_table(fit),
         "",
+        *_coverage_section([x.evidence for x in rows]),
         "## Set apart (not compared, not counted)",
         "",
         "| row | quantity | why |",
