@@ -130,6 +130,18 @@ def _session_outcomes(
         depth = float(s.depth_um[i, 0])
         hourly = {k: v[:, 0].copy() for k, v in windows[i].items()}
         closure = float(s.closure_half_h[i, 0])
+
+        recovered, restored = (
+            float(
+                hours_until_recovered(
+                    s.barrier_half_h[i, :1],
+                    arrays.barrier_channel_share[:1],
+                    s.closure_half_h[i, :1],
+                    left,
+                )[0]
+            )
+            for left in (BARRIER_RECOVERED_SHARE, BARRIER_RESTORED_SHARE)
+        )
         out.append(
             SessionOutcome(
                 index=i,
@@ -159,22 +171,8 @@ def _session_outcomes(
                 channels_closed_after_h=float(
                     hours_until_closed(np.array(closure), arrays.closed_fraction[0])
                 ),
-                barrier_recovered_after_h=float(
-                    hours_until_recovered(
-                        s.barrier_half_h[i, 0],
-                        arrays.barrier_channel_share[0],
-                        s.closure_half_h[i, 0],
-                        BARRIER_RECOVERED_SHARE,
-                    )
-                ),
-                barrier_restored_after_h=float(
-                    hours_until_recovered(
-                        s.barrier_half_h[i, 0],
-                        arrays.barrier_channel_share[0],
-                        s.closure_half_h[i, 0],
-                        BARRIER_RESTORED_SHARE,
-                    )
-                ),
+                barrier_recovered_after_h=recovered,
+                barrier_restored_after_h=restored,
                 downtime_days=float(downtimes[i, 0]),
                 hourly=hourly,
             )
