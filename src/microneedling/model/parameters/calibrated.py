@@ -75,7 +75,11 @@ PRIORS: dict[str, tuple[Parameter, tuple[str, ...]]] = {
             "fitted",
             "improvement = gain / (gain + this); between-patient spread ±30 % in log (chosen)",
         ),
-        ("vondalwignolda2020_gb_grade_3mo_after_last", "ablon2018_texture_grade_d150"),
+        (
+            "vondalwignolda2020_gb_grade_3mo_after_last",
+            "ablon2018_texture_grade_d150",
+            "pham2019_gb_grade_60d_after_last",
+        ),
     ),
     "Response factor, moderate [-]": (
         Parameter(
