@@ -79,7 +79,10 @@ def decide(findings: list[Finding], missing: list[MissingAnswer]) -> Decision:
 def check_intake(intake: Intake, kb: KnowledgeBase, today: date) -> None:
     """Raise :class:`~microneedling.errors.InvalidInput` for unknown sites or future dates."""
     for field, site in intake.site_fields():
-        kb.sites.require(site, field)
+        if field.startswith("areas."):
+            kb.sites.require(site, field)
+        else:
+            kb.anatomy.require(site, field)
     intake.check_dates(today)
 
 
@@ -99,7 +102,7 @@ def screen(
     findings: list[Finding] = []
     asked: dict[tuple[str, str], list[str]] = {}
     for rule in kb.contraindications.values():
-        reading = read(rule, intake, today)
+        reading = read(rule, intake, today, kb.anatomy)
         if reading.hits:
             findings.append(_finding(kb, rule, reading.hits))
         for key in reading.missing:

@@ -189,7 +189,7 @@ def test_future_dates_for_past_events_are_refused(patch: dict[str, object], fiel
     [
         ({"areas": ["cheeks", "cheek"]}, "areas.1"),
         ({"conditions": [{"code": "eczema", "sites": ["elbow"]}]}, "conditions.0.sites.0"),
-        ({"skin_findings": [{"site": "face", "finding": "wart"}]}, "skin_findings.0.site"),
+        ({"skin_findings": [{"site": "faces", "finding": "wart"}]}, "skin_findings.0.site"),
     ],
 )
 def test_unknown_sites_are_refused_naming_the_field(patch: dict[str, object], field: str) -> None:
