@@ -32,6 +32,7 @@ ConditionCode = Literal[
     "systemic_infection",  # fever, acute illness, active hepatitis
     "herpes_simplex",  # cold sores (current outbreak or history)
     "vitiligo",
+    "lichen_planus",
     "rosacea",
     "cancer_under_treatment",
 ]
@@ -76,7 +77,7 @@ SkinFindingCode = Literal[
     "naevus",  # mole, raised or changing
     "solar_keratosis",
     "wart",
-    "recent_scar",  # a scar younger than 6 months (give the date it formed)
+    "recent_scar",  # a scar younger than 12 months (give the date it formed)
     "keloid",
     "suspected_skin_cancer",
     "tattoo",
@@ -177,6 +178,10 @@ Trigger = Annotated[
 ]
 
 
+Reads = Literal["treated_areas", "whole_body", "both"]
+_SITED = (ConditionTrigger, ProcedureTrigger, FindingTrigger)
+
+
 class Contraindication(Sourced):
     """One screening rule: a trigger, its kind, and what it means for the patient.
 
@@ -187,6 +192,10 @@ class Contraindication(Sourced):
     """
 
     kind: Literal["absolute", "temporary", "precaution"]
+    reads: Reads = Field(
+        description="treated_areas: only what lies on an area to be treated; whole_body: "
+        "anywhere; both: anywhere, naming the treated areas the answer lies on"
+    )
     trigger: Trigger
     reason: str = Field(min_length=1, description="plain-language reason shown to staff")
     waiting_days: int | None = Field(default=None, gt=0)
@@ -194,6 +203,18 @@ class Contraindication(Sourced):
     max_depth_mm: float | None = Field(default=None, gt=0)
     question: str = Field(min_length=1, description="how to ask the patient, when unanswered")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _reads_matches_trigger(self) -> Self:
+        t = self.trigger
+        if isinstance(t, _SITED):
+            if t.same_area and self.reads != "treated_areas":
+                raise ValueError("a same_area trigger reads the treated_areas")
+            if not t.same_area and self.reads == "treated_areas":
+                raise ValueError("reads treated_areas needs a same_area trigger")
+        elif self.reads != "whole_body":
+            raise ValueError(f"a {t.type} trigger has no site: it reads the whole_body")
+        return self
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Self:

@@ -91,6 +91,15 @@ def _area_overlap(
     return body.overlapping(sites, intake.areas)
 
 
+def _treated_part(
+    rule: Contraindication, body: BodyMap, intake: Intake, sites: list[str] | None
+) -> list[str] | None:
+    """For a rule that reads ``both``: the treated areas an answer lies on (None if none)."""
+    if rule.reads != "both" or not sites or not intake.areas:
+        return None
+    return body.overlapping(sites, intake.areas) or None
+
+
 def read_condition(
     rule: Contraindication, t: ConditionTrigger, intake: Intake, today: date, body: BodyMap
 ) -> Reading:
@@ -113,7 +122,9 @@ def read_condition(
                 Hit(f"{status} {what} at {_sites(overlap)}", overlap, _ongoing_until(rule, today))
             )
         else:
-            out.hits.append(Hit(f"{status} {what}", None, _ongoing_until(rule, today)))
+            on = _treated_part(rule, body, intake, record.sites)
+            where = f" (at treated {_sites(on)})" if on else ""
+            out.hits.append(Hit(f"{status} {what}{where}", on, _ongoing_until(rule, today)))
     return out
 
 
@@ -199,7 +210,9 @@ def read_finding(
                 continue
             what += f" since {record.since.isoformat()}"
             until = _after(rule, record.since)
-        sites = treated if t.same_area else None
+        sites = treated if t.same_area else _treated_part(rule, body, intake, [record.site])
+        if sites and not t.same_area:
+            what += f" (a treated area: {_sites(sites)})"
         out.hits.append(Hit(what, sites, until))
     return out
 

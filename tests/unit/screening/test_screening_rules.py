@@ -81,7 +81,7 @@ def test_patient_wide_rules_have_no_sites() -> None:
 @pytest.mark.parametrize(
     ("rule_id", "until"),
     [
-        ("recent_scar_in_area", "2027-03-03"),  # scar 2026-09-01 + 183 days
+        ("recent_scar_in_area", "2027-09-01"),  # scar 2026-09-01 + 365 days
         ("surgery_in_area", "2027-03-01"),  # 2026-03-01 + 365 days
         ("botulinum_toxin_in_area", "2026-11-29"),  # 2026-11-15 + 14 days
         ("immunosuppressive_treatment", "2026-12-08"),  # stopped 2026-11-10 + 28 days

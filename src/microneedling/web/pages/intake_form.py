@@ -42,7 +42,7 @@ LABELS: dict[str, str] = {
     "topical_retinoid": "topical retinoid",
     "antiviral_prophylaxis": "antiviral to prevent cold sores",
     "naevus": "mole (naevus), raised or changing",
-    "recent_scar": "scar younger than 6 months",
+    "recent_scar": "scar younger than 12 months",
 }
 
 
