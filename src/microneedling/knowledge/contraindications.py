@@ -58,15 +58,27 @@ ProcedureKind = Literal[
     "microneedling",
 ]
 AllergyCode = Literal[
+    # metals (needles and their plating)
+    "nickel",
+    "chromium",
+    "cobalt",
+    "gold",
+    "stainless_steel",
+    # topical anaesthetics
     "lidocaine",
     "benzocaine",
     "tetracaine",
     "prilocaine",
-    "nickel",
-    "stainless_steel",
+    # skin antiseptics
     "chlorhexidine",
+    "povidone_iodine",
+    "isopropyl_alcohol",
+    # gloves and device parts
     "latex",
 ]
+#: How a clinician classifies an allergy the patient described in their own words: one of the
+#: codes above, or ``unrelated`` (nothing used in microneedling: a penicillin allergy, say).
+AllergyClass = AllergyCode | Literal["unrelated"]
 SkinFindingCode = Literal[
     "active_acne",  # inflamed papules, pustules or cysts
     "cold_sore",  # active herpes labialis
@@ -87,6 +99,7 @@ CONDITION_CODES: tuple[str, ...] = get_args(ConditionCode)
 MEDICATION_CLASSES: tuple[str, ...] = get_args(MedicationClass)
 PROCEDURE_KINDS: tuple[str, ...] = get_args(ProcedureKind)
 ALLERGY_CODES: tuple[str, ...] = get_args(AllergyCode)
+ALLERGY_CLASSES: tuple[str, ...] = (*ALLERGY_CODES, "unrelated")
 SKIN_FINDING_CODES: tuple[str, ...] = get_args(SkinFindingCode)
 
 

@@ -109,6 +109,12 @@ def screen(
             ids = asked.setdefault(key, [])
             if rule.id not in ids:
                 ids.append(rule.id)
+    allergy_rules = [r.id for r in kb.contraindications.values() if r.trigger.type == "allergy"]
+    for field, description in intake.unclassified_allergies():
+        # Until a clinician says what it is, an allergy in the patient's words could be to
+        # anything the treatment uses: the screening stays incomplete.
+        question = f"Classify the allergy '{description}' (an allergy code, or unrelated)"
+        asked[(field, question)] = allergy_rules
     findings.sort(key=lambda f: _KIND_ORDER[f.kind])
     missing = [MissingAnswer(field=f, question=q, rule_ids=ids) for (f, q), ids in asked.items()]
     decision = decide(findings, missing)

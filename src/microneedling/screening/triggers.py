@@ -266,10 +266,11 @@ def read_age(rule: Contraindication, t: AgeTrigger, intake: Intake, today: date)
 
 def read_allergy(rule: Contraindication, t: AllergyTrigger, intake: Intake, today: date) -> Reading:
     out = Reading()
-    if intake.allergies is None:
+    codes = intake.allergy_codes()
+    if codes is None:
         out.missing.append(("allergies", rule.question))
         return out
-    found = [a for a in intake.allergies if a in t.substances]
+    found = [a for a in codes if a in t.substances]
     if found:
         out.hits.append(Hit("allergy to " + ", ".join(_words(a) for a in found)))
     return out
