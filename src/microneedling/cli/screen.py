@@ -19,8 +19,9 @@ from rich.table import Table
 from rich.text import Text
 
 from microneedling.cli._app import command
-from microneedling.cli._input import load_model
+from microneedling.cli._input import env_policy, load_model
 from microneedling.errors import InvalidInput
+from microneedling.knowledge import load_knowledge
 from microneedling.screening import Intake, ScreeningResult, screen
 
 _STYLE = {
@@ -47,7 +48,8 @@ def screen_file(path: Path, today: date) -> ScreeningResult:
     """Read and screen an intake file; every input problem names ``path``."""
     intake = load_model(path, Intake)
     try:
-        return screen(intake, today=today)
+        kb = load_knowledge()
+        return screen(intake, kb, today, env_policy(kb))
     except InvalidInput as exc:
         raise exc.located(str(path)) from None
 

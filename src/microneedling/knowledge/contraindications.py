@@ -17,7 +17,7 @@ from typing import Annotated, Literal, Self, get_args
 
 from pydantic import Field, model_validator
 
-from microneedling.knowledge.base import Frozen, Sourced
+from microneedling.knowledge.base import Citation, Frozen, Sourced
 
 ConditionCode = Literal[
     "keloid_tendency",  # keloids, hypertrophic scars or any history of abnormal scarring
@@ -192,6 +192,25 @@ Trigger = Annotated[
 
 
 Reads = Literal["treated_areas", "whole_body", "both"]
+
+
+class RelaxedForm(Frozen):
+    """What a rule becomes when a clinic relaxes it: the more permissive source's reading."""
+
+    kind: Literal["temporary", "precaution"]
+    waiting_days: int | None = Field(default=None, gt=0)
+    reason: str = Field(min_length=1)
+    measures: list[str] = Field(default_factory=list)
+    sources: list[Citation] = Field(min_length=1, description="the more permissive source(s)")
+
+
+class SourceDisagreement(Frozen):
+    """Sources disagree about this rule; the default follows the more conservative."""
+
+    summary: str = Field(min_length=1, description="who says what, in one or two sentences")
+    relaxed: RelaxedForm
+
+
 _SITED = (ConditionTrigger, ProcedureTrigger, FindingTrigger)
 
 
@@ -216,6 +235,37 @@ class Contraindication(Sourced):
     max_depth_mm: float | None = Field(default=None, gt=0)
     question: str = Field(min_length=1, description="how to ask the patient, when unanswered")
     note: str | None = None
+    sources_disagree: SourceDisagreement | None = None
+
+    def relaxed(self) -> Contraindication:
+        """This rule in its relaxed form (a clinic's policy may choose it; see screening)."""
+        if self.sources_disagree is None:
+            raise ValueError(f"rule '{self.id}' has no relaxed form")
+        form = self.sources_disagree.relaxed
+        trigger = self.trigger
+        window = form.waiting_days if form.kind == "temporary" else None
+        if window is not None and getattr(trigger, "within_days", None) not in (None, 0):
+            trigger = trigger.model_copy(update={"within_days": window})
+        if window is not None and getattr(trigger, "younger_than_days", None) is not None:
+            trigger = trigger.model_copy(update={"younger_than_days": window})
+        data = self.model_dump()
+        data.update(
+            sources_disagree=None,
+            kind=form.kind,
+            waiting_days=window,
+            reason=form.reason,
+            measures=form.measures or self.measures,
+            sources=[c.model_dump() for c in form.sources],
+            trigger=trigger.model_dump(),
+            max_depth_mm=self.max_depth_mm if form.kind == "precaution" else None,
+        )
+        return Contraindication.model_validate(data)
+
+    @model_validator(mode="after")
+    def _relaxed_form_is_a_rule(self) -> Self:
+        if self.sources_disagree is not None:
+            self.relaxed()  # a relaxed form that is not a valid rule fails when the data load
+        return self
 
     @model_validator(mode="after")
     def _reads_matches_trigger(self) -> Self:

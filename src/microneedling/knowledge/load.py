@@ -31,7 +31,7 @@ M = TypeVar("M", bound=BaseModel)
 
 #: Bumped whenever a rule, threshold or protocol in the data changes, so that a stored
 #: screening result or plan can say which rule set produced it.
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.1"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from datetime import date
 
 from microneedling.knowledge import Citation, Contraindication, KnowledgeBase, load_knowledge
 from microneedling.screening.intake import Intake
+from microneedling.screening.policy import ScreeningPolicy
 from microneedling.screening.result import (
     Decision,
     Finding,
@@ -43,7 +44,23 @@ def resolve_sources(kb: KnowledgeBase, citations: list[Citation]) -> list[Source
     return out
 
 
-def _finding(kb: KnowledgeBase, rule: Contraindication, hits: list[Hit]) -> Finding:
+def _reason(rule: Contraindication, applied: Contraindication, policy: ScreeningPolicy) -> str:
+    """The rule's reason, saying where sources disagree and which reading applies."""
+    if rule.sources_disagree is None:
+        return applied.reason
+    relax = policy.relaxation(rule.id)
+    if relax is None:
+        return (
+            f"{rule.reason} Sources disagree: {rule.sources_disagree.summary} This rule set "
+            f"follows the more conservative by default."
+        )
+    return (
+        f"{applied.reason} Relaxed by this clinic's policy: {relax.reason} (source: "
+        f"{relax.source}). The default, more conservative rule is a {rule.kind} one."
+    )
+
+
+def _finding(kb: KnowledgeBase, rule: Contraindication, hits: list[Hit], reason: str) -> Finding:
     sites: list[str] | None = None
     if all(h.sites is not None for h in hits):
         sites = sorted({s for h in hits for s in h.sites or []})
@@ -52,7 +69,7 @@ def _finding(kb: KnowledgeBase, rule: Contraindication, hits: list[Hit]) -> Find
         rule_id=rule.id,
         rule_name=rule.name,
         kind=rule.kind,
-        reason=rule.reason,
+        reason=reason,
         evidence="; ".join(h.evidence for h in hits),
         sources=resolve_sources(kb, rule.sources),
         measures=list(rule.measures),
@@ -87,9 +104,15 @@ def check_intake(intake: Intake, kb: KnowledgeBase, today: date) -> None:
 
 
 def screen(
-    intake: Intake, kb: KnowledgeBase | None = None, today: date | None = None
+    intake: Intake,
+    kb: KnowledgeBase | None = None,
+    today: date | None = None,
+    policy: ScreeningPolicy | None = None,
 ) -> ScreeningResult:
     """Screen ``intake`` on ``today`` (default: the current date) against the rule set in ``kb``.
+
+    ``policy`` names the rules a clinic has relaxed (default: none, the conservative rule set);
+    it is checked against ``kb`` and recorded in the result.
 
     Raises :class:`~microneedling.errors.InvalidInput` when the intake names an unknown site or
     dates a past event after ``today``.
@@ -99,12 +122,15 @@ def screen(
     if today is None:
         today = date.today()
     check_intake(intake, kb, today)
+    policy = policy or ScreeningPolicy()
+    policy.check(kb, "policy.relaxations")
     findings: list[Finding] = []
     asked: dict[tuple[str, str], list[str]] = {}
-    for rule in kb.contraindications.values():
+    for packaged in kb.contraindications.values():
+        rule = policy.apply(packaged)
         reading = read(rule, intake, today, kb.anatomy)
         if reading.hits:
-            findings.append(_finding(kb, rule, reading.hits))
+            findings.append(_finding(kb, rule, reading.hits, _reason(packaged, rule, policy)))
         for key in reading.missing:
             ids = asked.setdefault(key, [])
             if rule.id not in ids:
@@ -126,4 +152,5 @@ def screen(
         findings=findings,
         missing=missing,
         deferred_until=max(deferred) if decision == "deferred" and deferred else None,
+        policy=policy,
     )

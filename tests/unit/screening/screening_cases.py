@@ -130,9 +130,12 @@ NEAR_MISSES: dict[str, list[dict[str, Any]]] = {
         _proc("surgery", "2025-11-01", ["cheeks"]),
         _proc("surgery", "2026-06-01", ["abdomen"]),
     ],
-    "filler_in_area": [_proc("dermal_filler", "2026-05-01", ["cheeks"])],
+    "filler_in_area": [
+        _proc("dermal_filler", "2025-11-01", ["cheeks"]),
+        _proc("dermal_filler", "2025-11-21", ["cheeks"]),  # 365 days: the window has just closed
+    ],
     "botulinum_toxin_in_area": [
-        _proc("botulinum_toxin", "2026-11-07", ["forehead"]),  # exactly 14 days ago
+        _proc("botulinum_toxin", "2026-05-22", ["forehead"]),  # exactly 183 days ago
         _proc("botulinum_toxin", "2026-11-15", ["neck"]),
     ],
     "resurfacing_in_area": [_proc("laser_resurfacing", "2026-08-01", ["cheeks"])],

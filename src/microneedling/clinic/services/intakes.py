@@ -260,7 +260,7 @@ class IntakeService(Service):
         with self.unit(Permission.WRITE_CLINICAL) as u:
             patient = live_patient(u.session, patient_id, lock=True)
             answers = with_patient_facts(data.answers, patient, self.clinic.today())
-            result = screen(answers, self.clinic.kb, self.clinic.today())
+            result = screen(answers, self.clinic.kb, self.clinic.today(), self.clinic.policy)
             record = store_intake(u.session, patient, answers, self.actor.staff_id)
             screening = store_screening(u.session, record, result, "intake", self.actor.staff_id)
             u.audit.record(
@@ -281,7 +281,7 @@ class IntakeService(Service):
         with self.unit(Permission.WRITE_CLINICAL) as u:
             patient = live_patient(u.session, patient_id)
             checked = with_patient_facts(answers, patient, self.clinic.today())
-            result = screen(checked, self.clinic.kb, self.clinic.today())
+            result = screen(checked, self.clinic.kb, self.clinic.today(), self.clinic.policy)
             u.audit.record(
                 "read", "patient", patient_id, patient_id=patient_id,
                 detail={"purpose": "screening preview", "decision": result.decision},
@@ -296,7 +296,7 @@ class IntakeService(Service):
             if record is None:
                 raise NotFound("patient_id", "intake for patient", patient_id)
             answers = Intake.model_validate(record.answers)
-            result = screen(answers, self.clinic.kb, self.clinic.today())
+            result = screen(answers, self.clinic.kb, self.clinic.today(), self.clinic.policy)
             screening = store_screening(u.session, record, result, "rescreen", self.actor.staff_id)
             u.audit.record(
                 "create", "screening", screening.id, patient_id=patient_id,
