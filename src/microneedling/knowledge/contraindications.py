@@ -78,7 +78,7 @@ AllergyCode = Literal[
 ]
 #: How a clinician classifies an allergy the patient described in their own words: one of the
 #: codes above, or ``unrelated`` (nothing used in microneedling: a penicillin allergy, say).
-AllergyClass = AllergyCode | Literal["unrelated"]
+AllergyClass = Literal[AllergyCode, "unrelated"]
 SkinFindingCode = Literal[
     "active_acne",  # inflamed papules, pustules or cysts
     "cold_sore",  # active herpes labialis

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from microneedling.clinic.paging import MAX_RECORD_ID, Page
 from microneedling.clinic.services.intakes import (
+    AllergyClassificationIn,
     IntakeFilter,
     IntakeIn,
     IntakeOut,
@@ -35,6 +36,20 @@ IntakeVersionFilter = Annotated[
 )
 def record_intake(patient_id: RecordId, body: IntakeIn, intakes: Intakes) -> IntakeScreened:
     return intakes.record(patient_id, body)
+
+
+@router.post(
+    "/intakes/current/other-allergies/{index}/classification",
+    status_code=status.HTTP_201_CREATED,
+    summary="Classify an allergy in the patient's words: a new intake version, screened",
+)
+def classify_allergy(
+    patient_id: RecordId,
+    index: Annotated[int, Path(ge=0, le=99, description="position in other_allergies")],
+    body: AllergyClassificationIn,
+    intakes: Intakes,
+) -> IntakeScreened:
+    return intakes.classify_allergy(patient_id, index, body)
 
 
 @router.get("/intakes", summary="Every intake version, newest first")
