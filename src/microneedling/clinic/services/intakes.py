@@ -275,7 +275,9 @@ class IntakeService(Service):
             u.audit.record(
                 "create", "intake", record.id, patient_id=patient_id,
                 detail={"version": record.version, "decision": result.decision,
-                        "ruleset_version": result.ruleset_version},
+                        "ruleset_version": result.ruleset_version,
+                        "relaxations": [r.rule_id for r in result.policy.relaxations],
+                        "other_allergies": [a.model_dump() for a in answers.other_allergies or []]},
             )  # fmt: skip
             return IntakeScreened(
                 intake=intake_out(record, True), screening=screening_out(screening, record.version)
