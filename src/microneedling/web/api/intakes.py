@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, status
 
 from microneedling.clinic.paging import MAX_RECORD_ID, Page
+from microneedling.clinic.services.allergies import AllergyClassificationIn, AllergyService
 from microneedling.clinic.services.intakes import (
-    AllergyClassificationIn,
     IntakeFilter,
     IntakeIn,
     IntakeOut,
@@ -23,6 +23,7 @@ from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(prefix="/patients/{patient_id}", tags=["intakes"])
 Intakes = Annotated[IntakeService, Depends(service(IntakeService))]
+Allergies = Annotated[AllergyService, Depends(service(AllergyService))]
 #: An intake version number bounding a list (both ends included), 1 to 2^31 - 1.
 IntakeVersionFilter = Annotated[
     int | None, Query(ge=1, le=MAX_RECORD_ID, description="an intake version, included")
@@ -47,9 +48,9 @@ def classify_allergy(
     patient_id: RecordId,
     index: Annotated[int, Path(ge=0, le=99, description="position in other_allergies")],
     body: AllergyClassificationIn,
-    intakes: Intakes,
+    allergies: Allergies,
 ) -> IntakeScreened:
-    return intakes.classify_allergy(patient_id, index, body)
+    return allergies.classify(patient_id, index, body)
 
 
 @router.get("/intakes", summary="Every intake version, newest first")
