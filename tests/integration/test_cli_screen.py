@@ -52,7 +52,8 @@ def test_deferred_example_prints_the_date() -> None:
     result = runner.invoke(
         app, ["screen", str(EXAMPLES / "intake-deferred.yaml"), "--today", TODAY]
     )
-    assert "deferred until 2026-12-05" in result.stdout
+    # isotretinoin stopped 2026-09-20 + 183 days (the cold sore alone: 2026-12-05)
+    assert "deferred until 2027-03-22" in result.stdout
 
 
 def test_every_intake_example_is_covered() -> None:
@@ -116,3 +117,38 @@ def test_schema_intake_prints_the_json_schema() -> None:
     schema = json.loads(result.stdout)
     assert schema["title"] == "Intake"
     assert set(schema["properties"]) == set(Intake.model_fields)
+
+
+def _other_allergy_intake(tmp_path: Path) -> Path:
+    path = tmp_path / "intake.yaml"
+    eligible = (EXAMPLES / "intake-eligible.yaml").read_text(encoding="utf-8")
+    path.write_text(
+        eligible + "\nother_allergies:\n  - description: rash from a watch strap\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_unclassified_other_allergy_is_incomplete_until_classified(tmp_path: Path) -> None:
+    path = _other_allergy_intake(tmp_path)
+    plain = runner.invoke(app, ["screen", str(path), "--json", "--today", TODAY])
+    assert ScreeningResult.model_validate_json(plain.stdout).decision == "incomplete"
+    args = ["screen", str(path), "--json", "--today", TODAY, "--classify", "0=nickel"]
+    classified = ScreeningResult.model_validate_json(runner.invoke(app, args).stdout)
+    assert "metal_allergy" in [f.rule_id for f in classified.findings]
+    assert classified.decision != "incomplete"
+
+
+@pytest.mark.parametrize("pair", ["1=nickel", "0=steel", "zero=nickel", "0="])
+def test_a_bad_classification_exits_2_naming_the_option(tmp_path: Path, pair: str) -> None:
+    path = _other_allergy_intake(tmp_path)
+    result = runner.invoke(app, ["screen", str(path), "--today", TODAY, "--classify", pair])
+    assert result.exit_code == 2, result.output
+    assert "--classify" in result.output
+
+
+def test_a_bad_relaxation_exits_2_naming_the_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MICRONEEDLING_RULE_RELAXATIONS", '[{"rule_id": "nope"}]')
+    result = runner.invoke(app, ["screen", str(EXAMPLES / "intake-eligible.yaml")])
+    assert result.exit_code == 2, result.output
+    assert "MICRONEEDLING_RULE_RELAXATIONS.0" in result.output

@@ -7,6 +7,7 @@ Every problem becomes one :class:`InvalidInput` naming the file, the field and w
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,6 +15,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from microneedling.errors import InvalidInput
+from microneedling.knowledge import KnowledgeBase
+from microneedling.screening.policy import ENV_VAR, ScreeningPolicy, policy_from_json
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,3 +66,8 @@ def load_model(path: Path, model: type[M]) -> M:
         raise validation_error(exc, str(path)) from None
     except InvalidInput as exc:
         raise exc.located(str(path)) from None
+
+
+def env_policy(kb: KnowledgeBase) -> ScreeningPolicy:
+    """The screening policy from ``MICRONEEDLING_RULE_RELAXATIONS`` (none: conservative)."""
+    return policy_from_json(os.environ.get(ENV_VAR), kb)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from microneedling.cli._app import command
-from microneedling.cli._input import read_document, validation_error
+from microneedling.cli._input import env_policy, read_document, validation_error
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import load_knowledge
 from microneedling.planning import (
@@ -228,7 +228,7 @@ def plan_command(
     request, intake_source = load_request(file)
     kb = load_knowledge()
     try:
-        result = screen(request.intake, kb, day)
+        result = screen(request.intake, kb, day, env_policy(kb))
     except InvalidInput as exc:
         raise intake_error(exc, intake_source, str(file)) from None
     console = Console(highlight=False, soft_wrap=True)

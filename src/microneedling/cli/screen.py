@@ -19,9 +19,11 @@ from rich.table import Table
 from rich.text import Text
 
 from microneedling.cli._app import command
-from microneedling.cli._input import load_model
+from microneedling.cli._input import env_policy, load_model
 from microneedling.errors import InvalidInput
-from microneedling.screening import Intake, ScreeningResult, screen
+from microneedling.knowledge import load_knowledge
+from microneedling.knowledge.contraindications import ALLERGY_CLASSES
+from microneedling.screening import Intake, OtherAllergy, ScreeningResult, screen
 
 _STYLE = {
     "eligible": "bold white on green",
@@ -43,11 +45,36 @@ def parse_day(value: str | None, option: str = "--today") -> date:
         raise InvalidInput(option, f"'{value}' is not a date in YYYY-MM-DD form") from None
 
 
-def screen_file(path: Path, today: date) -> ScreeningResult:
+def classify(intake: Intake, classes: list[str]) -> Intake:
+    """``intake`` with ``other_allergies`` classified by ``INDEX=CODE`` pairs (``--classify``)."""
+    others = list(intake.other_allergies or [])
+    for pair in classes:
+        index, _, code = pair.partition("=")
+        if not index.strip().isdigit() or not code.strip():
+            raise InvalidInput("--classify", f"'{pair}' is not INDEX=CODE (e.g. 0=nickel)")
+        i = int(index)
+        if i >= len(others):
+            raise InvalidInput(
+                "--classify", f"'{pair}': the intake has {len(others)} other allergies"
+            )
+        if code.strip() not in ALLERGY_CLASSES:
+            raise InvalidInput(
+                "--classify",
+                f"'{code.strip()}' is not an allergy code or 'unrelated' "
+                f"(known: {', '.join(ALLERGY_CLASSES)})",
+            )
+        others[i] = OtherAllergy.model_validate(
+            {"description": others[i].description, "classified_as": code.strip()}
+        )
+    return intake.model_copy(update={"other_allergies": others}) if classes else intake
+
+
+def screen_file(path: Path, today: date, classes: list[str] | None = None) -> ScreeningResult:
     """Read and screen an intake file; every input problem names ``path``."""
-    intake = load_model(path, Intake)
+    intake = classify(load_model(path, Intake), classes or [])
     try:
-        return screen(intake, today=today)
+        kb = load_knowledge()
+        return screen(intake, kb, today, env_policy(kb))
     except InvalidInput as exc:
         raise exc.located(str(path)) from None
 
@@ -122,8 +149,16 @@ def screen_command(
     today: Annotated[
         str | None, typer.Option("--today", help="screening date, YYYY-MM-DD (default: today)")
     ] = None,
+    classes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--classify",
+            help="classify other_allergies[INDEX] as CODE (an allergy code or 'unrelated'); "
+            "repeatable, e.g. --classify 0=nickel",
+        ),
+    ] = None,
 ) -> None:
-    result = screen_file(file, parse_day(today))
+    result = screen_file(file, parse_day(today), classes)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:

@@ -25,6 +25,7 @@ from microneedling.clinic.models.base import stamped_by
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.settings import ClinicSettings
 from microneedling.knowledge import KnowledgeBase, load_knowledge
+from microneedling.screening.policy import ScreeningPolicy, policy_from_json
 
 
 def _system_clock() -> datetime:
@@ -48,6 +49,11 @@ class Clinic:
     @cached_property
     def kb(self) -> KnowledgeBase:
         return load_knowledge()
+
+    @cached_property
+    def policy(self) -> ScreeningPolicy:
+        """The screening policy: relaxations from the settings (checked when they were read)."""
+        return policy_from_json(self.settings.rule_relaxations, self.kb)
 
     @property
     def zone(self) -> ZoneInfo:

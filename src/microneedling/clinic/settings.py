@@ -65,6 +65,25 @@ class ClinicSettings(BaseSettings):
     cookie_secure: bool | None = Field(
         default=None, description="Secure flag on the session cookie; default: on except dev"
     )
+    rule_relaxations: str | None = Field(
+        default=None,
+        description='screening rules the clinic relaxes: a JSON list of {"rule_id", "reason", '
+        '"source"}; only rules whose sources disagree may be relaxed (none: the conservative '
+        "defaults)",
+    )
+
+    @field_validator("rule_relaxations")
+    @classmethod
+    def _relaxations_valid(cls, value: str | None) -> str | None:
+        from microneedling.errors import InvalidInput
+        from microneedling.knowledge import load_knowledge
+        from microneedling.screening.policy import policy_from_json
+
+        try:
+            policy_from_json(value, load_knowledge(), "MICRONEEDLING_RULE_RELAXATIONS")
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
+        return value
 
     @field_validator("opening_hours")
     @classmethod

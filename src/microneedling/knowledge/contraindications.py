@@ -17,7 +17,7 @@ from typing import Annotated, Literal, Self, get_args
 
 from pydantic import Field, model_validator
 
-from microneedling.knowledge.base import Frozen, Sourced
+from microneedling.knowledge.base import Citation, Frozen, Sourced
 
 ConditionCode = Literal[
     "keloid_tendency",  # keloids, hypertrophic scars or any history of abnormal scarring
@@ -32,6 +32,7 @@ ConditionCode = Literal[
     "systemic_infection",  # fever, acute illness, active hepatitis
     "herpes_simplex",  # cold sores (current outbreak or history)
     "vitiligo",
+    "lichen_planus",
     "rosacea",
     "cancer_under_treatment",
 ]
@@ -57,15 +58,27 @@ ProcedureKind = Literal[
     "microneedling",
 ]
 AllergyCode = Literal[
+    # metals (needles and their plating)
+    "nickel",
+    "chromium",
+    "cobalt",
+    "gold",
+    "stainless_steel",
+    # topical anaesthetics
     "lidocaine",
     "benzocaine",
     "tetracaine",
     "prilocaine",
-    "nickel",
-    "stainless_steel",
+    # skin antiseptics
     "chlorhexidine",
+    "povidone_iodine",
+    "isopropyl_alcohol",
+    # gloves and device parts
     "latex",
 ]
+#: How a clinician classifies an allergy the patient described in their own words: one of the
+#: codes above, or ``unrelated`` (nothing used in microneedling: a penicillin allergy, say).
+AllergyClass = Literal[AllergyCode, "unrelated"]
 SkinFindingCode = Literal[
     "active_acne",  # inflamed papules, pustules or cysts
     "cold_sore",  # active herpes labialis
@@ -76,7 +89,7 @@ SkinFindingCode = Literal[
     "naevus",  # mole, raised or changing
     "solar_keratosis",
     "wart",
-    "recent_scar",  # a scar younger than 6 months (give the date it formed)
+    "recent_scar",  # a scar younger than 12 months (give the date it formed)
     "keloid",
     "suspected_skin_cancer",
     "tattoo",
@@ -86,6 +99,7 @@ CONDITION_CODES: tuple[str, ...] = get_args(ConditionCode)
 MEDICATION_CLASSES: tuple[str, ...] = get_args(MedicationClass)
 PROCEDURE_KINDS: tuple[str, ...] = get_args(ProcedureKind)
 ALLERGY_CODES: tuple[str, ...] = get_args(AllergyCode)
+ALLERGY_CLASSES: tuple[str, ...] = (*ALLERGY_CODES, "unrelated")
 SKIN_FINDING_CODES: tuple[str, ...] = get_args(SkinFindingCode)
 
 
@@ -177,6 +191,29 @@ Trigger = Annotated[
 ]
 
 
+Reads = Literal["treated_areas", "whole_body", "both"]
+
+
+class RelaxedForm(Frozen):
+    """What a rule becomes when a clinic relaxes it: the more permissive source's reading."""
+
+    kind: Literal["temporary", "precaution"]
+    waiting_days: int | None = Field(default=None, gt=0)
+    reason: str = Field(min_length=1)
+    measures: list[str] = Field(default_factory=list)
+    sources: list[Citation] = Field(min_length=1, description="the more permissive source(s)")
+
+
+class SourceDisagreement(Frozen):
+    """Sources disagree about this rule; the default follows the more conservative."""
+
+    summary: str = Field(min_length=1, description="who says what, in one or two sentences")
+    relaxed: RelaxedForm
+
+
+_SITED = (ConditionTrigger, ProcedureTrigger, FindingTrigger)
+
+
 class Contraindication(Sourced):
     """One screening rule: a trigger, its kind, and what it means for the patient.
 
@@ -187,6 +224,10 @@ class Contraindication(Sourced):
     """
 
     kind: Literal["absolute", "temporary", "precaution"]
+    reads: Reads = Field(
+        description="treated_areas: only what lies on an area to be treated; whole_body: "
+        "anywhere; both: anywhere, naming the treated areas the answer lies on"
+    )
     trigger: Trigger
     reason: str = Field(min_length=1, description="plain-language reason shown to staff")
     waiting_days: int | None = Field(default=None, gt=0)
@@ -194,6 +235,49 @@ class Contraindication(Sourced):
     max_depth_mm: float | None = Field(default=None, gt=0)
     question: str = Field(min_length=1, description="how to ask the patient, when unanswered")
     note: str | None = None
+    sources_disagree: SourceDisagreement | None = None
+
+    def relaxed(self) -> Contraindication:
+        """This rule in its relaxed form (a clinic's policy may choose it; see screening)."""
+        if self.sources_disagree is None:
+            raise ValueError(f"rule '{self.id}' has no relaxed form")
+        form = self.sources_disagree.relaxed
+        trigger = self.trigger
+        window = form.waiting_days if form.kind == "temporary" else None
+        if window is not None and getattr(trigger, "within_days", None) not in (None, 0):
+            trigger = trigger.model_copy(update={"within_days": window})
+        if window is not None and getattr(trigger, "younger_than_days", None) is not None:
+            trigger = trigger.model_copy(update={"younger_than_days": window})
+        data = self.model_dump()
+        data.update(
+            sources_disagree=None,
+            kind=form.kind,
+            waiting_days=window,
+            reason=form.reason,
+            measures=form.measures or self.measures,
+            sources=[c.model_dump() for c in form.sources],
+            trigger=trigger.model_dump(),
+            max_depth_mm=self.max_depth_mm if form.kind == "precaution" else None,
+        )
+        return Contraindication.model_validate(data)
+
+    @model_validator(mode="after")
+    def _relaxed_form_is_a_rule(self) -> Self:
+        if self.sources_disagree is not None:
+            self.relaxed()  # a relaxed form that is not a valid rule fails when the data load
+        return self
+
+    @model_validator(mode="after")
+    def _reads_matches_trigger(self) -> Self:
+        t = self.trigger
+        if isinstance(t, _SITED):
+            if t.same_area and self.reads != "treated_areas":
+                raise ValueError("a same_area trigger reads the treated_areas")
+            if not t.same_area and self.reads == "treated_areas":
+                raise ValueError("reads treated_areas needs a same_area trigger")
+        elif self.reads != "whole_body":
+            raise ValueError(f"a {t.type} trigger has no site: it reads the whole_body")
+        return self
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Self:

@@ -9,6 +9,21 @@ from pydantic import Field, model_validator
 from microneedling.knowledge.base import Frozen, Range, Sourced
 
 NeedleMaterial = Literal["stainless_steel", "titanium", "silicon", "gold_plated", "polymer"]
+#: What the part holding the needles (a pen cartridge, a roller drum) is made of.
+HolderMaterial = Literal["polymer", "latex", "stainless_steel"]
+
+#: The allergy codes (screening vocabulary) each material contains. Stainless steels used for
+#: needles are nickel-bearing, chromium alloys (Haudrechy et al. 1993, reference
+#: ``haudrechy1993``); a gold-plated needle carries gold. Titanium, silicon and polymer
+#: contain none of the listed allergens.
+MATERIAL_ALLERGENS: dict[str, tuple[str, ...]] = {
+    "stainless_steel": ("stainless_steel", "nickel", "chromium"),
+    "gold_plated": ("gold",),
+    "latex": ("latex",),
+    "titanium": (),
+    "silicon": (),
+    "polymer": (),
+}
 
 
 class Cartridge(Frozen):
@@ -30,6 +45,10 @@ class Device(Sourced):
     kind: Literal["pen", "roller"]
     manufacturer: str | None = None
     needle_material: NeedleMaterial
+    holder_material: HolderMaterial | None = Field(
+        default=None,
+        description="cartridge (pen) or drum (roller) material; null: not stated in the sources",
+    )
     labelled_max_depth_mm: float = Field(gt=0)
     needle_length_mm: Range = Field(description="settable range (pen) or the fixed length (roller)")
     stamp_rate_hz: Range | None = None
@@ -62,6 +81,17 @@ class Device(Sourced):
                 return c
         known = ", ".join(c.id for c in self.cartridges) or "none"
         raise KeyError(f"device '{self.id}' has no cartridge '{cartridge_id}' (known: {known})")
+
+    def allergens(self) -> dict[str, list[str]]:
+        """Allergy code -> the parts that contain it, e.g. {'nickel': ['needles']}."""
+        found: dict[str, list[str]] = {}
+        parts: list[tuple[str, str]] = [("needles", self.needle_material)]
+        if self.holder_material is not None:
+            parts.append(("cartridge" if self.kind == "pen" else "drum", self.holder_material))
+        for part, material in parts:
+            for code in MATERIAL_ALLERGENS[material]:
+                found.setdefault(code, []).append(f"{part} ({material.replace('_', ' ')})")
+        return found
 
     @property
     def max_needle_length_mm(self) -> float:

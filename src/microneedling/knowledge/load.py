@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from microneedling.errors import KnowledgeBaseError
 from microneedling.knowledge.aftercare import AftercareGuide
+from microneedling.knowledge.anatomy import BodyMap
 from microneedling.knowledge.base import Citation
 from microneedling.knowledge.catalogue import Catalogue
 from microneedling.knowledge.concerns import Concern
@@ -30,7 +31,7 @@ M = TypeVar("M", bound=BaseModel)
 
 #: Bumped whenever a rule, threshold or protocol in the data changes, so that a stored
 #: screening result or plan can say which rule set produced it.
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.1"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class KnowledgeBase:
     contraindications: Catalogue[Contraindication]
     devices: Catalogue[Device]
     aftercare: AftercareGuide
+    anatomy: BodyMap
     ruleset_version: str = RULESET_VERSION
 
     def cite(self, citations: list[Citation]) -> list[Reference]:
@@ -136,6 +138,19 @@ def _check_site_ids(kb: KnowledgeBase) -> None:
                 )
 
 
+def _body_map(sites: list[Site]) -> BodyMap:
+    ids = {s.id for s in sites}
+    for site in sites:
+        if site.within is not None and site.within not in ids:
+            raise KnowledgeBaseError(
+                "sites.yaml", site.id, "within", f"unknown site '{site.within}'"
+            )
+    try:
+        return BodyMap({s.id: s for s in sites})
+    except ValueError as error:
+        raise KnowledgeBaseError("sites.yaml", None, "within", str(error)) from None
+
+
 def load_knowledge_from(directory: Path) -> KnowledgeBase:
     """Load a knowledge base from a directory of YAML files (for edited or test copies)."""
     references: list[Reference] = []
@@ -165,6 +180,7 @@ def load_knowledge_from(directory: Path) -> KnowledgeBase:
         contraindications=Catalogue("contraindication", contraindications),
         devices=Catalogue("device", devices),
         aftercare=aftercare,
+        anatomy=_body_map(sites),
     )
     _check_site_ids(kb)
     return kb

@@ -6,9 +6,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from microneedling.knowledge.base import Citation, Frozen, Range, Sourced, Spread
+from microneedling.knowledge.base import Citation, EntryId, Frozen, Range, Sourced, Spread
 
 Region = Literal["face", "neck", "chest", "upper_limb", "lower_limb", "trunk"]
+#: Regions that lie within another region (the chest is the front of the trunk).
+REGION_WITHIN: dict[str, str] = {"chest": "trunk"}
 Sex = Literal["female", "male"]
 
 
@@ -43,6 +45,9 @@ class Site(Sourced):
     """One anatomical site a practitioner may treat."""
 
     region: Region
+    within: EntryId | None = Field(
+        default=None, description="the site this one lies within (décolletage within chest)"
+    )
     layers: SkinLayers
     adjustments: LayerAdjustments = LayerAdjustments()
     typical_area_cm2: float = Field(gt=0)

@@ -22,6 +22,7 @@ from microneedling.planning import course
 from microneedling.planning.aftercare_sheet import aftercare_sheet
 from microneedling.planning.depth import concern_depth, requested_depth
 from microneedling.planning.explained import Explained, Provenance, cite
+from microneedling.planning.materials import refuse_allergenic_device, unknown_holder_note
 from microneedling.planning.milestones import maintenance, milestones
 from microneedling.planning.request import AreaRequest, PlanRequest
 from microneedling.planning.schedule import ClinicCalendar, session_dates
@@ -210,6 +211,7 @@ def make_plan(
             "start_date", f"{start.isoformat()} is in the past (today is {today.isoformat()})"
         )
     device = kb.devices.require(request.device, "device")
+    refuse_allergenic_device(kb, device, request.intake)
     cartridge = _cartridge(device, request.cartridge)
 
     areas: list[AreaPlan] = []
@@ -293,5 +295,6 @@ def make_plan(
             contact=request.contact,
         ),
         requested=request.course(start_date=start),
-        notes=_notes(areas, screening, today),
+        notes=_notes(areas, screening, today)
+        + [n for n in [unknown_holder_note(device, request.intake)] if n],
     )

@@ -4,9 +4,11 @@ from microneedling.screening.intake import (
     ConditionRecord,
     Intake,
     MedicationRecord,
+    OtherAllergy,
     ProcedureRecord,
     SkinFinding,
 )
+from microneedling.screening.policy import Relaxation, ScreeningPolicy
 from microneedling.screening.result import (
     Decision,
     Finding,
@@ -24,8 +26,11 @@ __all__ = [
     "Intake",
     "MedicationRecord",
     "MissingAnswer",
+    "OtherAllergy",
     "ProcedureRecord",
+    "Relaxation",
     "RuleKind",
+    "ScreeningPolicy",
     "ScreeningResult",
     "SkinFinding",
     "SourceRef",

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from microneedling.errors import InvalidInput
 from microneedling.knowledge.base import EntryId
 from microneedling.knowledge.contraindications import (
+    AllergyClass,
     AllergyCode,
     ConditionCode,
     MedicationClass,
@@ -83,6 +84,26 @@ class SkinFinding(_Answer):
     note: str | None = None
 
 
+class OtherAllergy(_Answer):
+    """An allergy outside the list, in the patient's words, until a clinician classifies it.
+
+    ``classified_as`` is one of the allergy codes (the screening rules then read it as that
+    code) or ``unrelated``; while it is null the screening cannot be complete.
+    """
+
+    description: str = Field(min_length=1, max_length=200, description="in the patient's words")
+    classified_as: AllergyClass | None = Field(
+        default=None, description="an allergy code, or 'unrelated'; null: not classified yet"
+    )
+
+    @field_validator("description")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("describe the allergy (it is blank)")
+        return value.strip()
+
+
 class Intake(_Answer):
     """One patient's answers and examination, as the screening rules read them.
 
@@ -103,6 +124,9 @@ class Intake(_Answer):
     medications: list[MedicationRecord] | None = None
     procedures: list[ProcedureRecord] | None = None
     allergies: list[AllergyCode] | None = None
+    other_allergies: list[OtherAllergy] | None = Field(
+        default=None, description="allergies outside the list, each classified by a clinician"
+    )
     skin_findings: list[SkinFinding] | None = Field(
         default=None, description="examination at each area; [] means examined, nothing found"
     )
@@ -123,6 +147,22 @@ class Intake(_Answer):
         if self.age_years is not None and self.date_of_birth is not None:
             raise ValueError("give date_of_birth or age_years, not both")
         return self
+
+    def allergy_codes(self) -> list[str] | None:
+        """Listed allergies plus classified other ones, as codes (None: not asked)."""
+        if self.allergies is None:
+            return None
+        classified = [a.classified_as for a in self.other_allergies or []]
+        extra = [c for c in classified if c is not None and c != "unrelated"]
+        return sorted({*self.allergies, *extra})
+
+    def unclassified_allergies(self) -> list[tuple[str, str]]:
+        """(field path, description) of every other allergy a clinician has not classified."""
+        return [
+            (f"other_allergies.{i}.classified_as", a.description)
+            for i, a in enumerate(self.other_allergies or [])
+            if a.classified_as is None
+        ]
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years on ``day`` [years], or None if neither birth date nor age given."""

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from microneedling.screening.policy import ScreeningPolicy
+
 Decision = Literal[
     "eligible", "eligible_with_precautions", "deferred", "not_eligible", "incomplete"
 ]
@@ -60,6 +62,10 @@ class ScreeningResult(_Frozen):
     findings: list[Finding] = Field(default_factory=list)
     missing: list[MissingAnswer] = Field(default_factory=list)
     deferred_until: date | None = None
+    policy: ScreeningPolicy = Field(
+        default_factory=ScreeningPolicy,
+        description="the relaxations in force when screened (none: the conservative defaults)",
+    )
 
     @property
     def may_treat(self) -> bool:

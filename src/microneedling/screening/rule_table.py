@@ -55,13 +55,14 @@ def describe_trigger(rule: Contraindication) -> str:
 def rules_markdown(kb: KnowledgeBase) -> str:
     """One row per rule: id, kind, trigger, waiting period, depth cap and sources."""
     lines = [
-        "| Rule | Kind | Trigger | Waiting | Depth cap | Sources |",
-        "|---|---|---|---|---|---|",
+        "| Rule | Kind | Reads | Trigger | Waiting | Depth cap | Sources |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rule in kb.contraindications.values():
         sources = "; ".join(r.short() for r in kb.cite(rule.sources))
         waiting = f"{rule.waiting_days} d" if rule.waiting_days else ""
         cap = f"{rule.max_depth_mm:g} mm" if rule.max_depth_mm else ""
-        cells = [f"`{rule.id}`", rule.kind, describe_trigger(rule), waiting, cap, sources]
+        reads = rule.reads.replace("_", " ")
+        cells = [f"`{rule.id}`", rule.kind, reads, describe_trigger(rule), waiting, cap, sources]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from datetime import date
 
 from microneedling.knowledge import Citation, Contraindication, KnowledgeBase, load_knowledge
 from microneedling.screening.intake import Intake
+from microneedling.screening.policy import ScreeningPolicy
 from microneedling.screening.result import (
     Decision,
     Finding,
@@ -43,7 +44,23 @@ def resolve_sources(kb: KnowledgeBase, citations: list[Citation]) -> list[Source
     return out
 
 
-def _finding(kb: KnowledgeBase, rule: Contraindication, hits: list[Hit]) -> Finding:
+def _reason(rule: Contraindication, applied: Contraindication, policy: ScreeningPolicy) -> str:
+    """The rule's reason, saying where sources disagree and which reading applies."""
+    if rule.sources_disagree is None:
+        return applied.reason
+    relax = policy.relaxation(rule.id)
+    if relax is None:
+        return (
+            f"{rule.reason} Sources disagree: {rule.sources_disagree.summary} This rule set "
+            f"follows the more conservative by default."
+        )
+    return (
+        f"{applied.reason} Relaxed by this clinic's policy: {relax.reason} (source: "
+        f"{relax.source}). The default, more conservative rule is a {rule.kind} one."
+    )
+
+
+def _finding(kb: KnowledgeBase, rule: Contraindication, hits: list[Hit], reason: str) -> Finding:
     sites: list[str] | None = None
     if all(h.sites is not None for h in hits):
         sites = sorted({s for h in hits for s in h.sites or []})
@@ -52,7 +69,7 @@ def _finding(kb: KnowledgeBase, rule: Contraindication, hits: list[Hit]) -> Find
         rule_id=rule.id,
         rule_name=rule.name,
         kind=rule.kind,
-        reason=rule.reason,
+        reason=reason,
         evidence="; ".join(h.evidence for h in hits),
         sources=resolve_sources(kb, rule.sources),
         measures=list(rule.measures),
@@ -79,14 +96,23 @@ def decide(findings: list[Finding], missing: list[MissingAnswer]) -> Decision:
 def check_intake(intake: Intake, kb: KnowledgeBase, today: date) -> None:
     """Raise :class:`~microneedling.errors.InvalidInput` for unknown sites or future dates."""
     for field, site in intake.site_fields():
-        kb.sites.require(site, field)
+        if field.startswith("areas."):
+            kb.sites.require(site, field)
+        else:
+            kb.anatomy.require(site, field)
     intake.check_dates(today)
 
 
 def screen(
-    intake: Intake, kb: KnowledgeBase | None = None, today: date | None = None
+    intake: Intake,
+    kb: KnowledgeBase | None = None,
+    today: date | None = None,
+    policy: ScreeningPolicy | None = None,
 ) -> ScreeningResult:
     """Screen ``intake`` on ``today`` (default: the current date) against the rule set in ``kb``.
+
+    ``policy`` names the rules a clinic has relaxed (default: none, the conservative rule set);
+    it is checked against ``kb`` and recorded in the result.
 
     Raises :class:`~microneedling.errors.InvalidInput` when the intake names an unknown site or
     dates a past event after ``today``.
@@ -96,16 +122,25 @@ def screen(
     if today is None:
         today = date.today()
     check_intake(intake, kb, today)
+    policy = policy or ScreeningPolicy()
+    policy.check(kb, "policy.relaxations")
     findings: list[Finding] = []
     asked: dict[tuple[str, str], list[str]] = {}
-    for rule in kb.contraindications.values():
-        reading = read(rule, intake, today)
+    for packaged in kb.contraindications.values():
+        rule = policy.apply(packaged)
+        reading = read(rule, intake, today, kb.anatomy)
         if reading.hits:
-            findings.append(_finding(kb, rule, reading.hits))
+            findings.append(_finding(kb, rule, reading.hits, _reason(packaged, rule, policy)))
         for key in reading.missing:
             ids = asked.setdefault(key, [])
             if rule.id not in ids:
                 ids.append(rule.id)
+    allergy_rules = [r.id for r in kb.contraindications.values() if r.trigger.type == "allergy"]
+    for field, description in intake.unclassified_allergies():
+        # Until a clinician says what it is, an allergy in the patient's words could be to
+        # anything the treatment uses: the screening stays incomplete.
+        question = f"Classify the allergy '{description}' (an allergy code, or unrelated)"
+        asked[(field, question)] = allergy_rules
     findings.sort(key=lambda f: _KIND_ORDER[f.kind])
     missing = [MissingAnswer(field=f, question=q, rule_ids=ids) for (f, q), ids in asked.items()]
     decision = decide(findings, missing)
@@ -117,4 +152,5 @@ def screen(
         findings=findings,
         missing=missing,
         deferred_until=max(deferred) if decision == "deferred" and deferred else None,
+        policy=policy,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from microneedling.knowledge.anatomy import BodyMap
 from microneedling.knowledge.contraindications import (
     AgeTrigger,
     AllergyTrigger,
@@ -70,20 +71,37 @@ def _window_days(rule: Contraindication, within_days: int | None) -> int | None:
 
 
 def _area_overlap(
-    intake: Intake, sites: list[str] | None, field_path: str, what: str, out: Reading
+    body: BodyMap,
+    intake: Intake,
+    sites: list[str] | None,
+    field_path: str,
+    what: str,
+    out: Reading,
 ) -> list[str] | None:
-    """Treated sites among ``sites``; None (with a missing answer) when it cannot be known."""
+    """Treated sites that ``sites`` overlap (same site, within, or containing it).
+
+    None (with a missing answer) when it cannot be known.
+    """
     if intake.areas is None:
         out.missing.append(("areas", AREAS_QUESTION))
         return None
     if sites is None:
         out.missing.append((field_path, f"Where on the body is the {what}?"))
         return None
-    return [s for s in sites if s in intake.areas]
+    return body.overlapping(sites, intake.areas)
+
+
+def _treated_part(
+    rule: Contraindication, body: BodyMap, intake: Intake, sites: list[str] | None
+) -> list[str] | None:
+    """For a rule that reads ``both``: the treated areas an answer lies on (None if none)."""
+    if rule.reads != "both" or not sites or not intake.areas:
+        return None
+    return body.overlapping(sites, intake.areas) or None
 
 
 def read_condition(
-    rule: Contraindication, t: ConditionTrigger, intake: Intake, today: date
+    rule: Contraindication, t: ConditionTrigger, intake: Intake, today: date, body: BodyMap
 ) -> Reading:
     out = Reading()
     if intake.conditions is None:
@@ -97,14 +115,16 @@ def read_condition(
         status = "current" if record.current else "history of"
         what = _words(record.code)
         if t.same_area:
-            overlap = _area_overlap(intake, record.sites, f"conditions.{i}.sites", what, out)
+            overlap = _area_overlap(body, intake, record.sites, f"conditions.{i}.sites", what, out)
             if not overlap:
                 continue
             out.hits.append(
                 Hit(f"{status} {what} at {_sites(overlap)}", overlap, _ongoing_until(rule, today))
             )
         else:
-            out.hits.append(Hit(f"{status} {what}", None, _ongoing_until(rule, today)))
+            on = _treated_part(rule, body, intake, record.sites)
+            where = f" (at treated {_sites(on)})" if on else ""
+            out.hits.append(Hit(f"{status} {what}{where}", on, _ongoing_until(rule, today)))
     return out
 
 
@@ -135,7 +155,7 @@ def read_medication(
 
 
 def read_procedure(
-    rule: Contraindication, t: ProcedureTrigger, intake: Intake, today: date
+    rule: Contraindication, t: ProcedureTrigger, intake: Intake, today: date, body: BodyMap
 ) -> Reading:
     out = Reading()
     if intake.procedures is None:
@@ -156,7 +176,7 @@ def read_procedure(
             when = f" on {record.performed_on.isoformat()}"
         sites: list[str] | None = None
         if t.same_area:
-            sites = _area_overlap(intake, record.sites, f"procedures.{i}.sites", what, out)
+            sites = _area_overlap(body, intake, record.sites, f"procedures.{i}.sites", what, out)
             if not sites:
                 continue
         until = _after(rule, record.performed_on) if record.performed_on else None
@@ -165,7 +185,9 @@ def read_procedure(
     return out
 
 
-def read_finding(rule: Contraindication, t: FindingTrigger, intake: Intake, today: date) -> Reading:
+def read_finding(
+    rule: Contraindication, t: FindingTrigger, intake: Intake, today: date, body: BodyMap
+) -> Reading:
     out = Reading()
     if intake.skin_findings is None:
         out.missing.append(("skin_findings", rule.question))
@@ -175,7 +197,8 @@ def read_finding(rule: Contraindication, t: FindingTrigger, intake: Intake, toda
         out.missing.append(("areas", AREAS_QUESTION))
         return out
     for i, record in matching:
-        if t.same_area and intake.areas is not None and record.site not in intake.areas:
+        treated = body.overlapping([record.site], intake.areas or [])
+        if t.same_area and not treated:
             continue
         what = f"{_words(record.finding)} at {record.site}"
         until = _ongoing_until(rule, today)
@@ -187,7 +210,9 @@ def read_finding(rule: Contraindication, t: FindingTrigger, intake: Intake, toda
                 continue
             what += f" since {record.since.isoformat()}"
             until = _after(rule, record.since)
-        sites = [record.site] if t.same_area else None
+        sites = treated if t.same_area else _treated_part(rule, body, intake, [record.site])
+        if sites and not t.same_area:
+            what += f" (a treated area: {_sites(sites)})"
         out.hits.append(Hit(what, sites, until))
     return out
 
@@ -241,26 +266,27 @@ def read_age(rule: Contraindication, t: AgeTrigger, intake: Intake, today: date)
 
 def read_allergy(rule: Contraindication, t: AllergyTrigger, intake: Intake, today: date) -> Reading:
     out = Reading()
-    if intake.allergies is None:
+    codes = intake.allergy_codes()
+    if codes is None:
         out.missing.append(("allergies", rule.question))
         return out
-    found = [a for a in intake.allergies if a in t.substances]
+    found = [a for a in codes if a in t.substances]
     if found:
         out.hits.append(Hit("allergy to " + ", ".join(_words(a) for a in found)))
     return out
 
 
-def read(rule: Contraindication, intake: Intake, today: date) -> Reading:
-    """Evaluate ``rule`` against ``intake`` on ``today``."""
+def read(rule: Contraindication, intake: Intake, today: date, body: BodyMap) -> Reading:
+    """Evaluate ``rule`` against ``intake`` on ``today``; sites overlap as ``body`` nests them."""
     t = rule.trigger
     if isinstance(t, ConditionTrigger):
-        return read_condition(rule, t, intake, today)
+        return read_condition(rule, t, intake, today, body)
     if isinstance(t, MedicationTrigger):
         return read_medication(rule, t, intake, today)
     if isinstance(t, ProcedureTrigger):
-        return read_procedure(rule, t, intake, today)
+        return read_procedure(rule, t, intake, today, body)
     if isinstance(t, FindingTrigger):
-        return read_finding(rule, t, intake, today)
+        return read_finding(rule, t, intake, today, body)
     if isinstance(t, PregnancyTrigger):
         return read_pregnancy(rule, t, intake, today)
     if isinstance(t, BreastfeedingTrigger):

@@ -51,6 +51,9 @@ INTAKE = {"sex": "female", "pregnant": False, "breastfeeding": False, "fitzpatri
           "areas": ["cheeks"], "conditions": [], "medications": [], "procedures": [],
           "allergies": [], "skin_findings": []}  # fmt: skip
 
+CLASSIFY_ALLERGY = (
+    "/api/patients/{patient_id}/intakes/current/other-allergies/{index}/classification"
+)
 CALLS = [
     Call("POST", "/api/auth/token", ALL, _json(lambda i: {
         "username": i["username"], "password": "correct horse battery staple"})),
@@ -76,6 +79,8 @@ CALLS = [
          _json(lambda i: {"answers": INTAKE})),
     Call("GET", "/api/patients/{patient_id}/intakes", CLINICAL, _none),
     Call("GET", "/api/patients/{patient_id}/intakes/current", CLINICAL, _none),
+    Call("POST", CLASSIFY_ALLERGY, CLINICAL,
+         lambda i: {"json": {"classified_as": "gold"}, "path": {"index": 0}}),
     Call("POST", "/api/patients/{patient_id}/screenings", CLINICAL, _none),
     Call("GET", "/api/patients/{patient_id}/screenings", CLINICAL, _none),
     Call("POST", "/api/patients/{patient_id}/plans", CLINICAL, _json(lambda i: {"course": COURSE})),
@@ -203,7 +208,11 @@ def test_role_matrix(api_world: ApiWorld, call: Call, role: str) -> None:
 def test_without_a_token_every_route_but_sign_in_says_401(api_world: ApiWorld) -> None:
     client = api_world.client
     for call in CALLS[1:]:
-        path_values = {name: 1 for name in PATH_IDS} | {"version": 1, "day": "2027-03-01"}
+        path_values = {name: 1 for name in PATH_IDS} | {
+            "version": 1,
+            "day": "2027-03-01",
+            "index": 0,
+        }
         response = client.request(call.method, call.path.format(**path_values))
         assert response.status_code == 401, (call.path, response.text)
         assert response.headers["www-authenticate"] == "Bearer"

@@ -121,3 +121,26 @@ def test_an_intake_cannot_override_the_registered_date_of_birth(
     result = screened["screening"]["result"]
     assert not result["decision"].startswith("eligible")
     assert "under_18" in {f["rule_id"] for f in result["findings"]}, result
+
+
+def test_an_allergy_in_the_patients_words_waits_for_a_classification(
+    live_api: httpx.Client, tokens: dict[str, dict[str, str]], intake_answers: dict[str, object]
+) -> None:
+    api, doc, desk = live_api, tokens["practitioner"], tokens["front_desk"]
+    pid = _patient(api, desk)
+    answers = {**intake_answers, "other_allergies": [{"description": "rash from a watch strap"}]}
+    first = _ok(_intake(api, doc, pid, answers), 201)
+    assert first["screening"]["result"]["decision"] == "incomplete"
+    url = f"/api/patients/{pid}/intakes/current/other-allergies/{{}}/classification"
+    _problem(api.post(url.format(3), headers=doc, json={"classified_as": "nickel"}), 422, "index")
+    _problem(api.post(url.format(0), headers=doc, json={"classified_as": "tin"}), 422,
+             "classified_as")  # fmt: skip
+    assert (
+        api.post(url.format(0), headers=desk, json={"classified_as": "nickel"}).status_code == 403
+    )
+    done = _ok(api.post(url.format(0), headers=doc, json={"classified_as": "nickel"}), 201)
+    assert done["intake"]["version"] == 2
+    assert done["intake"]["answers"]["other_allergies"][0]["classified_as"] == "nickel"
+    result = done["screening"]["result"]
+    assert "metal_allergy" in [f["rule_id"] for f in result["findings"]]
+    assert result["policy"] == {"relaxations": []}

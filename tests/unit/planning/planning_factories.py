@@ -19,6 +19,7 @@ from microneedling.knowledge import (
     Reference,
     Site,
 )
+from microneedling.knowledge.anatomy import BodyMap
 from microneedling.planning import PlanRequest
 from microneedling.screening import Finding, Intake, ScreeningResult, SourceRef
 
@@ -219,6 +220,7 @@ def build_kb() -> KnowledgeBase:
         contraindications=Catalogue[Contraindication]("contraindication", []),
         devices=Catalogue("device", devices),
         aftercare=aftercare,
+        anatomy=BodyMap({s.id: s for s in sites}),
     )
 
 

@@ -65,7 +65,9 @@ CASES: dict[str, dict[str, Any]] = {
     "cold_sore": _seen("cold_sore", "perioral"),
     "open_wound_in_area": _seen("irritated_skin", "forehead"),
     "sunburn_in_area": _seen("sunburn"),
-    "infection_in_area": _seen("infection"),
+    "infection_seen": _seen("infection", "legs"),
+    "suspected_skin_cancer_elsewhere": _seen("suspected_skin_cancer", "back"),
+    "koebner_prone_condition": _cond("vitiligo", current=False, sites=["hands"]),
     "skin_infection": _cond("skin_infection", sites=["legs"]),
     "systemic_infection": _cond("systemic_infection"),
     "inflammatory_dermatosis_in_area": _cond("eczema", sites=["cheeks", "arms"]),
@@ -86,6 +88,7 @@ CASES: dict[str, dict[str, Any]] = {
     "anticoagulant": _med("antiplatelet"),
     "anaesthetic_allergy": {"allergies": ["benzocaine"]},
     "metal_allergy": {"allergies": ["nickel"]},
+    "antiseptic_or_latex_allergy": {"allergies": ["povidone_iodine"]},
     "naevus_in_area": _seen("naevus"),
     "solar_keratosis_in_area": _seen("solar_keratosis", "forehead"),
     "photosensitising_medication": _med("photosensitising"),
@@ -103,17 +106,22 @@ NEAR_MISSES: dict[str, list[dict[str, Any]]] = {
     "active_acne": [_seen("active_acne", "back")],
     "open_wound_in_area": [_seen("open_wound", "legs")],
     "sunburn_in_area": [_seen("sunburn", "arms")],
-    "infection_in_area": [_seen("infection", "legs")],
+    "infection_seen": [_seen("wart", "legs")],
+    "suspected_skin_cancer_elsewhere": [_seen("naevus", "back")],
+    "koebner_prone_condition": [_cond("eczema", sites=["hands"]), _cond("rosacea")],
     "skin_infection": [_cond("skin_infection", current=False)],
     "inflammatory_dermatosis_in_area": [
         _cond("psoriasis", sites=["arms"]),
+        _cond("lichen_planus", sites=["legs"]),
+        _cond("vitiligo", current=False, sites=["cheeks"]),
         _cond("eczema", current=False, sites=["cheeks"]),
     ],
     "rosacea_active": [_cond("rosacea", current=False, sites=["cheeks"])],
     "wart_in_area": [_seen("wart", "hands")],
     "recent_scar_in_area": [
-        _seen("recent_scar", since="2026-05-01"),
-        _seen("recent_scar", since="2026-05-22"),  # 183 days: the window has just closed
+        _seen("recent_scar", since="2025-11-01"),
+        _seen("recent_scar", since="2025-11-21"),  # 365 days: the window has just closed
+        _seen("recent_scar", "back", since="2026-09-01"),
     ],
     "isotretinoin_current": [_med("isotretinoin", "2026-10-01")],
     "immunosuppressive_treatment": [_med("systemic_steroid", "2026-10-24")],
@@ -122,9 +130,12 @@ NEAR_MISSES: dict[str, list[dict[str, Any]]] = {
         _proc("surgery", "2025-11-01", ["cheeks"]),
         _proc("surgery", "2026-06-01", ["abdomen"]),
     ],
-    "filler_in_area": [_proc("dermal_filler", "2026-05-01", ["cheeks"])],
+    "filler_in_area": [
+        _proc("dermal_filler", "2025-11-01", ["cheeks"]),
+        _proc("dermal_filler", "2025-11-21", ["cheeks"]),  # 365 days: the window has just closed
+    ],
     "botulinum_toxin_in_area": [
-        _proc("botulinum_toxin", "2026-11-07", ["forehead"]),  # exactly 14 days ago
+        _proc("botulinum_toxin", "2026-05-22", ["forehead"]),  # exactly 183 days ago
         _proc("botulinum_toxin", "2026-11-15", ["neck"]),
     ],
     "resurfacing_in_area": [_proc("laser_resurfacing", "2026-08-01", ["cheeks"])],
@@ -134,6 +145,7 @@ NEAR_MISSES: dict[str, list[dict[str, Any]]] = {
     "anticoagulant": [_med("antiplatelet", "2026-11-01")],
     "anaesthetic_allergy": [{"allergies": ["latex"]}],
     "metal_allergy": [{"allergies": ["chlorhexidine"]}],
+    "antiseptic_or_latex_allergy": [{"allergies": ["gold"]}, {"allergies": ["lidocaine"]}],
     "naevus_in_area": [_seen("naevus", "back")],
     "irradiated_area": [_proc("radiotherapy", "2019-01-01", ["chest"])],
     "age_18_to_21": [{"date_of_birth": "2004-11-21"}],

@@ -86,7 +86,7 @@ def test_deferred_with_missing_answers_shows_both() -> None:
 def test_the_latest_temporary_date_wins() -> None:
     findings = CASES["cold_sore"]["skin_findings"] + CASES["recent_scar_in_area"]["skin_findings"]
     result = screen(intake(skin_findings=findings), today=TODAY)
-    assert result.deferred_until == date(2027, 3, 3)
+    assert result.deferred_until == date(2027, 9, 1)  # the scar: 12 months after 2026-09-01
     assert [f.kind for f in result.findings] == ["temporary", "temporary"]
 
 
@@ -189,7 +189,7 @@ def test_future_dates_for_past_events_are_refused(patch: dict[str, object], fiel
     [
         ({"areas": ["cheeks", "cheek"]}, "areas.1"),
         ({"conditions": [{"code": "eczema", "sites": ["elbow"]}]}, "conditions.0.sites.0"),
-        ({"skin_findings": [{"site": "face", "finding": "wart"}]}, "skin_findings.0.site"),
+        ({"skin_findings": [{"site": "faces", "finding": "wart"}]}, "skin_findings.0.site"),
     ],
 )
 def test_unknown_sites_are_refused_naming_the_field(patch: dict[str, object], field: str) -> None:

@@ -18,6 +18,7 @@ GOOD: dict[str, Any] = {
     "id": "example",
     "name": "Example",
     "kind": "temporary",
+    "reads": "whole_body",
     "waiting_days": 28,
     "trigger": {"type": "procedure", "kinds": ["surgery"], "within_days": 28},
     "reason": "r",
@@ -42,6 +43,29 @@ def test_the_good_rule_is_accepted() -> None:
         ({"waiting_days": 30}, "window must equal"),
         ({"sources": []}, "at least 1"),
         ({"trigger": {"type": "fitzpatrick", "types": [7]}}, "less than or equal to 6"),
+        ({"reads": "treated_areas"}, "needs a same_area trigger"),
+        ({"reads": "everywhere"}, "treated_areas"),
+        (
+            {
+                "trigger": {
+                    "type": "procedure",
+                    "kinds": ["surgery"],
+                    "within_days": 28,
+                    "same_area": True,
+                }
+            },
+            "reads the treated_areas",
+        ),
+        (
+            {
+                "kind": "precaution",
+                "waiting_days": None,
+                "measures": ["m"],
+                "trigger": {"type": "age", "below_years": 20},
+                "reads": "both",
+            },
+            "whole_body",
+        ),
     ],
 )
 def test_bad_rules_are_refused(patch: dict[str, Any], words: str) -> None:

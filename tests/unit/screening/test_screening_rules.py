@@ -41,7 +41,10 @@ def test_rule_fires_on_its_trigger(rule_id: str) -> None:
     assert rule_id in fired, f"{rule_id} did not fire on its case"
     finding = fired[rule_id]
     assert finding.kind == rule.kind
-    assert finding.reason == rule.reason
+    assert finding.reason.startswith(rule.reason)
+    if rule.sources_disagree is not None:  # the reason says so, and that the default is stricter
+        assert "Sources disagree" in finding.reason
+        assert "more conservative by default" in finding.reason
     assert finding.evidence
     assert [s.ref for s in finding.sources] == [c.ref for c in rule.sources]
     assert result.missing == []
@@ -81,11 +84,12 @@ def test_patient_wide_rules_have_no_sites() -> None:
 @pytest.mark.parametrize(
     ("rule_id", "until"),
     [
-        ("recent_scar_in_area", "2027-03-03"),  # scar 2026-09-01 + 183 days
+        ("recent_scar_in_area", "2027-09-01"),  # scar 2026-09-01 + 365 days
         ("surgery_in_area", "2027-03-01"),  # 2026-03-01 + 365 days
-        ("botulinum_toxin_in_area", "2026-11-29"),  # 2026-11-15 + 14 days
+        ("botulinum_toxin_in_area", "2027-05-17"),  # 2026-11-15 + 183 days
         ("immunosuppressive_treatment", "2026-12-08"),  # stopped 2026-11-10 + 28 days
-        ("isotretinoin_current", "2026-12-21"),  # still taking: today + 30 days
+        # still taking: today + 183 days (isotretinoin_recent; isotretinoin_current alone: +30)
+        ("isotretinoin_current", "2027-05-23"),
         ("cold_sore", "2026-12-05"),  # ongoing: today + 14 days
     ],
 )

@@ -260,13 +260,15 @@ class IntakeService(Service):
         with self.unit(Permission.WRITE_CLINICAL) as u:
             patient = live_patient(u.session, patient_id, lock=True)
             answers = with_patient_facts(data.answers, patient, self.clinic.today())
-            result = screen(answers, self.clinic.kb, self.clinic.today())
+            result = screen(answers, self.clinic.kb, self.clinic.today(), self.clinic.policy)
             record = store_intake(u.session, patient, answers, self.actor.staff_id)
             screening = store_screening(u.session, record, result, "intake", self.actor.staff_id)
             u.audit.record(
                 "create", "intake", record.id, patient_id=patient_id,
                 detail={"version": record.version, "decision": result.decision,
-                        "ruleset_version": result.ruleset_version},
+                        "ruleset_version": result.ruleset_version,
+                        "relaxations": [r.rule_id for r in result.policy.relaxations],
+                        "other_allergies": [a.model_dump() for a in answers.other_allergies or []]},
             )  # fmt: skip
             return IntakeScreened(
                 intake=intake_out(record, True), screening=screening_out(screening, record.version)
@@ -281,7 +283,7 @@ class IntakeService(Service):
         with self.unit(Permission.WRITE_CLINICAL) as u:
             patient = live_patient(u.session, patient_id)
             checked = with_patient_facts(answers, patient, self.clinic.today())
-            result = screen(checked, self.clinic.kb, self.clinic.today())
+            result = screen(checked, self.clinic.kb, self.clinic.today(), self.clinic.policy)
             u.audit.record(
                 "read", "patient", patient_id, patient_id=patient_id,
                 detail={"purpose": "screening preview", "decision": result.decision},
@@ -296,7 +298,7 @@ class IntakeService(Service):
             if record is None:
                 raise NotFound("patient_id", "intake for patient", patient_id)
             answers = Intake.model_validate(record.answers)
-            result = screen(answers, self.clinic.kb, self.clinic.today())
+            result = screen(answers, self.clinic.kb, self.clinic.today(), self.clinic.policy)
             screening = store_screening(u.session, record, result, "rescreen", self.actor.staff_id)
             u.audit.record(
                 "create", "screening", screening.id, patient_id=patient_id,

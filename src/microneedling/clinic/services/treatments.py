@@ -293,7 +293,7 @@ class TreatmentService(Service):
             raise RequestRefused("patient_id", "the patient has no intake")
         today = self.clinic.today()
         answers = _rescreen_answers(Intake.model_validate(current.answers), check, plan, today)
-        result = screen(answers, self.clinic.kb, today)
+        result = screen(answers, self.clinic.kb, today, self.clinic.policy)
         record = store_intake(session, patient, answers, self.actor.staff_id)
         screening = store_screening(
             session, record, result, "pre_treatment_check", self.actor.staff_id

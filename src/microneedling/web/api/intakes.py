@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from microneedling.clinic.paging import MAX_RECORD_ID, Page
+from microneedling.clinic.services.allergies import AllergyClassificationIn, AllergyService
 from microneedling.clinic.services.intakes import (
     IntakeFilter,
     IntakeIn,
@@ -22,6 +23,7 @@ from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(prefix="/patients/{patient_id}", tags=["intakes"])
 Intakes = Annotated[IntakeService, Depends(service(IntakeService))]
+Allergies = Annotated[AllergyService, Depends(service(AllergyService))]
 #: An intake version number bounding a list (both ends included), 1 to 2^31 - 1.
 IntakeVersionFilter = Annotated[
     int | None, Query(ge=1, le=MAX_RECORD_ID, description="an intake version, included")
@@ -35,6 +37,20 @@ IntakeVersionFilter = Annotated[
 )
 def record_intake(patient_id: RecordId, body: IntakeIn, intakes: Intakes) -> IntakeScreened:
     return intakes.record(patient_id, body)
+
+
+@router.post(
+    "/intakes/current/other-allergies/{index}/classification",
+    status_code=status.HTTP_201_CREATED,
+    summary="Classify an allergy in the patient's words: a new intake version, screened",
+)
+def classify_allergy(
+    patient_id: RecordId,
+    index: Annotated[int, Path(ge=0, le=99, description="position in other_allergies")],
+    body: AllergyClassificationIn,
+    allergies: Allergies,
+) -> IntakeScreened:
+    return allergies.classify(patient_id, index, body)
 
 
 @router.get("/intakes", summary="Every intake version, newest first")

@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 
 from microneedling.errors import InvalidInput
 from microneedling.knowledge.contraindications import (
+    ALLERGY_CLASSES,
     ALLERGY_CODES,
     CONDITION_CODES,
     MEDICATION_CLASSES,
@@ -30,6 +31,8 @@ from microneedling.web.pages._forms import field_errors, text, tri, values
 
 #: Rows the form offers for examination findings.
 FINDING_ROWS = 4
+#: Rows the form offers for allergies outside the list (in the patient's words).
+OTHER_ALLERGY_ROWS = 2
 
 #: Names shown for the core's codes, where the code itself does not read well.
 LABELS: dict[str, str] = {
@@ -42,7 +45,7 @@ LABELS: dict[str, str] = {
     "topical_retinoid": "topical retinoid",
     "antiviral_prophylaxis": "antiviral to prevent cold sores",
     "naevus": "mole (naevus), raised or changing",
-    "recent_scar": "scar younger than 6 months",
+    "recent_scar": "scar younger than 12 months",
 }
 
 
@@ -129,6 +132,24 @@ def read_intake(form: FormData) -> ParsedIntake:
 
     allergies = [a for a in values(form, "allergies") if a in ALLERGY_CODES]
     data["allergies"] = _asked(form, "allergies_asked", allergies)
+    others: list[dict[str, Any]] = []
+    for row in range(OTHER_ALLERGY_ROWS):
+        words = text(form, f"other_allergy.{row}.description")
+        chosen = text(form, f"other_allergy.{row}.classified_as")
+        if words is None and chosen is None:
+            continue
+        i = len(others)
+        for part in ("description", "classified_as"):
+            rename[f"other_allergies.{i}.{part}"] = f"other_allergy.{row}.{part}"
+        rename[f"other_allergies.{i}"] = f"other_allergy.{row}.description"
+        if words is None:
+            return ParsedIntake(
+                None,
+                {f"other_allergy.{row}.description": "Please describe the allergy."},
+            )
+        others.append({"description": words, "classified_as": chosen})
+    if others:
+        data["other_allergies"] = others
 
     findings: list[dict[str, Any]] = []
     for row in range(FINDING_ROWS):
@@ -187,6 +208,9 @@ def intake_as_form(intake: Intake) -> tuple[dict[str, str], dict[str, list[str]]
     if intake.allergies is not None:
         single["allergies_asked"] = "yes"
         multi["allergies"] = list(intake.allergies)
+    for row, other in enumerate((intake.other_allergies or [])[:OTHER_ALLERGY_ROWS]):
+        single[f"other_allergy.{row}.description"] = other.description
+        single[f"other_allergy.{row}.classified_as"] = other.classified_as or ""
     if intake.skin_findings is not None:
         single["skin_findings_asked"] = "yes"
         for row, f in enumerate(intake.skin_findings[:FINDING_ROWS]):
@@ -205,5 +229,6 @@ CHOICES = {
     "medications": [(c, label(c)) for c in MEDICATION_CLASSES],
     "procedures": [(c, label(c)) for c in PROCEDURE_KINDS],
     "allergies": [(c, label(c)) for c in ALLERGY_CODES],
+    "allergy_classes": [(c, label(c)) for c in ALLERGY_CLASSES],
     "findings": [(c, label(c)) for c in SKIN_FINDING_CODES],
 }

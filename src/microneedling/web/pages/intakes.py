@@ -26,6 +26,7 @@ from microneedling.web.pages._session import Signed, SignedDep
 from microneedling.web.pages.intake_form import (
     CHOICES,
     FINDING_ROWS,
+    OTHER_ALLERGY_ROWS,
     ParsedIntake,
     intake_as_form,
     multi_values,
@@ -52,6 +53,7 @@ def _intake_page(
         page.ctx, "intake.html", status_code, nav="patients", title="Intake and screening",
         patient=patient, form=form, multi=multi, errors=errors or {}, preview=preview,
         sites=_sites(page), choices=CHOICES, finding_rows=range(FINDING_ROWS),
+        other_allergy_rows=range(OTHER_ALLERGY_ROWS),
     )  # fmt: skip
 
 
