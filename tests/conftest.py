@@ -277,7 +277,7 @@ def live_api(
 def tokens(live_api: httpx.Client) -> dict[str, dict[str, str]]:
     """Authorization headers per role, signed in through the API."""
     headers = {}
-    for role in ("admin", "practitioner", "front_desk"):
+    for role in ("admin", "practitioner", "front_desk", "medical_director"):
         response = live_api.post(
             "/api/auth/token",
             json={"username": role.replace("_", "-"), "password": PASSWORD},
