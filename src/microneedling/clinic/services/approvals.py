@@ -21,7 +21,7 @@ from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.models import Patient, PlanApproval, PlanRecord, PlanVersion, StaffMember
 from microneedling.clinic.paging import Page, PageRequest
 from microneedling.clinic.roles import PRESCRIBERS, Permission, Role
-from microneedling.clinic.services.plans import current_version, get_plan
+from microneedling.clinic.services.plans import current_version, get_plan, refuse_other_version
 from microneedling.clinic.text import ShortText
 from microneedling.errors import RequestRefused
 
@@ -162,13 +162,7 @@ class ApprovalService(Service):
         """Approve or reject the plan's current version (a medical director only)."""
         with self.unit(Permission.APPROVE_PLANS) as u:
             record = get_plan(u.session, plan_id)
-            if record.status == "cancelled":
-                raise RequestRefused("plan_id", "the plan is cancelled")
-            if data.version != record.current_version:
-                raise RequestRefused(
-                    "version",
-                    f"decide on the current version {record.current_version}, not {data.version}",
-                )
+            refuse_other_version(record, data.version, "a decision")
             if _by_prescriber(u.session, current_version(u.session, record)):
                 raise RequestRefused(
                     "version",
