@@ -87,12 +87,14 @@ class Team:
     admin: Actor
     practitioner: Actor
     front_desk: Actor
+    medical_director: Actor
 
     def by_role(self, role: Role) -> Actor:
         return {
             Role.ADMIN: self.admin,
             Role.PRACTITIONER: self.practitioner,
             Role.FRONT_DESK: self.front_desk,
+            Role.MEDICAL_DIRECTOR: self.medical_director,
         }[role]
 
 

@@ -191,6 +191,7 @@ def make_team(clinic: Clinic) -> Team:
             (Role.ADMIN, "Ada Admin"),
             (Role.PRACTITIONER, "Petra Practitioner"),
             (Role.FRONT_DESK, "Frank Frontdesk"),
+            (Role.MEDICAL_DIRECTOR, "Mona Director"),
         ):
             member = StaffMember(
                 username=role.value.replace("_", "-"), full_name=name, role=role.value,
@@ -199,7 +200,12 @@ def make_team(clinic: Clinic) -> Team:
             session.add(member)
             session.flush()
             actors[role] = Actor(member.id, member.username, role, "127.0.0.1")
-    return Team(actors[Role.ADMIN], actors[Role.PRACTITIONER], actors[Role.FRONT_DESK])
+    return Team(
+        actors[Role.ADMIN],
+        actors[Role.PRACTITIONER],
+        actors[Role.FRONT_DESK],
+        actors[Role.MEDICAL_DIRECTOR],
+    )
 
 
 @pytest.fixture
@@ -271,7 +277,7 @@ def live_api(
 def tokens(live_api: httpx.Client) -> dict[str, dict[str, str]]:
     """Authorization headers per role, signed in through the API."""
     headers = {}
-    for role in ("admin", "practitioner", "front_desk"):
+    for role in ("admin", "practitioner", "front_desk", "medical_director"):
         response = live_api.post(
             "/api/auth/token",
             json={"username": role.replace("_", "-"), "password": PASSWORD},
@@ -397,7 +403,7 @@ def api_world(
     base, stop = start_uvicorn(app)
     with httpx.Client(base_url=base, timeout=60) as client:
         headers = {}
-        for role in ("admin", "practitioner", "front_desk"):
+        for role in ("admin", "practitioner", "front_desk", "medical_director"):
             response = client.post(
                 "/api/auth/token",
                 json={"username": role.replace("_", "-"), "password": PASSWORD},

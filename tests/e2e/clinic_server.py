@@ -25,6 +25,7 @@ STAFF = {
     "admin": ("Alex Admin", Role.ADMIN),
     "pia": ("Pia Practitioner", Role.PRACTITIONER),
     "frank": ("Frank Desk", Role.FRONT_DESK),
+    "mona": ("Mona Director", Role.MEDICAL_DIRECTOR),
 }
 
 

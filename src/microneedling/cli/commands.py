@@ -7,6 +7,7 @@ from microneedling.cli import (
     calibrate,  # noqa: F401
     db,  # noqa: F401
     knowledge,  # noqa: F401
+    oversight,  # noqa: F401
     plan,  # noqa: F401
     schema,  # noqa: F401
     screen,  # noqa: F401

@@ -18,7 +18,10 @@ from microneedling.clinic.actor import Actor
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.roles import Role
 from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.services.approvals import ApprovalService, DecisionIn
+from microneedling.clinic.services.chart_reviews import ChartReviewService, ReviewIn
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn, RecallIn
+from microneedling.clinic.services.examinations import ExamIn, ExaminationService
 from microneedling.clinic.services.intakes import IntakeIn, IntakeService
 from microneedling.clinic.services.outcomes import OutcomeIn, OutcomeService, PhotoIn
 from microneedling.clinic.services.passwords import generate_password
@@ -88,6 +91,7 @@ class DemoBuilder:
             ("admin", "Alex Admin", Role.ADMIN),
             ("dr.hale", "Dr Rosa Hale", Role.PRACTITIONER),
             ("desk", "Sam Reception", Role.FRONT_DESK),
+            ("dr.osei", "Dr Kwame Osei", Role.MEDICAL_DIRECTOR),
         ):
             password = generate_password()
             out = create_staff(
@@ -159,6 +163,16 @@ class DemoBuilder:
             ConsentIn(version=1, consented_by=f"{name.given_name} {name.family_name}",
                       method="signature"),
         )  # fmt: skip
+
+    def oversee(self, director: Actor, patient_id: int, plan: PlanOut) -> None:
+        """The medical director examines the patient and approves the plan, on the clock's day."""
+        day = self.clinic.local(self.clock.moment).date()
+        ExaminationService(self.past, director).record(
+            patient_id, ExamIn(examined_on=day, note="Good-faith examination: fit for treatment.")
+        )
+        ApprovalService(self.past, director).decide(
+            plan.id, DecisionIn(version=plan.current_version, decision="approved")
+        )
 
     def course(
         self,
@@ -260,20 +274,27 @@ def seed_demo(clinic: Clinic) -> list[DemoAccount]:
     done = build.patient(desk, "Helen", "Marsh", "1971-04-12", sex="female",
                          email="helen.marsh@example.org", consent_photos=True)  # fmt: skip
     plan = build.plan(doc, done, _intake(areas=["cheeks", "forehead"]), face)
+    director = actors[Role.MEDICAL_DIRECTOR]
+    build.oversee(director, done, plan)
     build.course(actors, done, plan, kit["generic_pen_12"], done=len(plan.plan.sessions))
     build.follow_up(actors, done, plan)
+    first = TreatmentService(build.past, doc).for_patient(done)[0]
+    ChartReviewService(build.past, director).review(
+        first.id, ReviewIn(finding="acceptable", comment="Depths and end-point as planned.")
+    )
 
     # Mid-course: two sessions done, the rest booked.
     build._set(build._slot(today - timedelta(weeks=5)) - timedelta(hours=2))
     mid = build.patient(desk, "Tom", "Okafor", "1993-08-30", sex="male",
                         phone="+44 7700 900123", consent_messages=True)  # fmt: skip
     plan = build.plan(doc, mid, _intake(areas=["cheeks"], fitzpatrick_type=5), scars)
+    build.oversee(director, mid, plan)
     build.course(actors, mid, plan, kit["generic_pen_12"], done=2)
     PatientService(build.past, doc).add_note(
         mid, NoteIn(text="Fitzpatrick V: conservative depth; tolerating well so far.")
     )
 
-    # Planned, sessions booked from next week.
+    # Planned, sessions booked from next week; the plan waits for the medical director.
     build._set(clinic.now())
     planned = build.patient(desk, "Grace", "Lindqvist", "1985-02-17", sex="female",
                             email="grace.l@example.org")  # fmt: skip

@@ -3,6 +3,11 @@
 Front desk staff book and manage patients' contact details, but never see clinical
 content (intakes, screening, plans' clinical detail, notes, sessions, outcomes, photos).
 Only admins manage staff accounts and devices, and read the audit trail.
+
+A medical director is the clinic's prescriber: everything a practitioner may do, and the
+oversight US practices need for treatments nurses and aestheticians deliver: good-faith
+examinations, approving (or rejecting) practitioners' plans, and reviewing completed charts.
+Nobody else records any of these; front desk staff see none of it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     PRACTITIONER = "practitioner"
     FRONT_DESK = "front_desk"
+    MEDICAL_DIRECTOR = "medical_director"
 
 
 class Permission(StrEnum):
@@ -32,9 +38,14 @@ class Permission(StrEnum):
     READ_APPOINTMENTS = "read_appointments"
     TREAT = "treat"
     RECALL_LOTS = "recall_lots"
+    RECORD_GFE = "record_gfe"
+    APPROVE_PLANS = "approve_plans"
+    REVIEW_CHARTS = "review_charts"
 
 
 _ALL = frozenset(Permission)
+#: What only a prescriber does: good-faith examinations, plan approvals, chart reviews.
+_OVERSIGHT = frozenset({Permission.RECORD_GFE, Permission.APPROVE_PLANS, Permission.REVIEW_CHARTS})
 _CLINICAL = frozenset(
     {
         Permission.READ_CLINICAL,
@@ -55,10 +66,16 @@ _DESK = frozenset(
 )
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: _ALL,
+    Role.ADMIN: _ALL - _OVERSIGHT,
     Role.PRACTITIONER: _CLINICAL | _DESK,
     Role.FRONT_DESK: _DESK,
+    Role.MEDICAL_DIRECTOR: _CLINICAL | _DESK | _OVERSIGHT,
 }
+
+#: Roles whose plans need no medical director's approval, and who may examine patients.
+PRESCRIBERS = frozenset({Role.MEDICAL_DIRECTOR})
+#: Roles the diary books treatments with.
+TREATING = frozenset({Role.PRACTITIONER, Role.MEDICAL_DIRECTOR})
 
 
 def allows(role: Role, permission: Permission) -> bool:

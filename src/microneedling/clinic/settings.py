@@ -57,6 +57,28 @@ class ClinicSettings(BaseSettings):
         description="days after which a patient's intake no longer clears a plan, consent or "
         "session until a new one is recorded (the clinic's own policy; none: no limit)",
     )
+    require_gfe: bool = Field(
+        default=False,
+        description="no session starts without a valid good-faith examination of the patient",
+    )
+    gfe_valid_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        description="days a good-faith examination stays valid after the day it was made",
+    )
+    require_md_approval: bool = Field(
+        default=False,
+        description="a plan version written by a non-prescriber starts no session until a "
+        "medical director approves it",
+    )
+    chart_review_share: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="share of completed sessions (0-1) the chart-review queue samples",
+    )
     photo_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     request_max_bytes: int = Field(default=12 * 1024 * 1024, gt=0)
     token_ttl_hours: float = Field(default=12.0, gt=0)

@@ -21,9 +21,10 @@ from microneedling.web.api import ROUTERS
 if TYPE_CHECKING:
     from clinic_support import ApiWorld
 
-ALL = frozenset({"admin", "practitioner", "front_desk"})
-CLINICAL = frozenset({"admin", "practitioner"})
+ALL = frozenset({"admin", "practitioner", "front_desk", "medical_director"})
+CLINICAL = frozenset({"admin", "practitioner", "medical_director"})
 ADMIN = frozenset({"admin"})
+DIRECTOR = frozenset({"medical_director"})
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,17 @@ CALLS = [
          lambda i: {"json": {"reason": "test"}, "path": {"lot_id": i["spare_lot"]}}),
     Call("GET", "/api/lots/{lot_id}/patients", ADMIN, _none),
     Call("GET", "/api/audit", ADMIN, _none),
+    Call("POST", "/api/patients/{patient_id}/good-faith-exams", DIRECTOR,
+         _json(lambda i: {"examined_on": "2027-03-01", "outcome": "cleared"})),
+    Call("GET", "/api/patients/{patient_id}/good-faith-exams", CLINICAL, _none),
+    Call("POST", "/api/plans/{plan_id}/approvals", DIRECTOR,
+         _json(lambda i: {"version": 1, "decision": "approved"})),
+    Call("GET", "/api/plans/{plan_id}/approvals", CLINICAL, _none),
+    Call("GET", "/api/oversight/pending-plans", DIRECTOR, _none),
+    Call("GET", "/api/oversight/chart-reviews", DIRECTOR, lambda i: {"params": {"state": "all"}}),
+    Call("POST", "/api/sessions/{session_id}/review", DIRECTOR,
+         _json(lambda i: {"finding": "acceptable"})),
+    Call("GET", "/api/sessions/{session_id}/review", CLINICAL, _none),
 ]  # fmt: skip
 
 PATH_IDS = {
@@ -219,7 +231,8 @@ def test_without_a_token_every_route_but_sign_in_says_401(api_world: ApiWorld) -
 
 
 DOCS = Path(__file__).parents[3] / "docs" / "api.md"
-ROLE_NAMES = {"admin": "admin", "practitioner": "practitioner", "front desk": "front_desk"}
+ROLE_NAMES = {"admin": "admin", "practitioner": "practitioner", "front desk": "front_desk",
+              "medical director": "medical_director"}  # fmt: skip
 
 
 def _documented() -> dict[tuple[str, str], frozenset[str]]:

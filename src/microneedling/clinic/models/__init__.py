@@ -6,6 +6,7 @@ from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
 from microneedling.clinic.models.devices import CartridgeLot, ClinicDevice
 from microneedling.clinic.models.intakes import IntakeRecord, ScreeningRecord
 from microneedling.clinic.models.outcomes import Outcome, Photo
+from microneedling.clinic.models.oversight import ChartReview, GoodFaithExam, PlanApproval
 from microneedling.clinic.models.patients import ClinicalNote, Patient
 from microneedling.clinic.models.plans import PlanConsent, PlanRecord, PlanVersion
 from microneedling.clinic.models.sessions import AdverseEvent, TreatedArea, TreatmentSession
@@ -18,14 +19,17 @@ __all__ = [
     "AuthToken",
     "Base",
     "CartridgeLot",
+    "ChartReview",
     "ClinicDevice",
     "ClinicalNote",
     "Document",
+    "GoodFaithExam",
     "IntakeRecord",
     "LoginAttempt",
     "Outcome",
     "Patient",
     "Photo",
+    "PlanApproval",
     "PlanConsent",
     "PlanRecord",
     "PlanVersion",

@@ -21,7 +21,7 @@ from microneedling.clinic.db import LOCK_BOOKINGS
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Appointment, Patient, StaffMember
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
-from microneedling.clinic.roles import Permission, Role
+from microneedling.clinic.roles import TREATING, Permission
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
 from microneedling.clinic.text import Code, ShortText
@@ -111,7 +111,7 @@ class AppointmentService(Service):
             clinic.db.lock(u.session, LOCK_BOOKINGS)
             live_patient(u.session, data.patient_id)
             practitioner = u.session.get(StaffMember, data.practitioner_id)
-            if practitioner is None or practitioner.role != Role.PRACTITIONER.value:
+            if practitioner is None or practitioner.role not in TREATING:
                 raise NotFound("practitioner_id", "practitioner", data.practitioner_id)
             if not practitioner.active:
                 raise RequestRefused("practitioner_id", f"{practitioner.full_name} is inactive")

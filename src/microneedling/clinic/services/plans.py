@@ -175,6 +175,17 @@ def get_plan(session: Session, plan_id: int, field: str = "plan_id") -> PlanReco
     return plan
 
 
+def refuse_other_version(record: PlanRecord, version: int, act: str) -> None:
+    """Refuse ``act`` (consent, a decision) on a cancelled plan or a version not the current."""
+    if record.status == "cancelled":
+        raise RequestRefused("plan_id", "the plan is cancelled")
+    if version != record.current_version:
+        raise RequestRefused(
+            "version",
+            f"{act} must be to the current version {record.current_version}, not {version}",
+        )
+
+
 def current_version(session: Session, plan: PlanRecord) -> PlanVersion:
     version = session.scalar(
         select(PlanVersion).where(
@@ -336,14 +347,7 @@ class PlanService(Service):
     def consent(self, plan_id: int, data: ConsentIn) -> PlanOut:
         with self.unit(Permission.WRITE_CLINICAL) as u:
             record = get_plan(u.session, plan_id)
-            if record.status == "cancelled":
-                raise RequestRefused("plan_id", "the plan is cancelled")
-            if data.version != record.current_version:
-                raise RequestRefused(
-                    "version",
-                    f"consent must be to the current version {record.current_version}, "
-                    f"not {data.version}",
-                )
+            refuse_other_version(record, data.version, "consent")
             screening = treatable_screening(u.session, record.patient_id, "plan_id", self.clinic)
             _refuse_beyond_caps(
                 current_treatment_plan(u.session, record),

@@ -12,7 +12,7 @@ from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import StaffMember
 from microneedling.clinic.paging import Page, PageRequest
-from microneedling.clinic.roles import Permission, Role
+from microneedling.clinic.roles import TREATING, Permission, Role
 from microneedling.clinic.services.passwords import hash_password
 from microneedling.errors import InvalidInput
 
@@ -100,11 +100,11 @@ class StaffService(Service):
             return StaffOut.model_validate(member)
 
     def practitioners(self) -> list[StaffOut]:
-        """Active practitioners, for booking (front desk may read these)."""
+        """Active practitioners and medical directors, for booking (front desk may read these)."""
         with self.unit(Permission.BOOK_APPOINTMENTS) as u:
             rows = u.session.scalars(
                 select(StaffMember)
-                .where(StaffMember.role == Role.PRACTITIONER.value, StaffMember.active)
+                .where(StaffMember.role.in_([r.value for r in TREATING]), StaffMember.active)
                 .order_by(StaffMember.full_name)
             )
             return [StaffOut.model_validate(m) for m in rows]

@@ -4,7 +4,9 @@ The pre-treatment check asks four questions on the day. Any "yes" becomes a new 
 and is re-screened by the core; if the patient may no longer be treated the session is recorded
 as stopped, with the reasons, and goes no further. A session refuses a recalled or expired lot,
 a lot or device of another type than the plan's, and any depth beyond the device's labelled
-maximum, the lot's needle length, the plan's depth for the area or a new screening cap.
+maximum, the lot's needle length, the plan's depth for the area or a new screening cap. Where
+the clinic asks for them, a session also needs the patient's valid good-faith examination and a
+medical director's approval of the plan (``services/examinations.py``, ``services/approvals.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
+from microneedling.clinic.services.approvals import refuse_unapproved_plan
 from microneedling.clinic.services.devices import get_device, get_lot, lot_refusal
+from microneedling.clinic.services.examinations import refuse_without_valid_exam
 from microneedling.clinic.services.intakes import (
     latest_intake,
     store_intake,
@@ -231,6 +235,8 @@ class TreatmentService(Service):
                     f"{record.current_version}",
                 )
             treatable_screening(u.session, appointment.patient_id, "appointment_id", self.clinic)
+            refuse_without_valid_exam(u.session, clinic, appointment.patient_id, "appointment_id")
+            refuse_unapproved_plan(u.session, clinic, record, "appointment_id")
             plan = current_treatment_plan(u.session, record)
             device = get_device(u.session, data.device_id)
             if not device.active:

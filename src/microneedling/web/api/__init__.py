@@ -9,6 +9,7 @@ from microneedling.web.api import (
     devices,
     intakes,
     outcomes,
+    oversight,
     patients,
     plans,
     sessions,
@@ -24,6 +25,7 @@ ROUTERS: list[APIRouter] = [
     appointments.router,
     sessions.router,
     outcomes.router,
+    oversight.router,
     devices.router,
     audit.router,
 ]

@@ -17,6 +17,7 @@ from microneedling.web.pages import (
     home,
     intakes,
     login,
+    oversight,
     patients,
     plans,
     printouts,
@@ -40,6 +41,7 @@ for _module in (
     devices,
     staff,
     audit,
+    oversight,
 ):
     router.include_router(_module.router)
 

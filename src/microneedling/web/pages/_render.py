@@ -53,9 +53,15 @@ class Flash:
 NAV: tuple[tuple[str, str, str, frozenset[str]], ...] = (
     ("schedule", "Today", "schedule_today", frozenset({"admin", "practitioner", "front_desk"})),
     ("patients", "Patients", "patient_search", frozenset({"admin", "practitioner", "front_desk"})),
-    ("devices", "Devices & lots", "device_list", frozenset({"admin", "practitioner"})),
+    (
+        "devices",
+        "Devices & lots",
+        "device_list",
+        frozenset({"admin", "practitioner", "medical_director"}),
+    ),
     ("users", "Users", "admin_users", frozenset({"admin"})),
     ("audit", "Audit trail", "admin_audit", frozenset({"admin"})),
+    ("oversight", "Oversight", "oversight_desk", frozenset({"medical_director"})),
 )
 
 
