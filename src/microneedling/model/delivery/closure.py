@@ -39,6 +39,7 @@ def shared_occlusion_slowdown() -> float:
     """The skin-response model's occlusion factor (chosen, no source gives one)."""
     return float(full_parameter_set()[OCCLUSION_FACTOR].value)
 
+
 #: Open fraction below which a channel counts as closed in the presets (assumption: the
 #: detection limit of dye imaging is not reported; 5 % is a conventional threshold).
 CLOSED_OPEN_FRACTION = 0.05

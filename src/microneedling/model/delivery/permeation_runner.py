@@ -29,6 +29,7 @@ from microneedling.model.delivery.laminate import steady_flux_ug_per_cm2_h
 from microneedling.model.delivery.permeation import Study
 from microneedling.model.delivery.properties import transport_properties
 from microneedling.model.delivery.simulate import simulate_delivery
+from microneedling.model.parameters import full_parameter_set
 
 Z95 = 1.959964
 #: Stated model error of an enhancement ratio, as ln of a factor (see module doc).
@@ -37,8 +38,9 @@ MODEL_ERROR_LOG = math.log(2.0)
 EXCISED = ChannelClosure(
     closure_half_time_h=1.0e9, source="excised skin: no living tissue, channels never close"
 )
-#: Channel radius [µm] for every study: Kalluri et al. 2011 surface diameter 70.7 µm.
-CHANNEL_RADIUS_UM = 35.0
+#: The channel radius every study uses: the skin-response model's own parameter (Kalluri et
+#: al. 2011, surface diameter 70.7 µm); no study's radius was read.
+CHANNEL_RADIUS = "Channel surface radius [um]"
 RUN_H = 48.0
 _NUMERICS = Numerics(resolution=2, steps_per_hour=2.0)
 #: A channel stops at this share of the skin's depth (the solver needs tissue below it).
@@ -96,7 +98,7 @@ def _corner(compound: Compound, depth: float, density: float, dermis: float) -> 
     depth = min(depth, _MAX_DEPTH_SHARE * skin.total_um)
     run = simulate_delivery(
         compound,
-        ChannelArray(depth, CHANNEL_RADIUS_UM, density),
+        ChannelArray(depth, float(full_parameter_set()[CHANNEL_RADIUS].value), density),
         skin=skin,
         closure=EXCISED,
         duration_h=RUN_H,
