@@ -93,7 +93,8 @@ def test_closure_law() -> None:
     assert closure.open_fraction(0.0) == 1.0
     assert closure.open_fraction(2.0) == pytest.approx(0.5)
     assert closure.mean_open_fraction(0.0, 2.0) == pytest.approx(0.5 / math.log(2), rel=1e-12)
-    assert ChannelClosure(closure_half_time_h=2.0, occluded=True).effective_half_time_h == 6.0
+    # Occlusion: the skin-response model's factor 5, shared (delivery had its own 3 before).
+    assert ChannelClosure(closure_half_time_h=2.0, occluded=True).effective_half_time_h == 10.0
     # The Kalluri preset closes to 5 % by 18 h.
     preset = ChannelClosure.kalluri_2011_770um()
     assert preset.open_fraction(18.0) == pytest.approx(0.05)

@@ -15,16 +15,30 @@ Evidence:
 
 The default is the Kalluri 370 µm dye-closure time: what a dye (a solute) can still cross is
 closer to what a topical product needs than the ionic or water barrier measured by impedance
-and water loss, which both studies found to recover sooner. Neither source gives a factor for
-occlusion, so ``occlusion_slowdown`` (default 3) is an assumption, not a measured value.
+and water loss, which both studies found to recover sooner.
+
+Occlusion: neither source gives a factor. The skin-response model and delivery share one
+chosen value, the parameter ``"Occlusion slowdown factor [-]"`` (5, Gupta et al. 2011 set,
+:mod:`microneedling.model.parameters.gupta2011`); ``occlusion_slowdown`` defaults to it, so a
+covered site closes equally slowly in both models (until 2026-12-03 delivery used its own 3).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from microneedling.errors import InvalidInput
+from microneedling.model.parameters import full_parameter_set
+
+#: Name of the one occlusion factor the skin-response model and delivery share.
+OCCLUSION_FACTOR = "Occlusion slowdown factor [-]"
+
+
+def shared_occlusion_slowdown() -> float:
+    """The skin-response model's occlusion factor (chosen, no source gives one)."""
+    return float(full_parameter_set()[OCCLUSION_FACTOR].value)
+
 
 #: Open fraction below which a channel counts as closed in the presets (assumption: the
 #: detection limit of dye imaging is not reported; 5 % is a conventional threshold).
@@ -44,13 +58,13 @@ class ChannelClosure:
 
     ``closure_half_time_h``: time [h] for the open fraction to halve without occlusion.
     ``occluded``: the treated skin is covered (a mask, a film); closure is then slower by
-    ``occlusion_slowdown`` (dimensionless, assumption; see the module docstring).
+    ``occlusion_slowdown`` (dimensionless; defaults to the skin-response model's factor).
     ``source``: where the half-time comes from.
     """
 
     closure_half_time_h: float = half_time_from_closure_time(12.0)
     occluded: bool = False
-    occlusion_slowdown: float = 3.0
+    occlusion_slowdown: float = field(default_factory=shared_occlusion_slowdown)
     source: str = "Kalluri et al. 2011, AAPS J 13:473 (370 µm needles, pores closed by 12 h)"
 
     def __post_init__(self) -> None:
