@@ -1,17 +1,17 @@
-"""Run the real clinic app for the browser tests: ``python clinic_server.py PORT DATA_DIR``.
+"""Run the real clinic app for the browser tests: ``python clinic_server.py PORT DATA_DIR SHIFT_S``.
 
 A fresh SQLite clinic in DATA_DIR, migrated, with one account per role (password
 :data:`PASSWORD`), served by uvicorn on 127.0.0.1:PORT until the process is stopped. Patients,
-devices and lots are created by the tests themselves, through the pages.
+devices and lots are created by the tests themselves, through the pages. The clinic's clock runs
+SHIFT_S seconds behind real time: the tests' own clock (``e2e_helpers.clinic_now``) uses the
+same shift, so times typed into the pages and the server's "now" agree.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import uvicorn
 
@@ -29,27 +29,15 @@ STAFF = {
 }
 
 
-#: Latest local time of day the browser tests start at: a series booked "later today" with
-#: hour-long visits must still end before midnight, whatever hour the suite runs.
-LATEST_START = time(20, 0)
-
-
-def evening_safe_clock(zone: ZoneInfo) -> Callable[[], datetime]:
-    """Real time, shifted back (same date) when the run starts after :data:`LATEST_START`."""
-    local = datetime.now(zone)
-    latest = datetime.combine(local.date(), LATEST_START, tzinfo=zone)
-    shift = max(local - latest, timedelta(0))
-    return lambda: datetime.now(UTC) - shift
-
-
-def main(port: int, data_dir: Path) -> None:
+def main(port: int, data_dir: Path, shift_s: float) -> None:
     settings = ClinicSettings(
         environment="production",
         secret_key=SECRET,
         data_dir=data_dir,
         opening_hours="mon-sun 00:00-23:59",
     )
-    clinic = Clinic(settings, clock=evening_safe_clock(ZoneInfo(settings.timezone)))
+    shift = timedelta(seconds=shift_s)
+    clinic = Clinic(settings, clock=lambda: datetime.now(UTC) - shift)
     clinic.start()
     for username, (full_name, role) in STAFF.items():
         create_staff(
@@ -60,4 +48,4 @@ def main(port: int, data_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), Path(sys.argv[2]))
+    main(int(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]))

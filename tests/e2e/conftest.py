@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from e2e_helpers import CLOCK_SHIFT
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,7 +65,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("DATABASE_URL", None)
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, str(HERE / "clinic_server.py"), str(port), str(data_dir)],
+        [
+            sys.executable,
+            str(HERE / "clinic_server.py"),
+            str(port),
+            str(data_dir),
+            str(CLOCK_SHIFT.total_seconds()),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,

@@ -1,13 +1,36 @@
-"""Steps the browser tests share: sign in, take a screenshot for the docs."""
+"""Steps the browser tests share: the clinic's clock, sign in, take a screenshot for the docs."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from clinic_server import PASSWORD
 from playwright.sync_api import Page, expect
+
+#: Latest time of day (the e2e clinic's zone, UTC) the browser tests start at: a series booked
+#: "later today" with hour-long visits must still end before midnight, whatever hour the suite
+#: runs.
+LATEST_START = time(20, 0)
+
+
+def _shift_at_start() -> timedelta:
+    now = datetime.now(UTC)
+    latest = datetime.combine(now.date(), LATEST_START, tzinfo=UTC)
+    return max(now - latest, timedelta(0))
+
+
+#: How far the clinic's clock runs behind real time: computed once per test run, handed to the
+#: server (``clinic_server.py``) and used by :func:`clinic_now`, so both read one clock.
+CLOCK_SHIFT = _shift_at_start()
+
+
+def clinic_now() -> datetime:
+    """The e2e clinic's "now" (UTC): real time moved back by :data:`CLOCK_SHIFT`."""
+    return datetime.now(UTC) - CLOCK_SHIFT
+
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 #: Screenshots go into docs/ only when asked (MICRONEEDLING_SCREENSHOTS=1), so that a test run

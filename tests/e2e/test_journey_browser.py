@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from e2e_helpers import (
     PEN,
     answer_intake,
     book_first_session,
+    clinic_now,
     register_patient,
     register_pen_and_lots,
     shoot,
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 
 def today_minus(days: int) -> str:
-    return (datetime.now(UTC).date() - timedelta(days=days)).isoformat()
+    return (clinic_now().date() - timedelta(days=days)).isoformat()
 
 
 def png(colour: tuple[int, int, int]) -> bytes:
@@ -37,8 +38,8 @@ def png(colour: tuple[int, int, int]) -> bytes:
 
 
 def _numbing_started(minutes_ago: int) -> str:
-    # The e2e clinic runs on UTC; datetime-local inputs take wall-clock time to the minute.
-    return (datetime.now(UTC) - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M")
+    # The e2e clinic runs on UTC and its own clock; datetime-local inputs take time to the minute.
+    return (clinic_now() - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:

@@ -3,14 +3,19 @@
 (function () {
   "use strict";
 
-  // The anaesthetic needs its full contact time before needling; the timer counts up from
-  // the recorded start and says so until the minimum has passed.
+  // The anaesthetic needs its full contact time before needling; the timer counts up and says
+  // so until the minimum has passed. It starts from the time elapsed by the clinic's clock when
+  // the page was made and adds the time the page has been open: the device's own clock, which
+  // may be wrong, never enters.
+  var loadedAt = performance.now();
+
   function tickTimers() {
-    document.querySelectorAll("[data-anaesthetic-start]").forEach(function (el) {
-      var start = Date.parse(el.getAttribute("data-anaesthetic-start"));
+    document.querySelectorAll("[data-anaesthetic-elapsed-s]").forEach(function (el) {
+      var atLoad = parseFloat(el.getAttribute("data-anaesthetic-elapsed-s"));
       var minimum = parseFloat(el.getAttribute("data-minimum-minutes"));
-      if (isNaN(start) || isNaN(minimum)) { return; }
-      var elapsedS = Math.max(0, Math.floor((Date.now() - start) / 1000));
+      if (isNaN(atLoad) || isNaN(minimum)) { return; }
+      var sinceLoad = (performance.now() - loadedAt) / 1000;
+      var elapsedS = Math.max(0, Math.floor(atLoad + sinceLoad));
       var minutes = Math.floor(elapsedS / 60);
       var seconds = elapsedS % 60;
       var clock = el.querySelector(".timer");
