@@ -58,28 +58,31 @@ def hours_until_recovered(
     half_time_h: FloatArray,
     channel_share: FloatArray,
     closure_half_time_h: FloatArray,
-    left_share: float,
+    left_share: float | FloatArray,
 ) -> FloatArray:
-    """Time [h] until only ``left_share`` of the starting barrier deficit is left.
+    """Time [h] until only ``left_share`` of the starting barrier deficit is left (all
+    arguments broadcast together, so one call answers every session and share).
 
-    The deficit is a sum of two decaying exponentials, so it falls monotonically and the
-    crossing is bracketed by the two parts' own crossing times; 60 bisections reach 1e-18 of
-    the bracket.
+    The deficit is a sum of two decaying exponentials: convex and falling, so Newton's method
+    started left of the crossing (at the earlier of the two parts' own crossing times, where
+    the deficit is still above ``left_share``) climbs to it without overshooting.
     """
-    fast, slow, share = np.broadcast_arrays(
+    fast, slow, share, left_share = np.broadcast_arrays(
         np.asarray(half_time_h, float),
         np.asarray(closure_half_time_h, float),
         np.asarray(channel_share, float),
+        np.asarray(left_share, float),
     )
-    lo = np.zeros(fast.shape)
-    hi = np.maximum(fast, slow) * np.log2(1.0 / left_share)
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        left = (1.0 - share) * np.exp2(-mid / fast) + share * np.exp2(-mid / slow)
-        above = left > left_share
-        lo = np.where(above, mid, lo)
-        hi = np.where(above, hi, mid)
-    return np.asarray(0.5 * (lo + hi), dtype=np.float64)
+    ln2 = np.log(2.0)
+    t = np.minimum(fast, slow) * np.log2(1.0 / left_share)
+    for _ in range(100):
+        a = (1.0 - share) * np.exp2(-t / fast)
+        b = share * np.exp2(-t / slow)
+        step = (a + b - left_share) / (ln2 * (a / fast + b / slow))
+        t = t + step
+        if np.all(np.abs(step) <= 1e-12 * np.maximum(t, 1.0)):
+            break
+    return np.asarray(t, dtype=np.float64)
 
 
 def hours_until_closed(half_time_h: FloatArray, closed_fraction: FloatArray) -> FloatArray:

@@ -125,23 +125,20 @@ def _session_outcomes(
     s = arrays.sessions
     windows = _engine.hourly_windows(arrays, modes)
     downtimes = _engine.downtime(arrays, modes)
+    # One call for every session and both shares: (2, sessions) hours.
+    barrier_times = hours_until_recovered(
+        s.barrier_half_h[:, 0],
+        arrays.barrier_channel_share[0],
+        s.closure_half_h[:, 0],
+        np.array([[BARRIER_RECOVERED_SHARE], [BARRIER_RESTORED_SHARE]]),
+    )
     out: list[SessionOutcome] = []
     for i, session in enumerate(course.sessions):
         depth = float(s.depth_um[i, 0])
         hourly = {k: v[:, 0].copy() for k, v in windows[i].items()}
         closure = float(s.closure_half_h[i, 0])
 
-        recovered, restored = (
-            float(
-                hours_until_recovered(
-                    s.barrier_half_h[i, :1],
-                    arrays.barrier_channel_share[:1],
-                    s.closure_half_h[i, :1],
-                    left,
-                )[0]
-            )
-            for left in (BARRIER_RECOVERED_SHARE, BARRIER_RESTORED_SHARE)
-        )
+        recovered, restored = (float(h) for h in barrier_times[:, i])
         out.append(
             SessionOutcome(
                 index=i,
