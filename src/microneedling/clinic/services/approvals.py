@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic, Service
@@ -203,7 +203,7 @@ class ApprovalService(Service):
         """Plans (not cancelled) whose current version waits for a decision, oldest first."""
         with self.unit(Permission.APPROVE_PLANS) as u:
             prescribers = [r.value for r in PRESCRIBERS]
-            rows = u.session.execute(
+            query = (
                 select(PlanRecord, PlanVersion, StaffMember, Patient)
                 .join(
                     PlanVersion,
@@ -223,9 +223,13 @@ class ApprovalService(Service):
                     StaffMember.role.not_in(prescribers),
                     PlanApproval.id.is_(None),
                 )
-                .order_by(PlanVersion.created_at, PlanRecord.id)
+            )
+            total = u.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            window = u.session.execute(
+                query.order_by(PlanVersion.created_at, PlanRecord.id)
+                .offset(page.offset)
+                .limit(page.limit)
             ).all()
-            window = rows[page.offset : page.offset + page.limit]
             items = [
                 PendingPlan(
                     plan_id=plan.id,
@@ -239,4 +243,4 @@ class ApprovalService(Service):
             ]
             u.audit.listed("plan_approval", [i.plan_id for i in items],
                            [i.patient_id for i in items])  # fmt: skip
-            return Page(items=items, total=len(rows), offset=page.offset, limit=page.limit)
+            return Page(items=items, total=total, offset=page.offset, limit=page.limit)

@@ -99,6 +99,11 @@ def as_dict(form: FormData) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
 
 
+def stripped(form: dict[str, str], *keys: str) -> dict[str, str | None]:
+    """The named fields stripped, a blank or missing one as None (left empty)."""
+    return {k: (form.get(k) or "").strip() or None for k in keys}
+
+
 def values(form: FormData, name: str) -> list[str]:
     """All values of a multi-valued field (checkboxes), blanks dropped."""
     return [v for v in form.getlist(name) if isinstance(v, str) and v.strip()]

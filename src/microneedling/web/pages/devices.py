@@ -15,7 +15,7 @@ from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn, RecallIn
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._forms import as_dict, field_errors, stripped
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -53,7 +53,7 @@ def device_list(page: SignedDep) -> Response:
 async def device_register(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     keys = ("device_type", "serial_number", "label")
-    data = {k: (form.get(k) or "").strip() or None for k in keys}
+    data = stripped(form, *keys)
     try:
         page.service(DeviceService).register_device(DeviceIn.model_validate(data))
     except (ValidationError, InvalidInput) as exc:
@@ -66,7 +66,7 @@ async def lot_register(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     keys = ("lot_number", "device_type", "cartridge_id", "needle_count", "needle_length_mm",
             "expires_on", "received_on")  # fmt: skip
-    data = {k: (form.get(k) or "").strip() or None for k in keys}
+    data = stripped(form, *keys)
     data["device_type"] = (form.get("lot_device_type") or "").strip() or None
     try:
         page.service(DeviceService).register_lot(LotIn.model_validate(data))

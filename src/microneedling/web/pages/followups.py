@@ -28,7 +28,7 @@ from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._forms import as_dict, field_errors, stripped
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -142,7 +142,7 @@ def followup(patient_id: RecordId, page: SignedDep) -> Response:
 async def outcome_record(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     keys = ("assessed_on", "concern", "clinician_score", "patient_satisfaction", "complications")
-    data = {k: (form.get(k) or "").strip() or None for k in keys}
+    data = stripped(form, *keys)
     try:
         page.service(OutcomeService).record(patient_id, OutcomeIn.model_validate(data))
     except (ValidationError, InvalidInput) as exc:

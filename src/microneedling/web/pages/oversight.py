@@ -8,8 +8,6 @@ shown in the clinic's zone.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
@@ -22,7 +20,7 @@ from microneedling.clinic.services.examinations import ExamIn, ExaminationServic
 from microneedling.clinic.services.patients import PatientService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import Offset, RecordId
-from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._forms import as_dict, field_errors, stripped
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -30,10 +28,6 @@ from microneedling.web.pages._session import Signed, SignedDep
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
 STATES = (("pending", "waiting for review"), ("reviewed", "reviewed"), ("all", "all"))
-
-
-def _blank_is_none(form: dict[str, str], *keys: str) -> dict[str, Any]:
-    return {k: (form.get(k) or "").strip() or None for k in keys}
 
 
 def _desk(
@@ -78,7 +72,7 @@ def oversight_desk(page: SignedDep, state: str = "pending", offset: Offset = 0) 
 async def chart_review_record(request: Request, session_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     try:
-        data = ReviewIn.model_validate(_blank_is_none(form, "finding", "comment"))
+        data = ReviewIn.model_validate(stripped(form, "finding", "comment"))
         page.service(ChartReviewService).review(session_id, data)
     except (ValidationError, InvalidInput) as exc:
         errors = {f"review.{session_id}.{k}": v for k, v in field_errors(exc).items()}
@@ -113,7 +107,7 @@ def gfe_view(patient_id: RecordId, page: SignedDep) -> Response:
 async def gfe_record(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     try:
-        data = ExamIn.model_validate(_blank_is_none(form, "examined_on", "outcome", "note"))
+        data = ExamIn.model_validate(stripped(form, "examined_on", "outcome", "note"))
         page.service(ExaminationService).record(patient_id, data)
     except (ValidationError, InvalidInput) as exc:
         return _exams_page(page, patient_id, form, field_errors(exc), 422)
@@ -145,7 +139,7 @@ def plan_approval_view(plan_id: RecordId, page: SignedDep) -> Response:
 async def plan_approval_decide(request: Request, plan_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     try:
-        data = DecisionIn.model_validate(_blank_is_none(form, "version", "decision", "reason"))
+        data = DecisionIn.model_validate(stripped(form, "version", "decision", "reason"))
         page.service(ApprovalService).decide(plan_id, data)
     except (ValidationError, InvalidInput) as exc:
         return _approval_page(page, plan_id, form, field_errors(exc), 422)
