@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microneedling.model import barrier, inflammation
 
@@ -44,3 +46,23 @@ def test_barrier_recovery_time_solves_the_two_part_deficit() -> None:
     # Without a channel part it is the fast reseal's own time.
     alone = barrier.hours_until_recovered(half, np.zeros(2), closure, 0.1)
     assert np.allclose(alone, half * np.log2(10.0), rtol=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    half=st.floats(0.05, 50.0),
+    closure=st.floats(0.05, 500.0),
+    share=st.floats(0.0, 1.0),
+    left=st.sampled_from([0.5, 0.1, 0.01, 0.001]),
+)
+def test_barrier_recovery_time_for_any_rates_and_shares(
+    half: float, closure: float, share: float, left: float
+) -> None:
+    # Newton from the left of the crossing: it must land on it whichever part is slower, and
+    # one call must answer several shares at once (broadcast).
+    lefts = np.array([[left], [left / 2.0]])
+    t = barrier.hours_until_recovered(np.array([half]), share, np.array([closure]), lefts)
+    remaining = (1.0 - share) * 2.0 ** (-t / half) + share * 2.0 ** (-t / closure)
+    assert t.shape == (2, 1)
+    assert np.allclose(remaining, lefts, rtol=1e-9)
+    assert t[1, 0] > t[0, 0]
