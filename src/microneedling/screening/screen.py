@@ -28,7 +28,8 @@ from microneedling.screening.result import (
     ScreeningResult,
     SourceRef,
 )
-from microneedling.screening.triggers import Hit, read
+from microneedling.screening.trigger_types import read
+from microneedling.screening.triggers import Hit
 
 _KIND_ORDER = {"absolute": 0, "temporary": 1, "precaution": 2}
 

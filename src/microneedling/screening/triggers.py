@@ -1,9 +1,10 @@
 """How each kind of trigger reads an intake: it fires, does not fire, or lacks an answer.
 
-One function per trigger type. Each returns a :class:`Reading`: the ``hits`` (what in the
-intake fired the rule, where, and until when a temporary rule defers) and the ``missing``
-answers it could not do without. A rule may both fire and lack answers (one procedure dated in
-the window, another with no date); screening reports both.
+One function per trigger type, all with one signature, listed with their descriptions in
+:mod:`microneedling.screening.trigger_types`. Each returns a :class:`Reading`: the ``hits``
+(what in the intake fired the rule, where, and until when a temporary rule defers) and the
+``missing`` answers it could not do without. A rule may both fire and lack answers (one
+procedure dated in the window, another with no date); screening reports both.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def read_condition(
 
 
 def read_medication(
-    rule: Contraindication, t: MedicationTrigger, intake: Intake, today: date
+    rule: Contraindication, t: MedicationTrigger, intake: Intake, today: date, body: BodyMap
 ) -> Reading:
     out = Reading()
     if intake.medications is None:
@@ -218,7 +219,7 @@ def read_finding(
 
 
 def read_pregnancy(
-    rule: Contraindication, t: PregnancyTrigger, intake: Intake, today: date
+    rule: Contraindication, t: PregnancyTrigger, intake: Intake, today: date, body: BodyMap
 ) -> Reading:
     out = Reading()
     if not intake.applies_to_sex("pregnant"):
@@ -231,7 +232,7 @@ def read_pregnancy(
 
 
 def read_breastfeeding(
-    rule: Contraindication, t: BreastfeedingTrigger, intake: Intake, today: date
+    rule: Contraindication, t: BreastfeedingTrigger, intake: Intake, today: date, body: BodyMap
 ) -> Reading:
     out = Reading()
     if not intake.applies_to_sex("breastfeeding"):
@@ -244,7 +245,7 @@ def read_breastfeeding(
 
 
 def read_fitzpatrick(
-    rule: Contraindication, t: FitzpatrickTrigger, intake: Intake, today: date
+    rule: Contraindication, t: FitzpatrickTrigger, intake: Intake, today: date, body: BodyMap
 ) -> Reading:
     out = Reading()
     if intake.fitzpatrick_type is None:
@@ -254,7 +255,9 @@ def read_fitzpatrick(
     return out
 
 
-def read_age(rule: Contraindication, t: AgeTrigger, intake: Intake, today: date) -> Reading:
+def read_age(
+    rule: Contraindication, t: AgeTrigger, intake: Intake, today: date, body: BodyMap
+) -> Reading:
     out = Reading()
     age = intake.age_on(today)
     if age is None:
@@ -264,7 +267,9 @@ def read_age(rule: Contraindication, t: AgeTrigger, intake: Intake, today: date)
     return out
 
 
-def read_allergy(rule: Contraindication, t: AllergyTrigger, intake: Intake, today: date) -> Reading:
+def read_allergy(
+    rule: Contraindication, t: AllergyTrigger, intake: Intake, today: date, body: BodyMap
+) -> Reading:
     out = Reading()
     codes = intake.allergy_codes()
     if codes is None:
@@ -274,25 +279,3 @@ def read_allergy(rule: Contraindication, t: AllergyTrigger, intake: Intake, toda
     if found:
         out.hits.append(Hit("allergy to " + ", ".join(_words(a) for a in found)))
     return out
-
-
-def read(rule: Contraindication, intake: Intake, today: date, body: BodyMap) -> Reading:
-    """Evaluate ``rule`` against ``intake`` on ``today``; sites overlap as ``body`` nests them."""
-    t = rule.trigger
-    if isinstance(t, ConditionTrigger):
-        return read_condition(rule, t, intake, today, body)
-    if isinstance(t, MedicationTrigger):
-        return read_medication(rule, t, intake, today)
-    if isinstance(t, ProcedureTrigger):
-        return read_procedure(rule, t, intake, today, body)
-    if isinstance(t, FindingTrigger):
-        return read_finding(rule, t, intake, today, body)
-    if isinstance(t, PregnancyTrigger):
-        return read_pregnancy(rule, t, intake, today)
-    if isinstance(t, BreastfeedingTrigger):
-        return read_breastfeeding(rule, t, intake, today)
-    if isinstance(t, FitzpatrickTrigger):
-        return read_fitzpatrick(rule, t, intake, today)
-    if isinstance(t, AgeTrigger):
-        return read_age(rule, t, intake, today)
-    return read_allergy(rule, t, intake, today)
