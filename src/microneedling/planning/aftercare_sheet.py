@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from microneedling.knowledge import AftercareInstruction, KnowledgeBase, load_knowledge
-from microneedling.planning.explained import cite
 from microneedling.planning.request import ClinicContact
 from microneedling.planning.treatment_plan import (
     AftercareSheet,
@@ -19,7 +18,7 @@ from microneedling.planning.treatment_plan import (
     SheetWarning,
     TreatmentPlan,
 )
-from microneedling.screening.result import ScreeningResult
+from microneedling.screening.result import ScreeningResult, cite
 
 
 def _instruction(kb: KnowledgeBase, item: AftercareInstruction) -> SheetInstruction:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from microneedling.errors import RequestRefused
 from microneedling.knowledge import Citation, Concern, Device, KnowledgeBase, Severity
-from microneedling.planning.explained import Explained, cite, unique
+from microneedling.planning.explained import Explained, unique
+from microneedling.screening.result import cite
 
 SEVERITY_ORDER: dict[Severity, int] = {"mild": 0, "moderate": 1, "severe": 2}
 

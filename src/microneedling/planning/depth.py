@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from microneedling.errors import RequestRefused
 from microneedling.knowledge import Concern, Device, KnowledgeBase, Severity, Site
-from microneedling.planning.explained import DepthStep, NeedleDepth, cite
-from microneedling.screening.result import Finding, ScreeningResult, SourceRef
+from microneedling.planning.explained import DepthStep, NeedleDepth
+from microneedling.screening.result import Finding, ScreeningResult, SourceRef, cite
 
 #: Rule ids, in the order they are applied.
 CONCERN_GUIDE = "concern_guide"

@@ -11,7 +11,6 @@ from typing import Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from microneedling.knowledge import Citation, KnowledgeBase
 from microneedling.screening.result import SourceRef
 
 T = TypeVar("T")
@@ -78,22 +77,6 @@ class NeedleDepth(PlanPart):
     @classmethod
     def from_steps(cls, steps: list[DepthStep]) -> NeedleDepth:
         return cls(value_mm=steps[-1].value_mm, rule=steps[-1].rule, steps=steps)
-
-
-def cite(kb: KnowledgeBase, citations: list[Citation]) -> list[SourceRef]:
-    """Resolve knowledge-base citations into display-ready :class:`SourceRef` objects."""
-    refs: list[SourceRef] = []
-    for citation in citations:
-        reference = kb.references.require(citation.ref, "sources")
-        refs.append(
-            SourceRef(
-                ref=reference.id,
-                label=reference.short(),
-                identifier=reference.identifier(),
-                detail=citation.detail,
-            )
-        )
-    return refs
 
 
 def unique(sources: list[SourceRef]) -> list[SourceRef]:

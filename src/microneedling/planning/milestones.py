@@ -6,9 +6,10 @@ import math
 from datetime import date, timedelta
 
 from microneedling.knowledge import KnowledgeBase, Milestone
-from microneedling.planning.explained import Explained, Provenance, cite
+from microneedling.planning.explained import Explained, Provenance
 from microneedling.planning.schedule import ClinicCalendar, add_months, next_open_day
 from microneedling.planning.treatment_plan import Maintenance, PlannedMilestone
+from microneedling.screening.result import cite
 
 #: Maintenance is suggested for this long after the last session [months].
 MAINTENANCE_HORIZON_MONTHS = 12

@@ -21,7 +21,7 @@ from microneedling.knowledge import (
 from microneedling.planning import course
 from microneedling.planning.aftercare_sheet import aftercare_sheet
 from microneedling.planning.depth import concern_depth, requested_depth
-from microneedling.planning.explained import Explained, Provenance, cite
+from microneedling.planning.explained import Explained, Provenance
 from microneedling.planning.materials import refuse_allergenic_device, unknown_holder_note
 from microneedling.planning.milestones import maintenance, milestones
 from microneedling.planning.request import AreaRequest, PlanRequest
@@ -36,7 +36,7 @@ from microneedling.planning.treatment_plan import (
     TreatmentPlan,
 )
 from microneedling.planning.visit import session_duration, site_minutes
-from microneedling.screening.result import ScreeningResult
+from microneedling.screening.result import ScreeningResult, cite
 
 
 def _refuse_unless_treatable(screening: ScreeningResult) -> None:

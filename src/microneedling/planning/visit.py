@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from microneedling.knowledge import KnowledgeBase, Site
-from microneedling.planning.explained import Explained, cite
+from microneedling.planning.explained import Explained
 from microneedling.planning.treatment_plan import SessionDuration
+from microneedling.screening.result import cite
 
 
 def site_minutes(kb: KnowledgeBase, site: Site) -> Explained[float]:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from microneedling.knowledge import Citation, KnowledgeBase
 from microneedling.screening.policy import ScreeningPolicy
 
 Decision = Literal[
@@ -26,6 +27,22 @@ class SourceRef(_Frozen):
     label: str = Field(description="e.g. 'Alster et al. 2018, Dermatol Surg'")
     identifier: str | None = Field(default=None, description="doi:..., PMID:... or URL")
     detail: str | None = None
+
+
+def cite(kb: KnowledgeBase, citations: list[Citation]) -> list[SourceRef]:
+    """Knowledge-base citations resolved for display (label and DOI/PMID/URL), in order.
+
+    The one resolver: screening reasons and every planning explanation cite through it.
+    """
+    out: list[SourceRef] = []
+    for citation in citations:
+        ref = kb.references.require(citation.ref, "sources")
+        out.append(
+            SourceRef(
+                ref=ref.id, label=ref.short(), identifier=ref.identifier(), detail=citation.detail
+            )
+        )
+    return out
 
 
 class Finding(_Frozen):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from microneedling.knowledge import Citation, Contraindication, KnowledgeBase, load_knowledge
+from microneedling.knowledge import Contraindication, KnowledgeBase, load_knowledge
 from microneedling.screening.intake import Intake
 from microneedling.screening.policy import ScreeningPolicy
 from microneedling.screening.result import (
@@ -26,23 +26,12 @@ from microneedling.screening.result import (
     Finding,
     MissingAnswer,
     ScreeningResult,
-    SourceRef,
+    cite,
 )
 from microneedling.screening.trigger_types import read
 from microneedling.screening.triggers import Hit
 
 _KIND_ORDER = {"absolute": 0, "temporary": 1, "precaution": 2}
-
-
-def resolve_sources(kb: KnowledgeBase, citations: list[Citation]) -> list[SourceRef]:
-    """Citations turned into display references (label and DOI/PMID/URL)."""
-    out: list[SourceRef] = []
-    for c in citations:
-        ref = kb.references.require(c.ref, "sources")
-        out.append(
-            SourceRef(ref=ref.id, label=ref.short(), identifier=ref.identifier(), detail=c.detail)
-        )
-    return out
 
 
 def _reason(rule: Contraindication, applied: Contraindication, policy: ScreeningPolicy) -> str:
@@ -72,7 +61,7 @@ def _finding(kb: KnowledgeBase, rule: Contraindication, hits: list[Hit], reason:
         kind=rule.kind,
         reason=reason,
         evidence="; ".join(h.evidence for h in hits),
-        sources=resolve_sources(kb, rule.sources),
+        sources=cite(kb, rule.sources),
         measures=list(rule.measures),
         max_depth_mm=rule.max_depth_mm,
         deferred_until=max(ends) if rule.kind == "temporary" and ends else None,
