@@ -10,6 +10,8 @@ request is refused instead of planned.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from microneedling.errors import RequestRefused
 from microneedling.knowledge import Concern, Device, KnowledgeBase, Severity, Site
 from microneedling.planning.explained import DepthStep, NeedleDepth
@@ -29,6 +31,29 @@ PRECAUTION_CAP = "precaution_cap"
 def mm(value: float) -> float:
     """Depths are set in hundredths of a millimetre; rounding also removes float noise."""
     return round(value, 2)
+
+
+@dataclass(frozen=True)
+class DepthLimit:
+    """A ceiling on needle depth [mm] and what sets it, in words for the refusal."""
+
+    limit_mm: float
+    what: str
+
+
+def beyond(depth_mm: float, limit_mm: float) -> bool:
+    """The one depth gate: is ``depth_mm`` deeper than ``limit_mm``?
+
+    Both sides are compared at the resolution depths are set in (hundredths of a millimetre,
+    :func:`mm`), so float noise never refuses a depth equal to its cap and nothing deeper by a
+    settable step ever passes. The planner, consent and the treated area all call this.
+    """
+    return mm(depth_mm) > mm(limit_mm)
+
+
+def first_exceeded(depth_mm: float, limits: list[DepthLimit]) -> DepthLimit | None:
+    """The first of ``limits`` that ``depth_mm`` goes beyond, or None."""
+    return next((limit for limit in limits if beyond(depth_mm, limit.limit_mm)), None)
 
 
 def capping_findings(screening: ScreeningResult, site: str) -> list[Finding]:
@@ -91,7 +116,7 @@ def concern_depth(
     )
     safe = site.safe_depth_mm
     site_sources = cite(kb, site.sources)
-    if trail.depth_mm > safe.high:
+    if beyond(trail.depth_mm, safe.high):
         trail.to(
             SITE_SAFE_MAX,
             safe.high,
@@ -117,7 +142,7 @@ def _device_limits(
     safe_high = site.safe_depth_mm.high
     if device.kind == "roller":
         fixed = device.needle_length_mm.low
-        if fixed > safe_high:
+        if beyond(fixed, safe_high):
             raise RequestRefused(
                 field,
                 f"{device.name} has fixed {fixed} mm needles, beyond the safe depth for the site "
@@ -131,14 +156,14 @@ def _device_limits(
         )
         return
     shortest = device.needle_length_mm.low
-    if shortest > safe_high:
+    if beyond(shortest, safe_high):
         raise RequestRefused(
             field,
             f"{device.name} cannot be set below {shortest} mm, beyond the safe depth for the "
             f"site {site.name} (at most {safe_high} mm)",
         )
     longest = device.max_needle_length_mm
-    if trail.depth_mm > longest:
+    if beyond(trail.depth_mm, longest):
         trail.to(
             DEVICE_LABELLED_MAX,
             longest,
@@ -158,12 +183,12 @@ def _precaution_cap(
     trail: _Trail, *, site: Site, device: Device, screening: ScreeningResult, field: str
 ) -> None:
     cap = screening.depth_cap_mm(site.id)
-    if cap is None or trail.depth_mm <= cap:
+    if cap is None or not beyond(trail.depth_mm, cap):
         return
     findings = capping_findings(screening, site.id)
     names = ", ".join(f.rule_name for f in findings)
     shortest = device.needle_length_mm.low
-    if shortest > cap:
+    if beyond(shortest, cap):
         what = "has fixed needles of" if device.kind == "roller" else "cannot be set below"
         raise RequestRefused(
             field,
@@ -193,12 +218,12 @@ def requested_depth(
     """
     value = mm(requested_mm)
     safe_high = site.safe_depth_mm.high
-    if value > safe_high:
+    if beyond(value, safe_high):
         raise RequestRefused(
             field,
             f"{value} mm is beyond the safe depth for the site {site.name}: at most {safe_high} mm",
         )
-    if value > device.labelled_max_depth_mm:
+    if beyond(value, device.labelled_max_depth_mm):
         raise RequestRefused(
             field,
             f"{value} mm is beyond {device.name}'s labelled maximum of "
@@ -210,7 +235,7 @@ def requested_depth(
     if not low <= value <= high:
         raise RequestRefused(field, f"{device.name} can be set from {low} to {high} mm only")
     cap = screening.depth_cap_mm(site.id)
-    if cap is not None and value > cap:
+    if cap is not None and beyond(value, cap):
         names = ", ".join(f.rule_name for f in capping_findings(screening, site.id))
         raise RequestRefused(
             field, f"{value} mm is beyond the {cap} mm cap of a screening precaution ({names})"

@@ -38,6 +38,7 @@ from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.text import EntryRef, PersonName, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import PlanRequest, RequestedCourse, TreatmentPlan, make_plan
+from microneedling.planning.depth import beyond
 from microneedling.screening import Intake, ScreeningResult
 
 PlanStatus = Literal["draft", "consented", "cancelled"]
@@ -508,7 +509,7 @@ def _refuse_beyond_caps(plan: TreatmentPlan, screening: ScreeningResult) -> None
     """Refuse consent to a version deeper than a cap the current screening sets."""
     for area in plan.areas:
         cap = screening.depth_cap_mm(area.site)
-        if cap is not None and area.depth.value_mm > cap + 1e-9:
+        if cap is not None and beyond(area.depth.value_mm, cap):
             raise RequestRefused(
                 "plan_id",
                 f"the {area.name.lower()} is planned at {area.depth.value_mm} mm, beyond the "

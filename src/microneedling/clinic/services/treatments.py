@@ -51,6 +51,7 @@ from microneedling.planning import (
     TreatmentPlan,
     aftercare_sheet,
 )
+from microneedling.planning.depth import DepthLimit, first_exceeded
 from microneedling.screening import (
     Intake,
     MedicationRecord,
@@ -326,17 +327,21 @@ class TreatmentService(Service):
                 raise RequestRefused("site", f"the plan does not treat '{data.site}'") from None
             lot = get_lot(u.session, treatment.lot_id)
             limits = [
-                (plan.device.labelled_max_depth_mm, f"the {plan.device.name} labelled maximum"),
-                (lot.needle_length_mm, f"lot {lot.lot_number}'s needle length"),
-                (planned.depth.value_mm, f"the plan's depth for the {planned.name.lower()}"),
+                DepthLimit(
+                    plan.device.labelled_max_depth_mm, f"the {plan.device.name} labelled maximum"
+                ),
+                DepthLimit(lot.needle_length_mm, f"lot {lot.lot_number}'s needle length"),
+                DepthLimit(
+                    planned.depth.value_mm, f"the plan's depth for the {planned.name.lower()}"
+                ),
+                *self._caps(u.session, treatment, current, data.site),
             ]
-            for cap, what in self._caps(u.session, treatment, current, data.site):
-                limits.append((cap, what))
-            for limit_mm, what in limits:
-                if data.depth_mm > limit_mm + 1e-9:
-                    raise RequestRefused(
-                        "depth_mm", f"{data.depth_mm} mm is beyond {what} ({limit_mm} mm)"
-                    )
+            exceeded = first_exceeded(data.depth_mm, limits)
+            if exceeded is not None:
+                raise RequestRefused(
+                    "depth_mm",
+                    f"{data.depth_mm} mm is beyond {exceeded.what} ({exceeded.limit_mm} mm)",
+                )
             if u.session.scalar(
                 select(TreatedArea.id).where(
                     TreatedArea.session_id == treatment.id, TreatedArea.site == data.site
@@ -353,20 +358,22 @@ class TreatmentService(Service):
 
     def _caps(
         self, session: Session, treatment: TreatmentSession, current: ScreeningRecord, site: str
-    ) -> list[tuple[float, str]]:
+    ) -> list[DepthLimit]:
         """Depth caps [mm] from today's pre-treatment screening and the current screening."""
-        caps: list[tuple[float, str]] = []
+        caps: list[DepthLimit] = []
         if treatment.check_screening_id is not None:
             check = session.get(ScreeningRecord, treatment.check_screening_id)
             assert check is not None
             cap = ScreeningResult.model_validate(check.result).depth_cap_mm(site)
             if cap is not None:
-                caps.append((cap, "the cap set by today's pre-treatment screening"))
+                caps.append(DepthLimit(cap, "the cap set by today's pre-treatment screening"))
         if current.id != treatment.check_screening_id:
             result = ScreeningResult.model_validate(current.result)
             cap = result.depth_cap_mm(site)
             if cap is not None:
-                caps.append((cap, f"the cap set by the current screening ({result.screened_on})"))
+                caps.append(
+                    DepthLimit(cap, f"the cap set by the current screening ({result.screened_on})")
+                )
         return caps
 
     def record_adverse_event(self, session_id: int, data: AdverseEventIn) -> SessionOut:
