@@ -1,8 +1,9 @@
-"""The layering in ARCHITECTURE.md holds: nothing imports upward (import-linter contract)."""
+"""The layering in docs/architecture.md holds: nothing imports upward (import-linter contract)."""
 
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,19 @@ from importlinter.cli import lint_imports
 SRC = Path(__file__).resolve().parents[2] / "src" / "microneedling"
 CORE = ("knowledge", "screening", "planning", "model")
 IO_MODULES = {"sqlalchemy", "fastapi", "starlette", "uvicorn", "httpx", "requests", "jinja2"}
+
+
+DOC = SRC.parents[1] / "docs" / "architecture.md"
+
+
+def test_architecture_doc_names_every_layer_of_the_contract() -> None:
+    config = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = config["tool"]["importlinter"]["contracts"]
+    doc = DOC.read_text(encoding="utf-8")
+    for layer in contract["layers"]:
+        for module in layer.replace("(", "").replace(")", "").split("|"):
+            package = module.strip().removeprefix("microneedling.")
+            assert f"{package}/" in doc, f"{package} missing from docs/architecture.md"
 
 
 def test_import_linter_contract_is_kept() -> None:
