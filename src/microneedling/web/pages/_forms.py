@@ -7,11 +7,13 @@ the services and the core use (``areas.0.depth_mm``), so an error's ``field`` fi
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
 
 from microneedling.errors import InvalidInput
 
@@ -92,6 +94,30 @@ def field_errors(
             message = plain(error)
         errors.setdefault(key, message)
     return errors
+
+
+T = TypeVar("T")
+
+
+def submit(
+    call: Callable[[], T],
+    *,
+    then: str | Callable[[T], str],
+    again: Callable[[dict[str, str]], Response],
+    rename: dict[str, str] | None = None,
+) -> Response:
+    """The one shape of a form POST: validate and call the service, then 303, or show it again.
+
+    ``call`` validates the form into the service's input and calls the service; on success the
+    browser is sent (303) to ``then`` (a path, or a function of the service's answer); refused
+    input gives ``again(errors)``, the page re-rendered with each problem beside its field
+    (422), and nothing changed.
+    """
+    try:
+        answer = call()
+    except (ValidationError, InvalidInput) as exc:
+        return again(field_errors(exc, rename=rename))
+    return RedirectResponse(then(answer) if callable(then) else then, 303)
 
 
 def as_dict(form: FormData) -> dict[str, str]:

@@ -7,7 +7,6 @@ with the lot (the device service's report). Practitioners see the lists.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from microneedling.clinic.paging import PageRequest
@@ -15,7 +14,7 @@ from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn, RecallIn
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, stripped
+from microneedling.web.pages._forms import as_dict, field_errors, stripped, submit
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -54,11 +53,11 @@ async def device_register(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     keys = ("device_type", "serial_number", "label")
     data = stripped(form, *keys)
-    try:
-        page.service(DeviceService).register_device(DeviceIn.model_validate(data))
-    except (ValidationError, InvalidInput) as exc:
-        return _devices_page(page, form, field_errors(exc), 422, "device")
-    return RedirectResponse(str(request.url_for("device_list").path), 303)
+    return submit(
+        lambda: page.service(DeviceService).register_device(DeviceIn.model_validate(data)),
+        then=str(request.url_for("device_list").path),
+        again=lambda errors: _devices_page(page, form, errors, 422, "device"),
+    )
 
 
 @router.post("/lots", name="lot_register")
@@ -68,12 +67,12 @@ async def lot_register(request: Request, page: SignedDep) -> Response:
             "expires_on", "received_on")  # fmt: skip
     data = stripped(form, *keys)
     data["device_type"] = (form.get("lot_device_type") or "").strip() or None
-    try:
-        page.service(DeviceService).register_lot(LotIn.model_validate(data))
-    except (ValidationError, InvalidInput) as exc:
-        rename = {"device_type": "lot_device_type"}
-        return _devices_page(page, form, field_errors(exc, rename=rename), 422, "lot")
-    return RedirectResponse(str(request.url_for("device_list").path) + "#lots", 303)
+    return submit(
+        lambda: page.service(DeviceService).register_lot(LotIn.model_validate(data)),
+        then=str(request.url_for("device_list").path) + "#lots",
+        again=lambda errors: _devices_page(page, form, errors, 422, "lot"),
+        rename={"device_type": "lot_device_type"},
+    )
 
 
 @router.post("/lots/{lot_id}/recall", name="lot_recall")

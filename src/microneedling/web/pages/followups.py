@@ -28,7 +28,7 @@ from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, stripped
+from microneedling.web.pages._forms import as_dict, field_errors, stripped, submit
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -143,12 +143,13 @@ async def outcome_record(request: Request, patient_id: RecordId, page: SignedDep
     form = as_dict(await request.form())
     keys = ("assessed_on", "concern", "clinician_score", "patient_satisfaction", "complications")
     data = stripped(form, *keys)
-    try:
-        page.service(OutcomeService).record(patient_id, OutcomeIn.model_validate(data))
-    except (ValidationError, InvalidInput) as exc:
-        patient = page.service(PatientService).get(patient_id)
-        return _followup_page(page, patient, form, field_errors(exc), 422)
-    return RedirectResponse(str(request.url_for("followup", patient_id=patient_id).path), 303)
+    return submit(
+        lambda: page.service(OutcomeService).record(patient_id, OutcomeIn.model_validate(data)),
+        then=str(request.url_for("followup", patient_id=patient_id).path),
+        again=lambda errors: _followup_page(
+            page, page.service(PatientService).get(patient_id), form, errors, 422
+        ),
+    )
 
 
 @router.post("/patients/{patient_id}/photos", name="photo_upload")

@@ -9,7 +9,6 @@ shown in the clinic's zone.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from microneedling.clinic.paging import PageRequest
@@ -18,9 +17,8 @@ from microneedling.clinic.services.approvals import ApprovalService, DecisionIn
 from microneedling.clinic.services.chart_reviews import ChartReviewService, QueueFilter, ReviewIn
 from microneedling.clinic.services.examinations import ExamIn, ExaminationService
 from microneedling.clinic.services.patients import PatientService
-from microneedling.errors import InvalidInput
 from microneedling.web.deps import Offset, RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, stripped
+from microneedling.web.pages._forms import as_dict, field_errors, stripped, submit
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -71,13 +69,18 @@ def oversight_desk(page: SignedDep, state: str = "pending", offset: Offset = 0) 
 @router.post("/oversight/sessions/{session_id}/review", name="chart_review_record")
 async def chart_review_record(request: Request, session_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
-    try:
-        data = ReviewIn.model_validate(stripped(form, "finding", "comment"))
-        page.service(ChartReviewService).review(session_id, data)
-    except (ValidationError, InvalidInput) as exc:
-        errors = {f"review.{session_id}.{k}": v for k, v in field_errors(exc).items()}
-        return _desk(page, form=form, errors=errors, status_code=422)
-    return RedirectResponse(str(request.url_for("oversight_desk").path), 303)
+    return submit(
+        lambda: page.service(ChartReviewService).review(
+            session_id, ReviewIn.model_validate(stripped(form, "finding", "comment"))
+        ),
+        then=str(request.url_for("oversight_desk").path),
+        again=lambda errors: _desk(
+            page,
+            form=form,
+            errors={f"review.{session_id}.{k}": v for k, v in errors.items()},
+            status_code=422,
+        ),
+    )
 
 
 def _exams_page(
@@ -106,12 +109,13 @@ def gfe_view(patient_id: RecordId, page: SignedDep) -> Response:
 @router.post("/patients/{patient_id}/good-faith-exams", name="gfe_record")
 async def gfe_record(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
-    try:
-        data = ExamIn.model_validate(stripped(form, "examined_on", "outcome", "note"))
-        page.service(ExaminationService).record(patient_id, data)
-    except (ValidationError, InvalidInput) as exc:
-        return _exams_page(page, patient_id, form, field_errors(exc), 422)
-    return RedirectResponse(str(request.url_for("gfe_view", patient_id=patient_id).path), 303)
+    return submit(
+        lambda: page.service(ExaminationService).record(
+            patient_id, ExamIn.model_validate(stripped(form, "examined_on", "outcome", "note"))
+        ),
+        then=str(request.url_for("gfe_view", patient_id=patient_id).path),
+        again=lambda errors: _exams_page(page, patient_id, form, errors, 422),
+    )
 
 
 def _approval_page(
@@ -138,10 +142,10 @@ def plan_approval_view(plan_id: RecordId, page: SignedDep) -> Response:
 @router.post("/plans/{plan_id}/approval", name="plan_approval_decide")
 async def plan_approval_decide(request: Request, plan_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
-    try:
-        data = DecisionIn.model_validate(stripped(form, "version", "decision", "reason"))
-        page.service(ApprovalService).decide(plan_id, data)
-    except (ValidationError, InvalidInput) as exc:
-        return _approval_page(page, plan_id, form, field_errors(exc), 422)
-    target = request.url_for("plan_approval_view", plan_id=plan_id).path
-    return RedirectResponse(str(target), 303)
+    return submit(
+        lambda: page.service(ApprovalService).decide(
+            plan_id, DecisionIn.model_validate(stripped(form, "version", "decision", "reason"))
+        ),
+        then=str(request.url_for("plan_approval_view", plan_id=plan_id).path),
+        again=lambda errors: _approval_page(page, plan_id, form, errors, 422),
+    )

@@ -13,8 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import ValidationError
+from fastapi.responses import HTMLResponse
 
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.services.appointments import AppointmentService
@@ -29,11 +28,10 @@ from microneedling.clinic.services.treatments import (
     SessionStart,
     TreatmentService,
 )
-from microneedling.errors import InvalidInput
 from microneedling.knowledge.contraindications import MEDICATION_CLASSES
 from microneedling.reports import AftercareDocument, TreatedArea, aftercare_html, aftercare_pdf
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, values
+from microneedling.web.pages._forms import as_dict, submit, values
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -126,12 +124,12 @@ async def session_start(request: Request, appointment_id: RecordId, page: Signed
     }
     rename = {"check": "new_medication", "check.medication_classes": "medication_classes"}
     rename |= {f"check.{q}": q for q, _ in CHECK_QUESTIONS}
-    try:
-        started = page.service(TreatmentService).start(SessionStart.model_validate(data))
-    except (ValidationError, InvalidInput) as exc:
-        errors = field_errors(exc, rename=rename)
-        return _start_page(page, appointment_id, form, classes, errors, 422)
-    return RedirectResponse(str(request.url_for("session_view", session_id=started.id).path), 303)
+    return submit(
+        lambda: page.service(TreatmentService).start(SessionStart.model_validate(data)),
+        then=lambda started: _session_path(request, started.id),
+        again=lambda errors: _start_page(page, appointment_id, form, classes, errors, 422),
+        rename=rename,
+    )
 
 
 def _session_page(
@@ -184,11 +182,11 @@ async def session_area(request: Request, session_id: RecordId, page: SignedDep) 
     form = as_dict(await request.form())
     service = page.service(TreatmentService)
     data = {k: form.get(k) or None for k in ("site", "depth_mm", "passes")}
-    try:
-        service.record_area(session_id, AreaIn.model_validate(data))
-    except (ValidationError, InvalidInput) as exc:
-        return _session_page(page, service.get(session_id), form, field_errors(exc), 422)
-    return RedirectResponse(str(request.url_for("session_view", session_id=session_id).path), 303)
+    return submit(
+        lambda: service.record_area(session_id, AreaIn.model_validate(data)),
+        then=_session_path(request, session_id),
+        again=lambda errors: _session_page(page, service.get(session_id), form, errors, 422),
+    )
 
 
 @router.post("/sessions/{session_id}/events", name="session_event")
@@ -201,11 +199,11 @@ async def session_event(request: Request, session_id: RecordId, page: SignedDep)
         "description": (form.get("description") or "").strip() or None,
         "noticed_at": _moment(page, form.get("noticed_at")),
     }
-    try:
-        service.record_adverse_event(session_id, AdverseEventIn.model_validate(data))
-    except (ValidationError, InvalidInput) as exc:
-        return _session_page(page, service.get(session_id), form, field_errors(exc), 422)
-    return RedirectResponse(str(request.url_for("session_view", session_id=session_id).path), 303)
+    return submit(
+        lambda: service.record_adverse_event(session_id, AdverseEventIn.model_validate(data)),
+        then=_session_path(request, session_id),
+        again=lambda errors: _session_page(page, service.get(session_id), form, errors, 422),
+    )
 
 
 @router.post("/sessions/{session_id}/complete", name="session_complete")
@@ -220,13 +218,18 @@ async def session_complete(request: Request, session_id: RecordId, page: SignedD
         "products_after": products,
         "aftercare_given": form.get("aftercare_given") == "yes",
     }
-    try:
-        service.complete(session_id, SessionCompletion.model_validate(data))
-    except (ValidationError, InvalidInput) as exc:
-        errors = field_errors(exc, rename={"session_id": "_form"})
-        errors = {k: _in_words(v) for k, v in errors.items()}
-        return _session_page(page, service.get(session_id), form, errors, 422)
-    return RedirectResponse(str(request.url_for("session_view", session_id=session_id).path), 303)
+    return submit(
+        lambda: service.complete(session_id, SessionCompletion.model_validate(data)),
+        then=_session_path(request, session_id),
+        again=lambda errors: _session_page(
+            page, service.get(session_id), form, {k: _in_words(v) for k, v in errors.items()}, 422
+        ),
+        rename={"session_id": "_form"},
+    )
+
+
+def _session_path(request: Request, session_id: int) -> str:
+    return str(request.url_for("session_view", session_id=session_id).path)
 
 
 def _in_words(problem: str) -> str:
