@@ -303,3 +303,14 @@ def _assert_within_the_dose(data: dict[str, Any], what: str) -> None:
     if ratio is not None:
         expected = data["delivered_ug_per_cm2"] / data["intact_delivered_ug_per_cm2"]
         assert ratio == pytest.approx(expected, rel=1e-12), what
+
+
+def test_a_plan_request_is_screened_under_the_clinics_relaxations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """absorb screens a plan request as `plan` does: the clinic's policy is read, not ignored."""
+    monkeypatch.setenv("MICRONEEDLING_RULE_RELAXATIONS", '[{"rule_id": "nope"}]')
+    request = str(EXAMPLES / "plan-request.yaml")
+    result = runner.invoke(app, ["absorb", CAFFEINE, "--plan", request, *SHORT])
+    assert result.exit_code == 2
+    assert "MICRONEEDLING_RULE_RELAXATIONS.0" in result.output

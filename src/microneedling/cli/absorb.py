@@ -30,7 +30,7 @@ from rich.console import Console
 from rich.table import Table
 
 from microneedling.cli._app import command
-from microneedling.cli._input import read_document
+from microneedling.cli._input import env_policy, read_document
 from microneedling.cli.plan import load_request
 from microneedling.cli.simulate import load_courses
 from microneedling.errors import InvalidInput
@@ -49,8 +49,7 @@ from microneedling.model.delivery import (
     load_compound,
     simulate_delivery,
 )
-from microneedling.planning import make_plan
-from microneedling.screening import screen
+from microneedling.planning import IntakeInvalid, screen_and_plan
 
 #: Default channel: Kalluri et al. 2011 (770 µm roller needles): 152.5 µm deep, 70.7 µm wide.
 DEFAULT_DEPTH_UM = 152.5
@@ -105,22 +104,21 @@ def plan_courses(path: Path) -> list[Course]:
     if isinstance(raw, dict) and "intake" in raw and "ruleset_version" not in raw:
         request, intake_source = load_request(path)
         kb = load_knowledge()
-        today = date.today()
         try:
-            screening = screen(request.intake, kb, today)
-        except InvalidInput as exc:
+            screened = screen_and_plan(request, kb, date.today(), env_policy(kb))
+        except IntakeInvalid as exc:
             raise exc.located(intake_source) from None
-        if not screening.may_treat:
+        except InvalidInput as exc:
+            raise exc.located(str(path)) from None
+        if screened.plan is None:
+            decision = screened.screening.decision.replace("_", " ")
             raise InvalidInput(
                 "intake",
-                f"screening does not allow treatment ({screening.decision.replace('_', ' ')}); "
+                f"screening does not allow treatment ({decision}); "
                 "run `microneedling plan` for the reasons",
                 str(path),
             )
-        try:
-            return courses_from_plan(make_plan(request, screening, kb, today))
-        except InvalidInput as exc:
-            raise exc.located(str(path)) from None
+        return courses_from_plan(screened.plan)
     return load_courses(path)
 
 

@@ -23,13 +23,14 @@ from microneedling.knowledge import load_knowledge
 from microneedling.planning import (
     LAST_PLANNABLE_DAY,
     AftercareSheet,
+    IntakeInvalid,
     NeedleDepth,
     PlanRequest,
     SheetInstruction,
     TreatmentPlan,
-    make_plan,
+    screen_and_plan,
 )
-from microneedling.screening import Intake, ScreeningResult, screen
+from microneedling.screening import Intake, ScreeningResult
 
 #: Exit code when screening does not allow treatment: a clinical answer, not an input error.
 EXIT_NOT_TREATABLE = 1
@@ -228,24 +229,23 @@ def plan_command(
     request, intake_source = load_request(file)
     kb = load_knowledge()
     try:
-        result = screen(request.intake, kb, day, env_policy(kb))
-    except InvalidInput as exc:
+        screened = screen_and_plan(request, kb, day, env_policy(kb))
+    except IntakeInvalid as exc:
         raise intake_error(exc, intake_source, str(file)) from None
+    except InvalidInput as exc:
+        raise exc.located(str(file)) from None
     console = Console(highlight=False, soft_wrap=True)
     if not console.is_terminal:
         # Piped or captured output gets Rich's 80 columns, too narrow for the rule trails.
         console = Console(highlight=False, soft_wrap=True, width=max(console.width, READABLE_WIDTH))
-    if not result.may_treat:
+    plan = screened.plan
+    if plan is None:
         if as_json:
-            typer.echo(result.model_dump_json(indent=2))
+            typer.echo(screened.screening.model_dump_json(indent=2))
         else:
             console.print("[bold red]No plan: screening does not allow treatment.[/]")
-            _screening_lines(console, result)
+            _screening_lines(console, screened.screening)
         raise typer.Exit(EXIT_NOT_TREATABLE)
-    try:
-        plan = make_plan(request, result, kb, day)
-    except InvalidInput as exc:
-        raise exc.located(str(file)) from None
     text = plan.model_dump_json(indent=2)
     if out is not None:
         try:

@@ -13,6 +13,7 @@ from microneedling.planning.request import (
     RequestedCourse,
     Weekday,
 )
+from microneedling.planning.screen_and_plan import IntakeInvalid, ScreenedPlan, screen_and_plan
 from microneedling.planning.treatment_plan import (
     AftercareSheet,
     AreaPlan,
@@ -41,6 +42,7 @@ __all__ = [
     "ConcernRequest",
     "DepthStep",
     "Explained",
+    "IntakeInvalid",
     "Maintenance",
     "NeedleDepth",
     "PlanDevice",
@@ -50,6 +52,7 @@ __all__ = [
     "PlannedMilestone",
     "Provenance",
     "RequestedCourse",
+    "ScreenedPlan",
     "SessionArea",
     "SessionDuration",
     "SessionPlan",
@@ -61,5 +64,6 @@ __all__ = [
     "Weekday",
     "aftercare_sheet",
     "make_plan",
+    "screen_and_plan",
     "sheet_for_session",
 ]
