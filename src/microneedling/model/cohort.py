@@ -330,6 +330,13 @@ def _parameter_columns(
         columns = dict(zip(names, _draw_columns(space, n, seed, pool.map), strict=True))
         if patient_mix is not None:
             _apply_mix(course, kb, columns, patient_mix, np.random.default_rng(seed))
+            # The adjustments scale draws of a truncated spread; a draw scaled past the
+            # truncation (the thinnest skin the knowledge base allows) is held at it.
+            for name in (DERMIS, VIABLE_EPIDERMIS):
+                spread = space[name].spread
+                low = -np.inf if spread.low is None else spread.low
+                high = np.inf if spread.high is None else spread.high
+                np.clip(columns[name], low, high, out=columns[name])
     try:
         check_values(space, columns)
     except ValueError as exc:
