@@ -13,4 +13,5 @@ from microneedling.cli import (
     screen,  # noqa: F401
     serve,  # noqa: F401
     simulate,  # noqa: F401
+    worker,  # noqa: F401
 )

@@ -104,8 +104,10 @@ class MessageWorker:
                     failed += 1
         return Round(queued=queued, sent=sent, failed=failed, cancelled=cancelled)
 
-    def run_forever(self, stop: threading.Event) -> None:
-        """Rounds every ``worker_poll_seconds`` until ``stop`` is set; errors are logged."""
+    def run_forever(self, stop: threading.Event, poll_seconds: float | None = None) -> None:
+        """Rounds every ``poll_seconds`` (default ``worker_poll_seconds``) until ``stop`` is
+        set; a round that fails is logged and the next one tries again."""
+        wait = poll_seconds or self.clinic.settings.worker_poll_seconds
         while not stop.is_set():
             try:
                 done = self.run_once()
@@ -113,7 +115,7 @@ class MessageWorker:
                     log.info("messages: %s", done)
             except Exception:  # the loop must outlive one bad round; the next one retries
                 log.exception("message worker round failed")
-            stop.wait(self.clinic.settings.worker_poll_seconds)
+            stop.wait(wait)
 
     def _claim(self) -> list[int]:
         clinic = self.clinic
