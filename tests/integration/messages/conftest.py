@@ -1,0 +1,33 @@
+"""The message tests' clinic: Europe/Berlin, mailing to a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic_support import free_port
+from mail_server import MailServer
+from messages_support import DOMAIN
+from microneedling.clinic import ClinicSettings
+
+
+@pytest.fixture
+def mail() -> Iterator[MailServer]:
+    server = MailServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str, mail: MailServer) -> ClinicSettings:
+    return ClinicSettings(
+        environment="test", secret_key="message-tests-secret-" + "y" * 40,  # type: ignore[arg-type]
+        data_dir=tmp_path / "data", database_url=db_url, opening_hours="mon-sun 07:00-21:00",
+        rooms=["room-1", "room-2"], timezone="Europe/Berlin", smtp_host="127.0.0.1",
+        smtp_port=mail.port, smtp_security="none", calendar_domain=DOMAIN,
+        clinic_name="Riverside Skin Clinic", clinic_address="1 River St",
+        mail_from="desk@riverside.example", message_retry_seconds=60.0,
+    )  # fmt: skip
