@@ -95,10 +95,10 @@ class ClinicSettings(BaseSettings):
     )
 
     clinic_name: str = Field(
-        default="The clinic",
+        default="Microneedling clinic",
         min_length=1,
         max_length=200,
-        description="the clinic's name, as messages to patients sign it",
+        description="the clinic's name: messages to patients and pages",
     )
     clinic_address: str = Field(
         default="",
