@@ -33,17 +33,20 @@ def worker(
     if not clinic.settings.smtp_host:
         console.print("No mail server set (MICRONEEDLING_SMTP_HOST): messages stay queued.")
     messages = MessageWorker(clinic)
-    if once:
-        done = messages.run_once()
-        console.print(
-            f"queued {done.queued}, sent {done.sent}, failed {done.failed}, "
-            f"cancelled {done.cancelled}"
-        )
-        return
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    console.print("Message worker running; Ctrl+C stops it.")
     try:
-        messages.run_forever(stop, poll_seconds)
-    except KeyboardInterrupt:
-        stop.set()
+        if once:
+            done = messages.run_once()
+            console.print(
+                f"queued {done.queued}, sent {done.sent}, failed {done.failed}, "
+                f"cancelled {done.cancelled}"
+            )
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        console.print("Message worker running; Ctrl+C stops it.")
+        try:
+            messages.run_forever(stop, poll_seconds)
+        except KeyboardInterrupt:
+            stop.set()
+    finally:
+        clinic.db.dispose()
