@@ -52,7 +52,7 @@ def test_the_desk_sees_the_outbox_and_keeps_a_waitlist(new_page: Callable[..., P
     desk.get_by_label("Earliest").fill(f"{day.isoformat()}T14:00")
     desk.get_by_label("Latest").fill(f"{day.isoformat()}T09:00")
     desk.get_by_role("button", name="Add to the waitlist").click()
-    expect(desk.locator(".field-error")).to_have_text("must be after earliest")
+    expect(desk.locator("#f-latest-error")).to_have_text("Must be after earliest.")
     desk.get_by_label("Latest").fill(f"{(day + timedelta(days=2)).isoformat()}T18:00")
     desk.get_by_role("button", name="Add to the waitlist").click()
     expect(desk.get_by_role("cell", name="Nora Notify")).to_be_visible()
