@@ -28,9 +28,9 @@ def _feeds_page(
     return render(
         page.ctx, "calendar_feeds.html", status_code, nav="feeds", title="Calendar feeds",
         feeds=page.service(CalendarFeedService).find(), created_url=created_url,
-        practitioners=[("", "—")] + [(str(p.id), p.full_name) for p in practitioners],
+        practitioners=[(str(p.id), p.full_name) for p in practitioners],
         practitioner_names={p.id: p.full_name for p in practitioners},
-        rooms=[("", "—")] + [(r, r) for r in page.clinic.settings.rooms],
+        rooms=[(r, r) for r in page.clinic.settings.rooms],
         feed_names=page.clinic.settings.feed_patient_names, form=form or {},
         errors=errors or {},
     )  # fmt: skip

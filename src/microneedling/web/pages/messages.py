@@ -30,7 +30,8 @@ def _outbox_page(page: Signed, state: str | None, status_code: int = 200) -> Res
     messages = page.service(OutboxService).find(chosen, PageRequest(limit=200))
     return render(
         page.ctx, "outbox.html", status_code, nav="messages", title="Messages",
-        messages=messages.items, total=messages.total, states=MESSAGE_STATES,
+        messages=messages.items, total=messages.total,
+        state_choices=[(s, s) for s in MESSAGE_STATES],
         state=chosen or "", errors=errors,
     )  # fmt: skip
 
