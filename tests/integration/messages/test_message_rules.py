@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hypothesis import HealthCheck, given, settings
@@ -136,3 +137,35 @@ def _reason() -> object:
     from microneedling.clinic.services.appointments import StatusIn
 
     return StatusIn(reason="property test")
+
+
+def test_the_clinic_s_own_templates_replace_the_built_in_ones(
+    clinic: Clinic, team: Team, clock: Clock, mail: MailServer, tmp_path: Path
+) -> None:
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "booking_confirmation.txt").write_text(
+        "Subject: Booked for {{ when }}\n\nSee you, {{ given_name }}!\n"
+    )
+    (own / "reminder.txt").write_text("Subject: Soon\n\n{{ no_such_variable }}\n")
+    ours = Clinic(
+        clinic.settings.model_copy(update={"message_templates_dir": own, "reminder_hours": [1]}),
+        clinic.db, clock=clinic.now,
+    )  # fmt: skip
+    patient = register_patient(ours, team, "Tess", "tess@example.org")
+    AppointmentService(ours, team.front_desk).book(
+        AppointmentIn.model_validate({
+            "patient_id": patient, "practitioner_id": team.practitioner.staff_id,
+            "room": "room-1", "kind": "consultation", "starts_at": "2027-03-01T10:30",
+            "duration_minutes": 30,
+        })
+    )  # fmt: skip
+    assert MessageWorker(ours).run_once().sent == 1
+    clock.advance(minutes=31)  # the reminder, an hour before 10:30 Berlin, is due
+    assert MessageWorker(ours).run_once().failed == 1
+    assert mail.subjects() == ["Booked for Monday 1 March 2027, 10:30 (Europe/Berlin)"]
+    with ours.db.transaction() as session:
+        failed = session.scalars(select(OutboxMessage).where(OutboxMessage.state == "failed")).one()
+    assert failed.kind == "reminder"
+    assert "reminder.txt" in (failed.last_error or "")
+    assert "no_such_variable" in (failed.last_error or "")
