@@ -169,3 +169,24 @@ def test_the_clinic_s_own_templates_replace_the_built_in_ones(
     assert failed.kind == "reminder"
     assert "reminder.txt" in (failed.last_error or "")
     assert "no_such_variable" in (failed.last_error or "")
+
+
+def test_without_a_mail_server_messages_wait_in_the_outbox(
+    clinic: Clinic, team: Team, mail: MailServer
+) -> None:
+    unset = Clinic(clinic.settings.model_copy(update={"smtp_host": None}), clinic.db,
+                   clock=clinic.now)  # fmt: skip
+    patient = register_patient(unset, team, "Wren", "wren@example.org")
+    AppointmentService(unset, team.front_desk).book(
+        AppointmentIn.model_validate({
+            "patient_id": patient, "practitioner_id": team.practitioner.staff_id,
+            "room": "room-1", "kind": "consultation", "starts_at": "2027-03-01T11:00",
+            "duration_minutes": 30,
+        })
+    )  # fmt: skip
+    assert MessageWorker(unset).run_once() == MessageWorker(unset).run_once()
+    with unset.db.transaction() as session:
+        waiting = session.scalars(select(OutboxMessage)).one()
+    assert (waiting.state, waiting.attempts) == ("scheduled", 0)
+    assert MessageWorker(clinic).run_once().sent == 1  # once the server is set
+    assert mail.subjects() == [s for s in mail.subjects() if "Your appointment" in s]

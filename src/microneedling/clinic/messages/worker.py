@@ -79,6 +79,8 @@ class MessageWorker:
         self, clinic: Clinic, transport: Callable[[], MailTransport] | None = None
     ) -> None:
         self.clinic = clinic
+        # Without a mail server (and no transport given) messages wait in the outbox.
+        self._sends = transport is not None or bool(clinic.settings.smtp_host)
         self._transport = transport or (lambda: SmtpTransport(clinic.settings))
         self._templates = MessageTemplates(clinic.settings.message_templates_dir)
 
@@ -86,6 +88,8 @@ class MessageWorker:
         clinic = self.clinic
         with stamped_by(clinic.now), clinic.db.transaction() as session:
             queued = plan_recall_messages(session, clinic)
+        if not self._sends:
+            return Round(queued=queued)
         claimed = self._claim()
         if not claimed:
             return Round(queued=queued)
