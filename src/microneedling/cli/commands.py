@@ -14,4 +14,5 @@ from microneedling.cli import (
     serve,  # noqa: F401
     simulate,  # noqa: F401
     sweep,  # noqa: F401
+    worker,  # noqa: F401
 )

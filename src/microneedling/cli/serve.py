@@ -21,7 +21,7 @@ from microneedling.errors import InvalidInput
 
 console = Console(highlight=False)
 #: The web layer's app factory, which uvicorn imports and calls.
-APP_FACTORY = "microneedling.web.app:create_app"
+APP_FACTORY = "microneedling.web.app:create_served_app"
 
 
 class PathOnly(logging.Filter):
@@ -64,6 +64,13 @@ def serve(
         Path | None, typer.Option(help="where the database and photos live")
     ] = None,
     demo: Annotated[bool, typer.Option(help="fill an empty clinic with demo records")] = False,
+    worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--worker/--no-worker",
+            help="run the message worker beside the app (default: the setting)",
+        ),
+    ] = None,
 ) -> None:
     """Start the clinic: migrate the database, then serve /api (JSON) and / (pages)."""
     clinic = open_clinic(data_dir)
@@ -88,6 +95,8 @@ def serve(
     # The web app reads the same settings from the environment (the CLI and the web layer are
     # siblings: the command hands over configuration, not objects).
     os.environ["MICRONEEDLING_DATA_DIR"] = str(settings.data_dir)
+    if worker is not None:
+        os.environ["MICRONEEDLING_WORKER_BESIDE_SERVE"] = "true" if worker else "false"
     uvicorn.run(
         APP_FACTORY,
         factory=True,

@@ -4,6 +4,9 @@ Front desk staff book and manage patients' contact details, but never see clinic
 content (intakes, screening, plans' clinical detail, notes, sessions, outcomes, photos).
 Only admins manage staff accounts and devices, and read the audit trail.
 
+The outbox of messages to patients (what went, what failed, retry, cancel) is the front desk's
+and the admins'; staff calendar feeds (secret links) are made and revoked by admins only.
+
 A medical director is the clinic's prescriber: everything a practitioner may do, and the
 oversight US practices need for treatments nurses and aestheticians deliver: good-faith
 examinations, approving (or rejecting) practitioners' plans, and reviewing completed charts.
@@ -41,6 +44,8 @@ class Permission(StrEnum):
     RECORD_GFE = "record_gfe"
     APPROVE_PLANS = "approve_plans"
     REVIEW_CHARTS = "review_charts"
+    MANAGE_MESSAGES = "manage_messages"
+    MANAGE_FEEDS = "manage_feeds"
 
 
 _ALL = frozenset(Permission)
@@ -68,7 +73,7 @@ _DESK = frozenset(
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL - _OVERSIGHT,
     Role.PRACTITIONER: _CLINICAL | _DESK,
-    Role.FRONT_DESK: _DESK,
+    Role.FRONT_DESK: _DESK | {Permission.MANAGE_MESSAGES},
     Role.MEDICAL_DIRECTOR: _CLINICAL | _DESK | _OVERSIGHT,
 }
 

@@ -4,6 +4,7 @@ from microneedling.knowledge.aftercare import (
     AftercareGuide,
     AftercareInstruction,
     Milestone,
+    PreVisitInstruction,
     Visit,
     WarningSign,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "KnowledgeBase",
     "Milestone",
     "OutcomeScale",
+    "PreVisitInstruction",
     "Range",
     "Reference",
     "Severity",

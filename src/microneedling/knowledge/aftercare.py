@@ -45,6 +45,14 @@ class AftercareInstruction(Sourced):
         return day >= self.from_day and (self.until_day is None or day <= self.until_day)
 
 
+class PreVisitInstruction(Sourced):
+    """What a patient does before a session: from ``days_before`` days ahead of it [days]."""
+
+    topic: AftercareTopic
+    days_before: int = Field(ge=0, le=60)
+    text: str = Field(min_length=1)
+
+
 class WarningSign(Sourced):
     """A sign after treatment that means the patient should call."""
 
@@ -68,6 +76,7 @@ class AftercareGuide(Frozen):
     instructions: list[AftercareInstruction] = Field(min_length=1)
     warning_signs: list[WarningSign] = Field(min_length=1)
     milestones: list[Milestone] = Field(min_length=1)
+    before_visit: list[PreVisitInstruction] = Field(default_factory=list)
 
     def for_day(self, day: int) -> list[AftercareInstruction]:
         return [i for i in self.instructions if i.applies_on(day)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,7 @@ from fastapi import APIRouter, FastAPI
 
 from microneedling import __version__
 from microneedling.clinic.clinic import Clinic
+from microneedling.clinic.messages import MessageWorker
 from microneedling.clinic.settings import ClinicSettings
 from microneedling.web import problems
 from microneedling.web.api import ROUTERS
@@ -40,15 +42,28 @@ def create_app(
     *,
     clinic: Clinic | None = None,
     migrate: bool = True,
+    worker: bool = False,
 ) -> FastAPI:
-    """Build the app; with ``migrate`` the schema is brought up to date at startup."""
+    """Build the app; with ``migrate`` the schema is brought up to date at startup; with
+    ``worker`` the message worker runs in a thread beside it while it serves."""
     clinic = clinic or Clinic(settings or ClinicSettings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             clinic.start()
+        stop = threading.Event()
+        thread = None
+        if worker:
+            thread = threading.Thread(
+                target=MessageWorker(clinic).run_forever, args=(stop,), name="messages",
+                daemon=True,
+            )  # fmt: skip
+            thread.start()
         yield
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=clinic.settings.smtp_timeout_seconds + 5)
 
     app = FastAPI(
         title="microneedling clinic API",
@@ -69,6 +84,12 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
     app.add_middleware(SecurityHeaders, api_prefix=API_PREFIX)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """What ``microneedling serve`` runs: the app, and the worker unless the settings say no."""
+    settings = ClinicSettings()
+    return create_app(settings, worker=settings.worker_beside_serve)
 
 
 def _mount_pages(app: FastAPI) -> None:

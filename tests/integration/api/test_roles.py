@@ -25,6 +25,7 @@ ALL = frozenset({"admin", "practitioner", "front_desk", "medical_director"})
 CLINICAL = frozenset({"admin", "practitioner", "medical_director"})
 ADMIN = frozenset({"admin"})
 DIRECTOR = frozenset({"medical_director"})
+DESK_ADMIN = frozenset({"admin", "front_desk"})
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,25 @@ CALLS = [
     Call("POST", "/api/sessions/{session_id}/review", DIRECTOR,
          _json(lambda i: {"finding": "acceptable"})),
     Call("GET", "/api/sessions/{session_id}/review", CLINICAL, _none),
+    Call("POST", "/api/waitlist", ALL, _json(lambda i: {
+        "patient_id": i["patient"], "earliest": "2027-03-02T09:00",
+        "latest": "2027-03-02T17:00"})),
+    Call("GET", "/api/waitlist", ALL, _none),
+    Call("POST", "/api/waitlist/{entry_id}/booked", ALL,
+         lambda i: {"path": {"entry_id": 10_000}}),
+    Call("POST", "/api/waitlist/{entry_id}/remove", ALL,
+         lambda i: {"path": {"entry_id": 10_000}}),
+    Call("GET", "/api/recall", ALL, _none),
+    Call("GET", "/api/recall/csv", ALL, _none),
+    Call("GET", "/api/messages", DESK_ADMIN, _none),
+    Call("POST", "/api/messages/{message_id}/retry", DESK_ADMIN,
+         lambda i: {"path": {"message_id": 10_000}}),
+    Call("POST", "/api/messages/{message_id}/cancel", DESK_ADMIN,
+         lambda i: {"json": {}, "path": {"message_id": 10_000}}),
+    Call("POST", "/api/calendar-feeds", ADMIN, _json(lambda i: {"room": "room-1"})),
+    Call("GET", "/api/calendar-feeds", ADMIN, _none),
+    Call("POST", "/api/calendar-feeds/{feed_id}/revoke", ADMIN,
+         lambda i: {"path": {"feed_id": 10_000}}),
 ]  # fmt: skip
 
 PATH_IDS = {
@@ -224,6 +244,9 @@ def test_without_a_token_every_route_but_sign_in_says_401(api_world: ApiWorld) -
             "version": 1,
             "day": "2027-03-01",
             "index": 0,
+            "entry_id": 1,
+            "message_id": 1,
+            "feed_id": 1,
         }
         response = client.request(call.method, call.path.format(**path_values))
         assert response.status_code == 401, (call.path, response.text)

@@ -5,6 +5,7 @@ from microneedling.clinic.models.audit import AuditEvent
 from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
 from microneedling.clinic.models.devices import CartridgeLot, ClinicDevice
 from microneedling.clinic.models.intakes import IntakeRecord, ScreeningRecord
+from microneedling.clinic.models.messages import CalendarFeed, OutboxMessage, WaitlistEntry
 from microneedling.clinic.models.outcomes import Outcome, Photo
 from microneedling.clinic.models.oversight import ChartReview, GoodFaithExam, PlanApproval
 from microneedling.clinic.models.patients import ClinicalNote, Patient
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "AuthToken",
     "Base",
+    "CalendarFeed",
     "CartridgeLot",
     "ChartReview",
     "ClinicDevice",
@@ -26,6 +28,7 @@ __all__ = [
     "GoodFaithExam",
     "IntakeRecord",
     "LoginAttempt",
+    "OutboxMessage",
     "Outcome",
     "Patient",
     "Photo",
@@ -38,5 +41,6 @@ __all__ = [
     "TreatedArea",
     "TreatmentSession",
     "UtcDateTime",
+    "WaitlistEntry",
     "utcnow",
 ]

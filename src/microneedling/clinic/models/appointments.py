@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from microneedling.clinic.models.base import Base, UtcDateTime, utcnow
@@ -28,3 +28,5 @@ class Appointment(Base):
     status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     status_changed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     status_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # Grows with each change a patient's or a staff calendar must see (iCalendar SEQUENCE).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

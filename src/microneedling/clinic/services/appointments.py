@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.db import LOCK_BOOKINGS
 from microneedling.clinic.errors import NotFound
+from microneedling.clinic.messages import sync_appointment_messages
 from microneedling.clinic.models import Appointment, Patient, StaffMember
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
 from microneedling.clinic.roles import TREATING, Permission
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
+from microneedling.clinic.services.waitlist import after_appointment_change
 from microneedling.clinic.text import Code, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import LAST_PLANNABLE_DAY
@@ -150,6 +152,7 @@ class AppointmentService(Service):
                 "create", "appointment", appointment.id, patient_id=data.patient_id,
                 detail={"kind": data.kind},
             )  # fmt: skip
+            sync_appointment_messages(u.session, clinic, appointment)
             return self._out(appointment)
 
     def _check_free(
@@ -225,6 +228,7 @@ class AppointmentService(Service):
             appointment.status_changed_at = self.clinic.now()
             appointment.status_changed_by = self.actor.staff_id
             appointment.status_reason = reason
+            after_appointment_change(u.session, self.clinic, appointment)
             u.audit.record(
                 status, "appointment", appointment.id, patient_id=appointment.patient_id,
                 detail={"reason": reason},

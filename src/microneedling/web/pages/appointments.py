@@ -126,11 +126,16 @@ def _booking_page(
 
 
 @router.get("/patients/{patient_id}/book", name="appointment_new")
-def appointment_new(patient_id: RecordId, page: SignedDep) -> Response:
+def appointment_new(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
+    """The booking form; ``?kind=&plan_id=&date=`` prefill it (the recall list links so)."""
     patient = page.service(PatientService).get(patient_id)
     tomorrow = page.clinic.today() + timedelta(days=1)
     form = {"date": tomorrow.isoformat(), "time": "10:00", "duration_minutes": "30"}
     form["kind"] = "consultation"
+    for key in ("kind", "plan_id", "date"):
+        value = request.query_params.get(key, "").strip()
+        if value:
+            form[key] = value[:40]
     return _booking_page(page, patient, form)
 
 
