@@ -41,6 +41,7 @@ class Permission(StrEnum):
     RECORD_GFE = "record_gfe"
     APPROVE_PLANS = "approve_plans"
     REVIEW_CHARTS = "review_charts"
+    ISSUE_PATIENT_LINKS = "issue_patient_links"
 
 
 _ALL = frozenset(Permission)
@@ -62,6 +63,7 @@ _DESK = frozenset(
         Permission.BOOK_APPOINTMENTS,
         Permission.READ_APPOINTMENTS,
         Permission.READ_DEVICES,
+        Permission.ISSUE_PATIENT_LINKS,
     }
 )
 
