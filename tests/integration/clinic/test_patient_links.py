@@ -143,8 +143,11 @@ def test_an_intake_link_gives_a_draft_that_a_practitioner_accepts_and_screens(
     actor = PatientLinks(clinic).open(token, frozenset({"intake"}), "10.0.0.9")
     assert actor.patient_id == world.patient_id
     # The patient cannot record an examination or classify an allergy: both are dropped.
-    typed = {**intake_answers, "skin_findings": [{"site": "cheeks", "finding": "naevus"}],
-             "other_allergies": [{"description": "plasters", "classified_as": "unrelated"}]}  # fmt: skip
+    typed = {
+        **intake_answers,
+        "skin_findings": [{"site": "cheeks", "finding": "naevus"}],
+        "other_allergies": [{"description": "plasters", "classified_as": "unrelated"}],
+    }
     draft = PatientIntake(clinic, actor).submit(Intake.model_validate(typed))
     assert draft.answers.skin_findings is None
     assert draft.answers.other_allergies is not None
@@ -171,7 +174,8 @@ def test_an_intake_link_gives_a_draft_that_a_practitioner_accepts_and_screens(
             )
         ).all()
     assert [(e.staff_id, e.username) for e in events] == [(None, f"patient:{world.patient_id}")]
-    assert events[0].detail is not None and events[0].detail["actor_kind"] == "patient"
+    assert events[0].detail is not None
+    assert events[0].detail["actor_kind"] == "patient"
 
 
 def test_a_draft_is_checked_by_the_clinics_own_intake_rules(
@@ -258,14 +262,16 @@ def test_drawn_consent_is_signed_hashed_and_needed_again_for_a_new_version(
         SignatureIn(signer_name="Lina Link", photo_consent=True, signature_png=signature_png()),
         consent_pdf,
     )
-    assert signed.status == "signed" and signed.witness_name is None
+    assert signed.status == "signed"
+    assert signed.witness_name is None
     pdf = documents.pdf(doc.id)
     assert pdf.startswith(b"%PDF")
     assert hashlib.sha256(pdf).hexdigest() == signed.pdf_sha256
     assert documents.verify(doc.id).matches
     page = PdfReader(io.BytesIO(pdf))
     text = "".join(p.extract_text() for p in page.pages)
-    assert "Lina Link" in text and "none (signed on the patient" in text
+    assert "Lina Link" in text
+    assert "none (signed on the patient" in text
     assert_signature_in(pdf, signature_png())
     plan = PlanService(clinic, team.practitioner).get(world.plan_id)
     assert plan.status == "consented"
