@@ -32,6 +32,7 @@ class PatientActor:
 
     patient_id: int
     link_id: int
+    scope: str
     client_ip: str | None = None
     kind: ClassVar[str] = "patient"
     staff_id: ClassVar[None] = None

@@ -55,7 +55,8 @@ SIGNATURE_MIN_INK = 40
 
 
 class SignatureIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # In JSON the PNG travels as base64.
+    model_config = ConfigDict(extra="forbid", val_json_bytes="base64", ser_json_bytes="base64")
 
     signer_name: PersonName = Field(description="the patient's name, as they sign")
     photo_consent: bool = Field(description="photos may be taken and kept (a separate choice)")

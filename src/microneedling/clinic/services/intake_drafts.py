@@ -33,6 +33,7 @@ from microneedling.clinic.services.patient_links import LinkUnusable, PatientSid
 from microneedling.clinic.services.patients import live_patient
 from microneedling.errors import RequestRefused
 from microneedling.screening import Intake, screen
+from microneedling.screening.intake import Sex
 
 DraftStatus = Literal["submitted", "accepted", "discarded"]
 
@@ -70,8 +71,31 @@ def _out(draft: IntakeDraft) -> DraftOut:
     )
 
 
+class IntakeOpening(BaseModel):
+    """What the intake page greets the patient with: their first name, and whether the
+    record already holds their sex (then it is not asked)."""
+
+    given_name: str
+    sex_known: bool
+    sex: Sex | None
+
+
 class PatientIntake(PatientSide):
     """The patient's side: send the answers once, through an intake link."""
+
+    def opening(self) -> IntakeOpening:
+        with self.unit() as u:
+            link = self.link(u.session)
+            if link.scope != "intake":
+                raise LinkUnusable()
+            patient = live_patient(u.session, link.patient_id)
+            u.audit.record("open", "patient_link", link.id, patient_id=patient.id)
+            sex = patient.sex if patient.sex in ("female", "male") else None
+            return IntakeOpening(
+                given_name=patient.given_name,
+                sex_known=sex is not None,
+                sex=sex,
+            )
 
     def submit(self, answers: Intake) -> DraftOut:
         """Check the answers as the clinic's intake would and keep them as a draft."""

@@ -38,6 +38,7 @@ from microneedling.clinic.services.patients import live_patient
 from microneedling.errors import RequestRefused
 
 LinkScope = Literal["intake", "consent", "patient_page"]
+ALL_SCOPES: frozenset[str] = frozenset({"intake", "consent", "patient_page"})
 #: Random bytes in a token (``secrets.token_urlsafe``): 256 bits, never guessed.
 TOKEN_BYTES = 32
 #: Where a link is opened, under the app's root.
@@ -240,7 +241,7 @@ class PatientLinks:
                 used = _count(session, since, PatientLinkRequest.link_id == link.id)
                 if used > settings.patient_link_max_requests:
                     raise TooManyLinkRequests(retry)
-                actor = PatientActor(link.patient_id, link.id, client_ip)
+                actor = PatientActor(link.patient_id, link.id, link.scope, client_ip)
         # Raised after the commit, so the refused request is counted against the address.
         if actor is None:
             raise LinkUnusable()
