@@ -127,8 +127,13 @@ def consent_content(
             f"Other treatments for {', '.join(concerns)}: your practitioner can tell you which "
             "exist and how they compare before you decide.",
         ],
-        aftercare=[i.text for d in plan.aftercare.days[:3] for i in d.instructions]
-        + [i.text for i in plan.aftercare.throughout_course],
+        # Each instruction once, in the order the first days give them.
+        aftercare=list(
+            dict.fromkeys(
+                [i.text for d in plan.aftercare.days[:3] for i in d.instructions]
+                + [i.text for i in plan.aftercare.throughout_course]
+            )
+        ),
         photo_question="Photos of the treated areas may be taken before, during and after the "
         "course and kept in my record. (A separate choice: you may say no and still be treated.)",
         withdrawal="You may withdraw this consent at any time, before or between sessions, "
