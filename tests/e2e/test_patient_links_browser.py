@@ -182,7 +182,10 @@ def test_a_patient_signs_consent_by_drawing_and_the_pdf_holds_the_signature(
     assert pdf.startswith(b"%PDF")
     assert hashlib.sha256(pdf).hexdigest() == recorded
     assert _ink_pixels(pdf) > 200
-    # The plan is consented by the drawn signature.
+    # The record shows the signed consent; the plan is consented by the drawn signature.
+    staff.goto(f"/patients/{patient_id}")
+    expect(staff.locator("#consents")).to_contain_text("signed")
+    expect(staff.locator("#consents")).to_contain_text("Sina Signer")
     staff.goto(f"/plans/{plan_id}")
     expect(staff.get_by_text("Consented to version 1 by Sina Signer")).to_be_visible()
 
