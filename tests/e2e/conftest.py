@@ -42,7 +42,7 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 90.0) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 120.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -57,9 +57,15 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float 
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory (SQLite file, photos) of the module's clinic server."""
+    return tmp_path_factory.mktemp("clinic-data")
+
+
+@pytest.fixture(scope="module")
+def server(server_data_dir: Path) -> Iterator[str]:
     """Base URL of a fresh clinic (one per test module)."""
-    data_dir = tmp_path_factory.mktemp("clinic-data")
+    data_dir = server_data_dir
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MICRONEEDLING_")}
     env.pop("DATABASE_URL", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from microneedling.clinic.roles import Permission, Role, allows
 
@@ -15,6 +16,28 @@ class Actor:
     username: str
     role: Role
     client_ip: str | None = None
+    kind: ClassVar[str] = "staff"
 
     def may(self, permission: Permission) -> bool:
         return allows(self.role, permission)
+
+
+@dataclass(frozen=True)
+class PatientActor:
+    """A patient acting through one of their links: audited as the patient, never as staff.
+
+    It has no role and no permission: no staff service accepts it, so nothing a patient link
+    opens can reach a staff page or API route.
+    """
+
+    patient_id: int
+    link_id: int
+    scope: str
+    client_ip: str | None = None
+    kind: ClassVar[str] = "patient"
+    staff_id: ClassVar[None] = None
+
+    @property
+    def username(self) -> str:
+        """How the audit trail names the patient (``patient:<id>``)."""
+        return f"patient:{self.patient_id}"

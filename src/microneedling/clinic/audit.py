@@ -6,14 +6,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from microneedling.clinic.actor import Actor
+from microneedling.clinic.actor import Actor, PatientActor
 from microneedling.clinic.models import AuditEvent
 
 
 class AuditLog:
     """Appends events inside the caller's transaction, so a rolled-back write leaves none."""
 
-    def __init__(self, session: Session, actor: Actor | None) -> None:
+    def __init__(self, session: Session, actor: Actor | PatientActor | None) -> None:
         self._session = session
         self._actor = actor
 
@@ -29,6 +29,9 @@ class AuditLog:
         username: str | None = None,
     ) -> None:
         actor = self._actor
+        if isinstance(actor, PatientActor):
+            # A patient's own action: no staff id; the kind and link say who and through what.
+            detail = {"actor_kind": actor.kind, "link_id": actor.link_id, **(detail or {})}
         self._session.add(
             AuditEvent(
                 staff_id=actor.staff_id if actor else None,

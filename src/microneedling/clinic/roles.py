@@ -46,6 +46,7 @@ class Permission(StrEnum):
     REVIEW_CHARTS = "review_charts"
     MANAGE_MESSAGES = "manage_messages"
     MANAGE_FEEDS = "manage_feeds"
+    ISSUE_PATIENT_LINKS = "issue_patient_links"
 
 
 _ALL = frozenset(Permission)
@@ -67,6 +68,7 @@ _DESK = frozenset(
         Permission.BOOK_APPOINTMENTS,
         Permission.READ_APPOINTMENTS,
         Permission.READ_DEVICES,
+        Permission.ISSUE_PATIENT_LINKS,
     }
 )
 

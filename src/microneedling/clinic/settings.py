@@ -87,6 +87,47 @@ class ClinicSettings(BaseSettings):
     cookie_secure: bool | None = Field(
         default=None, description="Secure flag on the session cookie; default: on except dev"
     )
+    clinic_name: str = Field(
+        default="Microneedling clinic",
+        min_length=1,
+        max_length=120,
+        description="the clinic's name as patients read it (pages, consents, messages)",
+    )
+    clinic_phone: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the number patients call with a warning sign (their page); none: not shown",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="the address patients reach the clinic at, for links and QR codes "
+        "(https://clinic.example); none: the address the staff member's request came to",
+    )
+    patient_link_valid_hours: float = Field(
+        default=72.0,
+        gt=0,
+        le=24 * 90,
+        description="hours a patient link (intake, consent, the patient's page) stays valid",
+    )
+    patient_link_max_requests: int = Field(
+        default=120,
+        gt=0,
+        description="requests one patient link may make per patient_link_window_minutes",
+    )
+    patient_link_max_failures: int = Field(
+        default=20,
+        gt=0,
+        description="unusable patient links one address may present per "
+        "patient_link_window_minutes before it is refused (429)",
+    )
+    patient_link_window_minutes: float = Field(
+        default=15.0, gt=0, description="the window the patient-link rate limits count in"
+    )
+    require_signed_consent: bool = Field(
+        default=False,
+        description="no session starts without a signed consent document (drawn signature) for "
+        "the plan's current version; a typed consent no longer suffices",
+    )
     rule_relaxations: str | None = Field(
         default=None,
         description='screening rules the clinic relaxes: a JSON list of {"rule_id", "reason", '
@@ -94,12 +135,6 @@ class ClinicSettings(BaseSettings):
         "defaults)",
     )
 
-    clinic_name: str = Field(
-        default="Microneedling clinic",
-        min_length=1,
-        max_length=200,
-        description="the clinic's name: messages to patients and pages",
-    )
     clinic_address: str = Field(
         default="",
         max_length=500,

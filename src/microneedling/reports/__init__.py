@@ -7,6 +7,7 @@ from microneedling.reports.aftercare_sheet import (
     aftercare_pdf,
     planned_session_document,
 )
+from microneedling.reports.consent_document import consent_html, consent_pdf
 from microneedling.reports.pdf import html_to_pdf
 from microneedling.reports.plan_summary import (
     PlanSummaryDocument,
@@ -20,6 +21,8 @@ __all__ = [
     "TreatedArea",
     "aftercare_html",
     "aftercare_pdf",
+    "consent_html",
+    "consent_pdf",
     "html_to_pdf",
     "plan_summary_html",
     "plan_summary_pdf",

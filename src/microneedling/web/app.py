@@ -24,6 +24,7 @@ from microneedling.web import problems
 from microneedling.web.api import ROUTERS
 from microneedling.web.headers import SecurityHeaders
 from microneedling.web.limits import BodySizeLimit
+from microneedling.web.patient import router as patient_pages
 
 API_PREFIX = "/api"
 
@@ -80,6 +81,7 @@ def create_app(
     for router in ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    app.include_router(patient_pages)
     _mount_pages(app)
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
     app.add_middleware(SecurityHeaders, api_prefix=API_PREFIX)

@@ -179,12 +179,30 @@ CALLS = [
     Call("GET", "/api/calendar-feeds", ADMIN, _none),
     Call("POST", "/api/calendar-feeds/{feed_id}/revoke", ADMIN,
          lambda i: {"path": {"feed_id": 10_000}}),
+    Call("POST", "/api/patients/{patient_id}/links", ALL, _json(lambda i: {"scope": "intake"})),
+    Call("GET", "/api/patients/{patient_id}/links", ALL, _none),
+    Call("POST", "/api/patient-links/{link_id}/revoke", ALL, _none),
+    Call("GET", "/api/patients/{patient_id}/intake-drafts", CLINICAL, _none),
+    Call("GET", "/api/intake-drafts/{draft_id}", CLINICAL, _none),
+    Call("POST", "/api/intake-drafts/{draft_id}/accept", CLINICAL,
+         _json(lambda i: {"answers": INTAKE})),
+    Call("POST", "/api/intake-drafts/{draft_id}/discard", CLINICAL, _none),
+    Call("POST", "/api/plans/{plan_id}/consent-documents", CLINICAL,
+         lambda i: {"path": {"plan_id": 10_000}}),
+    Call("GET", "/api/patients/{patient_id}/consent-documents", CLINICAL, _none),
+    Call("GET", "/api/consent-documents/{document_id}", CLINICAL, _none),
+    Call("POST", "/api/consent-documents/{document_id}/signature", CLINICAL, _json(lambda i: {
+        "signer_name": "Wendy World", "photo_consent": False, "signature_png": "iVBORw0K"})),
+    Call("GET", "/api/consent-documents/{document_id}/pdf", CLINICAL, _none),
+    Call("GET", "/api/consent-documents/{document_id}/verify", CLINICAL, _none),
+    Call("POST", "/api/consent-documents/{document_id}/withdraw", CLINICAL, _json(lambda i: {})),
 ]  # fmt: skip
 
 PATH_IDS = {
     "patient_id": "patient", "plan_id": "plan", "appointment_id": "follow_up",
     "session_id": "session", "photo_id": "photo", "device_id": "device", "lot_id": "lot",
-    "staff_id": "front_desk",
+    "staff_id": "front_desk", "link_id": "missing", "draft_id": "missing",
+    "document_id": "missing",
 }  # fmt: skip
 CASES = [(call, role) for call in CALLS for role in sorted(ALL)]
 _counter = iter(range(1, 10**6))
@@ -195,7 +213,7 @@ def _send(world: ApiWorld, call: Call, role: str) -> Any:
 
     username = role.replace("_", "-")
     ids: dict[str, Any] = {**world.ids, "n": next(_counter), "jpeg": jpeg_with_exif(),
-                           "username": username}  # fmt: skip
+                           "username": username, "missing": 10_000}  # fmt: skip
     spec = call.request(ids)
     path_values = {name: ids[key] for name, key in PATH_IDS.items()}
     path_values.update(spec.pop("path", {}))

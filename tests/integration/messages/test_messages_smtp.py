@@ -14,6 +14,7 @@ from microneedling.clinic import Clinic
 from microneedling.clinic.messages import MessageWorker
 from microneedling.clinic.models import AuditEvent, OutboxMessage
 from microneedling.clinic.services.appointments import AppointmentService, StatusIn
+from microneedling.clinic.services.patient_links import LinkIn, PatientLinkService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.treatments import (
     AreaIn,
@@ -152,3 +153,30 @@ def test_a_finished_course_gets_the_maintenance_recall_once(
     clock.advance(days=3)
     assert worker.run_once().queued == 0
     assert len(mail.find("maintenance")) == 1
+
+
+def test_a_patient_link_is_mailed_once_and_the_outbox_keeps_no_copy_of_it(
+    clinic: Clinic, team: Team, mail: MailServer,
+    intake_answers: dict[str, object], course: object,
+) -> None:  # fmt: skip
+    world = consented_course(clinic, team, intake_answers, course)
+    links = PatientLinkService(clinic, team.front_desk)
+    issued = links.issue(
+        world.patient_id, LinkIn(scope="intake", send_by_email=True), "http://clinic.test/"
+    )
+    assert issued.emailed
+    quiet = links.issue(world.patient_id, LinkIn(scope="patient_page"), "http://clinic.test/")
+    assert not quiet.emailed
+    assert MessageWorker(clinic).run_once().sent >= 1
+    (message,) = mail.find("Your link")
+    body = message.get_body(("plain",))
+    assert body is not None
+    assert issued.url in body.get_content()
+    assert "(Europe/Berlin)" in body.get_content()
+    assert quiet.url not in body.get_content()
+    with clinic.db.transaction() as session:
+        stored = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "patient_link")
+        ).one()
+        assert stored.state == "sent"
+        assert issued.url not in str(stored.context)

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 
 import microneedling.web.api as api_package
 import microneedling.web.pages as pages_package
+import microneedling.web.patient as patient_package
 from microneedling.clinic import ClinicSettings
 from microneedling.web import create_app
 from microneedling.web.pages._assets import htmx_path
@@ -32,7 +33,7 @@ def _routes(package: object) -> list[APIRoute]:
     return found
 
 
-PAGE_ROUTES = _routes(pages_package)
+PAGE_ROUTES = _routes(pages_package) + _routes(patient_package)
 
 
 def test_pages_are_found() -> None:

@@ -186,6 +186,9 @@ class MessageWorker:
             assert done is not None
             done.state = "sent"
             done.sent_at = clinic.now()
+            if "url" in done.context and done.kind == "patient_link":
+                # A patient link is a bearer secret: once mailed, the outbox keeps no copy.
+                done.context = {k: v for k, v in done.context.items() if k != "url"}
             done.subject = email.subject[:300]
             done.attempts += 1
             done.claimed_until = None

@@ -3,11 +3,13 @@
 from microneedling.clinic.models.appointments import Appointment
 from microneedling.clinic.models.audit import AuditEvent
 from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
+from microneedling.clinic.models.consent_documents import ConsentDocument
 from microneedling.clinic.models.devices import CartridgeLot, ClinicDevice
 from microneedling.clinic.models.intakes import IntakeRecord, ScreeningRecord
 from microneedling.clinic.models.messages import CalendarFeed, OutboxMessage, WaitlistEntry
 from microneedling.clinic.models.outcomes import Outcome, Photo
 from microneedling.clinic.models.oversight import ChartReview, GoodFaithExam, PlanApproval
+from microneedling.clinic.models.patient_links import IntakeDraft, PatientLink, PatientLinkRequest
 from microneedling.clinic.models.patients import ClinicalNote, Patient
 from microneedling.clinic.models.plans import PlanConsent, PlanRecord, PlanVersion
 from microneedling.clinic.models.sessions import AdverseEvent, TreatedArea, TreatmentSession
@@ -24,13 +26,17 @@ __all__ = [
     "ChartReview",
     "ClinicDevice",
     "ClinicalNote",
+    "ConsentDocument",
     "Document",
     "GoodFaithExam",
+    "IntakeDraft",
     "IntakeRecord",
     "LoginAttempt",
     "OutboxMessage",
     "Outcome",
     "Patient",
+    "PatientLink",
+    "PatientLinkRequest",
     "Photo",
     "PlanApproval",
     "PlanConsent",

@@ -50,4 +50,6 @@ class PlanConsent(Base):
     consented_by: Mapped[str] = mapped_column(String(200), doc="the patient's name as signed")
     method: Mapped[str] = mapped_column(String(20))
     consented_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    witnessed_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    witnessed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id"), doc="none: signed on the patient's own device, unwitnessed"
+    )

@@ -23,6 +23,7 @@ from microneedling.clinic.messages import sync_appointment_messages
 from microneedling.clinic.models import Appointment, Patient, StaffMember
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
 from microneedling.clinic.roles import TREATING, Permission
+from microneedling.clinic.services.consent_rules import refuse_withdrawn_consent
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
 from microneedling.clinic.services.waitlist import after_appointment_change
@@ -178,6 +179,7 @@ class AppointmentService(Service):
             raise InvalidInput("plan_id", "the plan belongs to another patient")
         if plan.status == "cancelled":
             raise RequestRefused("plan_id", "the plan is cancelled")
+        refuse_withdrawn_consent(session, plan.id, "plan_id")
         treatment = current_treatment_plan(session, plan)
         interval = timedelta(weeks=treatment.interval_weeks.value)
         sessions = list(

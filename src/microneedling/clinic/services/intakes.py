@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from microneedling.clinic.clinic import Clinic, Service
+from microneedling.clinic.clinic import Clinic, Service, Unit
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import IntakeRecord, Patient, ScreeningRecord
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
@@ -254,25 +254,33 @@ def intake_out(record: IntakeRecord, current: bool) -> IntakeOut:
     )
 
 
+def record_screened(
+    u: Unit, clinic: Clinic, patient_id: int, given: Intake, staff_id: int
+) -> IntakeScreened:
+    """Store a new intake version and its screening inside the unit ``u`` (the one way an
+    intake enters the record: typed by staff, or a patient's draft a practitioner accepted)."""
+    patient = live_patient(u.session, patient_id, lock=True)
+    answers = with_patient_facts(given, patient, clinic.today())
+    result = screen(answers, clinic.kb, clinic.today(), clinic.policy)
+    record = store_intake(u.session, patient, answers, staff_id)
+    screening = store_screening(u.session, record, result, "intake", staff_id)
+    u.audit.record(
+        "create", "intake", record.id, patient_id=patient_id,
+        detail={"version": record.version, "decision": result.decision,
+                "ruleset_version": result.ruleset_version,
+                "relaxations": [r.rule_id for r in result.policy.relaxations],
+                "other_allergies": [a.model_dump() for a in answers.other_allergies or []]},
+    )  # fmt: skip
+    return IntakeScreened(
+        intake=intake_out(record, True), screening=screening_out(screening, record.version)
+    )
+
+
 class IntakeService(Service):
     def record(self, patient_id: int, data: IntakeIn) -> IntakeScreened:
         """Store a new intake version and screen it with the core, in one transaction."""
         with self.unit(Permission.WRITE_CLINICAL) as u:
-            patient = live_patient(u.session, patient_id, lock=True)
-            answers = with_patient_facts(data.answers, patient, self.clinic.today())
-            result = screen(answers, self.clinic.kb, self.clinic.today(), self.clinic.policy)
-            record = store_intake(u.session, patient, answers, self.actor.staff_id)
-            screening = store_screening(u.session, record, result, "intake", self.actor.staff_id)
-            u.audit.record(
-                "create", "intake", record.id, patient_id=patient_id,
-                detail={"version": record.version, "decision": result.decision,
-                        "ruleset_version": result.ruleset_version,
-                        "relaxations": [r.rule_id for r in result.policy.relaxations],
-                        "other_allergies": [a.model_dump() for a in answers.other_allergies or []]},
-            )  # fmt: skip
-            return IntakeScreened(
-                intake=intake_out(record, True), screening=screening_out(screening, record.version)
-            )
+            return record_screened(u, self.clinic, patient_id, data.answers, self.actor.staff_id)
 
     def preview(self, patient_id: int, answers: Intake) -> ScreeningResult:
         """Screen answers as :meth:`record` would, with the record's facts, storing nothing.

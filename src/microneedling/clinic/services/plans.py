@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microneedling.clinic.clinic import Service
+from microneedling.clinic.clinic import Clinic, Service, Unit
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import (
     IntakeRecord,
@@ -112,6 +112,14 @@ class ConsentIn(BaseModel):
     method: Literal["signature", "electronic", "verbal_witnessed"]
 
 
+class DrawnConsent(BaseModel):
+    """A consent given by signing a consent document (never posted as such by a client)."""
+
+    version: int = Field(ge=1)
+    consented_by: PersonName
+    method: Literal["drawn_signature"] = "drawn_signature"
+
+
 class ConsentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -120,7 +128,7 @@ class ConsentOut(BaseModel):
     consented_by: str
     method: str
     consented_at: datetime
-    witnessed_by: int
+    witnessed_by: int | None
 
 
 class VersionOut(BaseModel):
@@ -185,6 +193,39 @@ def refuse_other_version(record: PlanRecord, version: int, act: str) -> None:
             "version",
             f"{act} must be to the current version {record.current_version}, not {version}",
         )
+
+
+def record_consent(
+    u: Unit,
+    clinic: Clinic,
+    record: PlanRecord,
+    data: ConsentIn | DrawnConsent,
+    witnessed_by: int | None,
+) -> None:
+    """Record the patient's consent to a version, inside ``u``: refused on another version, a
+    screening that does not allow treatment, or a depth beyond the screening's caps. Every
+    consent (typed, or a signed consent document) goes through here."""
+    refuse_other_version(record, data.version, "consent")
+    screening = treatable_screening(u.session, record.patient_id, "plan_id", clinic)
+    _refuse_beyond_caps(
+        current_treatment_plan(u.session, record),
+        ScreeningResult.model_validate(screening.result),
+    )
+    u.session.add(
+        PlanConsent(
+            plan_id=record.id,
+            plan_version=data.version,
+            consented_by=data.consented_by,
+            method=data.method,
+            witnessed_by=witnessed_by,
+        )
+    )
+    record.status = "consented"
+    u.session.flush()
+    u.audit.record(
+        "consent", "plan", record.id, patient_id=record.patient_id,
+        detail={"version": data.version, "method": data.method},
+    )  # fmt: skip
 
 
 def current_version(session: Session, plan: PlanRecord) -> PlanVersion:
@@ -348,27 +389,7 @@ class PlanService(Service):
     def consent(self, plan_id: int, data: ConsentIn) -> PlanOut:
         with self.unit(Permission.WRITE_CLINICAL) as u:
             record = get_plan(u.session, plan_id)
-            refuse_other_version(record, data.version, "consent")
-            screening = treatable_screening(u.session, record.patient_id, "plan_id", self.clinic)
-            _refuse_beyond_caps(
-                current_treatment_plan(u.session, record),
-                ScreeningResult.model_validate(screening.result),
-            )
-            u.session.add(
-                PlanConsent(
-                    plan_id=record.id,
-                    plan_version=data.version,
-                    consented_by=data.consented_by,
-                    method=data.method,
-                    witnessed_by=self.actor.staff_id,
-                )
-            )
-            record.status = "consented"
-            u.session.flush()
-            u.audit.record(
-                "consent", "plan", record.id, patient_id=record.patient_id,
-                detail={"version": data.version, "method": data.method},
-            )  # fmt: skip
+            record_consent(u, self.clinic, record, data, self.actor.staff_id)
             return self._out(u.session, record)
 
     def cancel(self, plan_id: int) -> PlanOut:

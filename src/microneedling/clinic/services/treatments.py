@@ -32,6 +32,7 @@ from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
 from microneedling.clinic.services.approvals import refuse_unapproved_plan
+from microneedling.clinic.services.consent_rules import refuse_unsigned_consent
 from microneedling.clinic.services.devices import get_device, get_lot, lot_refusal
 from microneedling.clinic.services.examinations import refuse_without_valid_exam
 from microneedling.clinic.services.intakes import (
@@ -229,6 +230,7 @@ class TreatmentService(Service):
             ):
                 raise RequestRefused("appointment_id", "a session is already recorded for it")
             record = get_plan(u.session, appointment.plan_id)
+            refuse_unsigned_consent(u.session, clinic, record, "appointment_id")
             if record.status != "consented":
                 raise RequestRefused(
                     "appointment_id",

@@ -10,6 +10,7 @@ from typing import Any
 
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.paging import PageRequest
+from microneedling.clinic.services.econsent import ConsentDocumentOut, ConsentDocumentService
 from microneedling.clinic.services.intakes import (
     IntakeScreened,
     IntakeService,
@@ -32,6 +33,7 @@ class ClinicalRecord:
     intake_overdue: str | None = None
     screenings: list[ScreeningOut] = field(default_factory=list)
     plans: list[PlanOut] = field(default_factory=list)
+    consents: list[ConsentDocumentOut] = field(default_factory=list)
     sessions: list[SessionOut] = field(default_factory=list)
     outcomes: list[OutcomeOut] = field(default_factory=list)
     pairs: list[Any] = field(default_factory=list)
@@ -56,6 +58,7 @@ def clinical_record(page: Signed, patient_id: int, photos_allowed: bool) -> Clin
         intake_overdue=intake_overdue(current.intake.recorded_at, page.clinic) if current else None,
         screenings=screenings,
         plans=page.service(PlanService).for_patient(patient_id),
+        consents=page.service(ConsentDocumentService).for_patient(patient_id),
         sessions=page.service(TreatmentService).for_patient(patient_id),
         outcomes=results,
         pairs=photo_pairs(photos, page.clinic.kb),

@@ -30,6 +30,8 @@ def _when(value: datetime | None) -> str:
 
 
 _env.filters["when"] = _when
+# A stored (UTC) moment as the clinic's wall-clock time: ``{{ moment | in_zone(zone) | when }}``.
+_env.filters["in_zone"] = lambda v, zone: None if v is None else v.astimezone(zone)
 _env.filters["hhmm"] = lambda v: "" if v is None else f"{v:%H:%M}"
 
 
@@ -117,6 +119,7 @@ def render(
         "flashes": ctx.flashes,
         "nav_items": ctx.nav_items(),
         "today": ctx.request.app.state.clinic.today(),
+        "zone": ctx.request.app.state.clinic.zone,
         "errors": {},
         "form": {},
         **data,

@@ -1,0 +1,126 @@
+"""The patient's own page, through a ``patient_page`` link: what they need between visits.
+
+Their upcoming appointments (each as a calendar event), the aftercare sheet of their latest
+completed session, the warning signs from it and whom to call (the clinic's name and phone from
+its settings), and their consent documents. Nothing else of the record, and nothing of anyone
+else: every query is bound to the link's patient.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from microneedling.clinic.ics import AppointmentEvent
+from microneedling.clinic.models import (
+    Appointment,
+    ConsentDocument,
+    Patient,
+    StaffMember,
+    TreatmentSession,
+)
+from microneedling.clinic.services.econsent import ConsentDocumentOut, document_out
+from microneedling.clinic.services.patient_links import LinkUnusable, PatientSide
+from microneedling.clinic.services.patients import live_patient
+from microneedling.planning.treatment_plan import AftercareSheet
+
+#: What an appointment's kind reads as on the patient's page and in their calendar.
+KIND_NAMES = {"session": "Microneedling session", "consultation": "Consultation",
+              "follow_up": "Follow-up visit"}  # fmt: skip
+
+
+class UpcomingVisit(BaseModel):
+    id: int
+    what: str
+    starts_at: datetime
+    ends_at: datetime
+    with_whom: str
+
+
+class PatientPageOut(BaseModel):
+    given_name: str
+    clinic_name: str
+    clinic_phone: str | None
+    upcoming: list[UpcomingVisit]
+    aftercare: AftercareSheet | None
+    consents: list[ConsentDocumentOut]
+
+
+class PatientPage(PatientSide):
+    def view(self) -> PatientPageOut:
+        clinic = self.clinic
+        with self.unit() as u:
+            if self.link(u.session).scope != "patient_page":
+                raise LinkUnusable()
+            patient: Patient = live_patient(u.session, self.actor.patient_id)
+            visits = u.session.execute(
+                select(Appointment, StaffMember.full_name)
+                .join(StaffMember, StaffMember.id == Appointment.practitioner_id)
+                .where(
+                    Appointment.patient_id == patient.id,
+                    Appointment.status == "booked",
+                    Appointment.starts_at >= clinic.now(),
+                )
+                .order_by(Appointment.starts_at)
+            ).all()
+            latest = u.session.scalar(
+                select(TreatmentSession)
+                .where(
+                    TreatmentSession.patient_id == patient.id,
+                    TreatmentSession.aftercare_sheet.is_not(None),
+                )
+                .order_by(TreatmentSession.id.desc())
+                .limit(1)
+            )
+            documents = u.session.scalars(
+                select(ConsentDocument)
+                .where(
+                    ConsentDocument.patient_id == patient.id,
+                    ConsentDocument.status != "awaiting_signature",
+                )
+                .order_by(ConsentDocument.id.desc())
+            )
+            consents = [document_out(u.session, d) for d in documents]
+            u.audit.record("read", "patient_page", patient.id, patient_id=patient.id)
+            return PatientPageOut(
+                given_name=patient.given_name,
+                clinic_name=clinic.settings.clinic_name,
+                clinic_phone=clinic.settings.clinic_phone,
+                upcoming=[
+                    UpcomingVisit(
+                        id=a.id,
+                        what=KIND_NAMES.get(a.kind, a.kind.replace("_", " ")),
+                        starts_at=clinic.local(a.starts_at),
+                        ends_at=clinic.local(a.ends_at),
+                        with_whom=name,
+                    )
+                    for a, name in visits
+                ],
+                aftercare=None
+                if latest is None or latest.aftercare_sheet is None
+                else AftercareSheet.model_validate(latest.aftercare_sheet),
+                consents=consents,
+            )
+
+    def calendar_event(self, appointment_id: int) -> AppointmentEvent:
+        """One of the patient's own booked appointments as a calendar event (else nothing)."""
+        clinic = self.clinic
+        with self.unit() as u:
+            if self.link(u.session).scope != "patient_page":
+                raise LinkUnusable()
+            appointment = u.session.get(Appointment, appointment_id)
+            if appointment is None or appointment.patient_id != self.actor.patient_id:
+                raise LinkUnusable()
+            u.audit.read("appointment", appointment.id, appointment.patient_id)
+            return AppointmentEvent(
+                appointment_id=appointment.id,
+                starts_at=appointment.starts_at,
+                ends_at=appointment.ends_at,
+                summary=f"{KIND_NAMES.get(appointment.kind, 'Visit')} at "
+                f"{clinic.settings.clinic_name}",
+                location=clinic.settings.clinic_name,
+                cancelled=appointment.status == "cancelled",
+                stamped_at=clinic.now(),
+            )

@@ -1,0 +1,42 @@
+"""Consent on the patient's phone or tablet: read the document, choose on photos, sign."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
+
+from microneedling.clinic.services.econsent import PatientConsent
+from microneedling.errors import InvalidInput
+from microneedling.reports import consent_pdf
+from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._render import render
+from microneedling.web.patient._access import PatientRoute, visit
+from microneedling.web.patient.signing import read_signature
+
+router = APIRouter(route_class=PatientRoute, include_in_schema=False)
+CONSENT = frozenset({"consent"})
+
+
+@router.get("/p/consent", name="patient_consent")
+async def patient_consent(request: Request) -> Response:
+    seen = await visit(request, CONSENT)
+    document = PatientConsent(seen.clinic, seen.actor).read()
+    return render(seen.ctx, "patient_consent.html", title="Your consent", document=document,
+                  action=request.url_for("patient_consent_sign").path)  # fmt: skip
+
+
+@router.post("/p/consent", name="patient_consent_sign")
+async def patient_consent_sign(request: Request) -> Response:
+    seen = await visit(request, CONSENT)
+    posted = await request.form()
+    service = PatientConsent(seen.clinic, seen.actor)
+    document = service.read()
+    try:
+        signed = service.sign(read_signature(posted), consent_pdf)
+    except (InvalidInput, ValidationError) as exc:
+        return render(
+            seen.ctx, "patient_consent.html", 422, title="Your consent", document=document,
+            form=as_dict(posted) | {"signature": ""}, errors=field_errors(exc),
+            action=request.url_for("patient_consent_sign").path,
+        )  # fmt: skip
+    return render(seen.ctx, "patient_signed.html", title="Signed", document=signed)
