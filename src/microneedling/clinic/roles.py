@@ -2,7 +2,9 @@
 
 Front desk staff book and manage patients' contact details, but never see clinical
 content (intakes, screening, plans' clinical detail, notes, sessions, outcomes, photos).
-Only admins manage staff accounts and devices, and read the audit trail.
+Only admins manage staff accounts and devices, and read the audit trail. Practitioners'
+working hours and absences are kept by admins and the front desk; everyone who reads the
+diary reads them.
 
 A medical director is the clinic's prescriber: everything a practitioner may do, and the
 oversight US practices need for treatments nurses and aestheticians deliver: good-faith
@@ -41,6 +43,7 @@ class Permission(StrEnum):
     RECORD_GFE = "record_gfe"
     APPROVE_PLANS = "approve_plans"
     REVIEW_CHARTS = "review_charts"
+    MANAGE_STAFF_HOURS = "manage_staff_hours"
 
 
 _ALL = frozenset(Permission)
@@ -68,7 +71,7 @@ _DESK = frozenset(
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL - _OVERSIGHT,
     Role.PRACTITIONER: _CLINICAL | _DESK,
-    Role.FRONT_DESK: _DESK,
+    Role.FRONT_DESK: _DESK | {Permission.MANAGE_STAFF_HOURS},
     Role.MEDICAL_DIRECTOR: _CLINICAL | _DESK | _OVERSIGHT,
 }
 

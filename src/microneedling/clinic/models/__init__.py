@@ -11,8 +11,10 @@ from microneedling.clinic.models.patients import ClinicalNote, Patient
 from microneedling.clinic.models.plans import PlanConsent, PlanRecord, PlanVersion
 from microneedling.clinic.models.sessions import AdverseEvent, TreatedArea, TreatmentSession
 from microneedling.clinic.models.staff import AuthToken, LoginAttempt, StaffMember
+from microneedling.clinic.models.staff_hours import Absence, WorkingHours
 
 __all__ = [
+    "Absence",
     "AdverseEvent",
     "Appointment",
     "AuditEvent",
@@ -38,5 +40,6 @@ __all__ = [
     "TreatedArea",
     "TreatmentSession",
     "UtcDateTime",
+    "WorkingHours",
     "utcnow",
 ]

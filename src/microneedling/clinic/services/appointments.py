@@ -1,5 +1,7 @@
 """Appointments: booking within opening hours, without double-booking, at the plan's interval.
 
+An appointment also lies inside the practitioner's working hours (the clinic's opening hours
+when none are recorded), outside their absences, and inside the diary's range of days.
 Bookings are serialised (:data:`~microneedling.clinic.db.LOCK_BOOKINGS`) so that two desks
 cannot book the same room or practitioner at once. A treatment session earlier than the plan's
 interval after the previous session of the same plan is refused with the dates. Cancelled and
@@ -16,14 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microneedling.clinic.clinic import Service
+from microneedling.clinic.clinic import Service, Unit
 from microneedling.clinic.db import LOCK_BOOKINGS
+from microneedling.clinic.diary_range import refuse_beyond_diary
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Appointment, Patient, StaffMember
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
 from microneedling.clinic.roles import TREATING, Permission
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
+from microneedling.clinic.services.staff_hours import refuse_unavailable
 from microneedling.clinic.text import Code, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import LAST_PLANNABLE_DAY
@@ -104,53 +108,59 @@ def _overlapping(session: Session, starts: datetime, ends: datetime) -> list[App
 
 class AppointmentService(Service):
     def book(self, data: AppointmentIn) -> AppointmentOut:
+        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+            self.clinic.db.lock(u.session, LOCK_BOOKINGS)
+            return self._out(self.book_in(u, data))
+
+    def book_in(self, u: Unit, data: AppointmentIn) -> Appointment:
+        """Book inside an open unit of work (the caller holds the bookings lock)."""
         clinic = self.clinic
         starts = clinic.local(data.starts_at)
         ends = starts + timedelta(minutes=data.duration_minutes)
-        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
-            clinic.db.lock(u.session, LOCK_BOOKINGS)
-            live_patient(u.session, data.patient_id)
-            practitioner = u.session.get(StaffMember, data.practitioner_id)
-            if practitioner is None or practitioner.role not in TREATING:
-                raise NotFound("practitioner_id", "practitioner", data.practitioner_id)
-            if not practitioner.active:
-                raise RequestRefused("practitioner_id", f"{practitioner.full_name} is inactive")
-            if data.room not in clinic.settings.rooms:
-                raise InvalidInput(
-                    "room", f"no room '{data.room}' (rooms: {', '.join(clinic.settings.rooms)})"
-                )
-            if starts <= clinic.now():
-                raise RequestRefused("starts_at", "is in the past")
-            hours = clinic.settings.hours
-            if not hours.covers(starts, ends):
-                raise RequestRefused(
-                    "starts_at",
-                    f"{starts:%a %Y-%m-%d %H:%M}-{ends:%H:%M} is outside opening hours "
-                    f"({hours.describe()})",
-                )
-            self._check_free(u.session, data, starts, ends)
-            if data.kind == "session":
-                self._check_session(u.session, data, starts)
-            elif data.plan_id is not None:
-                get_plan(u.session, data.plan_id)
-            appointment = Appointment(
-                patient_id=data.patient_id,
-                practitioner_id=data.practitioner_id,
-                room=data.room,
-                kind=data.kind,
-                plan_id=data.plan_id,
-                starts_at=starts,
-                ends_at=ends,
-                note=data.note,
-                created_by=self.actor.staff_id,
+        refuse_beyond_diary(starts, clinic.zone, "starts_at")
+        live_patient(u.session, data.patient_id)
+        practitioner = u.session.get(StaffMember, data.practitioner_id)
+        if practitioner is None or practitioner.role not in TREATING:
+            raise NotFound("practitioner_id", "practitioner", data.practitioner_id)
+        if not practitioner.active:
+            raise RequestRefused("practitioner_id", f"{practitioner.full_name} is inactive")
+        if data.room not in clinic.settings.rooms:
+            raise InvalidInput(
+                "room", f"no room '{data.room}' (rooms: {', '.join(clinic.settings.rooms)})"
             )
-            u.session.add(appointment)
-            u.session.flush()
-            u.audit.record(
-                "create", "appointment", appointment.id, patient_id=data.patient_id,
-                detail={"kind": data.kind},
-            )  # fmt: skip
-            return self._out(appointment)
+        if starts <= clinic.now():
+            raise RequestRefused("starts_at", "is in the past")
+        hours = clinic.settings.hours
+        if not hours.covers(starts, ends):
+            raise RequestRefused(
+                "starts_at",
+                f"{starts:%a %Y-%m-%d %H:%M}-{ends:%H:%M} is outside opening hours "
+                f"({hours.describe()})",
+            )
+        refuse_unavailable(u.session, clinic, practitioner, starts, ends)
+        self._check_free(u.session, data, starts, ends)
+        if data.kind == "session":
+            self._check_session(u.session, data, starts)
+        elif data.plan_id is not None:
+            get_plan(u.session, data.plan_id)
+        appointment = Appointment(
+            patient_id=data.patient_id,
+            practitioner_id=data.practitioner_id,
+            room=data.room,
+            kind=data.kind,
+            plan_id=data.plan_id,
+            starts_at=starts,
+            ends_at=ends,
+            note=data.note,
+            created_by=self.actor.staff_id,
+        )
+        u.session.add(appointment)
+        u.session.flush()
+        u.audit.record(
+            "create", "appointment", appointment.id, patient_id=data.patient_id,
+            detail={"kind": data.kind},
+        )  # fmt: skip
+        return appointment
 
     def _check_free(
         self, session: Session, data: AppointmentIn, starts: datetime, ends: datetime
@@ -176,7 +186,10 @@ class AppointmentService(Service):
         if plan.status == "cancelled":
             raise RequestRefused("plan_id", "the plan is cancelled")
         treatment = current_treatment_plan(session, plan)
+        # Counted in clinic days, not to the minute: four weeks after a session at 14:00 may
+        # be booked at 10:00.
         interval = timedelta(weeks=treatment.interval_weeks.value)
+        day = self.clinic.local(starts).date()
         sessions = list(
             session.scalars(
                 select(Appointment)
@@ -193,9 +206,8 @@ class AppointmentService(Service):
                 "plan_id", f"the plan has {treatment.session_count.value} sessions, all booked"
             )
         for other in sessions:
-            gap = abs(starts - other.starts_at)
-            if gap < interval:
-                other_day = self.clinic.local(other.starts_at).date()
+            other_day = self.clinic.local(other.starts_at).date()
+            if abs(day - other_day) < interval:
                 earliest = other_day + interval
                 direction = "after" if other.starts_at < starts else "before"
                 raise RequestRefused(
