@@ -7,6 +7,7 @@ Times are aware datetimes; hours are clinic wall-clock times, read in the clinic
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -16,6 +17,17 @@ from microneedling.clinic.hours import OpeningHours
 
 #: Appointments start on a five-minute grid [min].
 GRID_MINUTES = 5
+
+
+def grid_minutes(minutes: float) -> int:
+    """A visit length rounded up to the booking grid [min]."""
+    return math.ceil(minutes / GRID_MINUTES) * GRID_MINUTES
+
+
+def next_grid(moment: datetime) -> datetime:
+    """The first grid time after ``moment`` (a slot starting now can no longer be booked)."""
+    step = GRID_MINUTES * 60
+    return datetime.fromtimestamp((int(moment.timestamp()) // step + 1) * step, moment.tzinfo)
 
 
 @dataclass(frozen=True)

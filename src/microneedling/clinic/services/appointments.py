@@ -110,7 +110,7 @@ class AppointmentService(Service):
     def book(self, data: AppointmentIn) -> AppointmentOut:
         with self.unit(Permission.BOOK_APPOINTMENTS) as u:
             self.clinic.db.lock(u.session, LOCK_BOOKINGS)
-            return self._out(self.book_in(u, data))
+            return self.out(self.book_in(u, data))
 
     def book_in(self, u: Unit, data: AppointmentIn) -> Appointment:
         """Book inside an open unit of work (the caller holds the bookings lock)."""
@@ -241,7 +241,7 @@ class AppointmentService(Service):
                 status, "appointment", appointment.id, patient_id=appointment.patient_id,
                 detail={"reason": reason},
             )  # fmt: skip
-            return self._out(appointment)
+            return self.out(appointment)
 
     def cancel(self, appointment_id: int, data: StatusIn) -> AppointmentOut:
         return self._set_status(appointment_id, "cancelled", data.reason)
@@ -268,7 +268,7 @@ class AppointmentService(Service):
         with self.unit(Permission.READ_APPOINTMENTS) as u:
             appointment = get_appointment(u.session, appointment_id)
             u.audit.read("appointment", appointment.id, appointment.patient_id)
-            return self._out(appointment)
+            return self.out(appointment)
 
     def find(self, where: AppointmentFilter, page: PageRequest) -> Page[AppointmentOut]:
         with self.unit(Permission.READ_APPOINTMENTS) as u:
@@ -293,7 +293,7 @@ class AppointmentService(Service):
             rows: list[Appointment]
             rows, total = paginate(u.session, query, page, Appointment.starts_at, Appointment.id)
             u.audit.listed("appointment", [a.id for a in rows], [a.patient_id for a in rows])
-            items = [self._out(a) for a in rows]
+            items = [self.out(a) for a in rows]
             return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
     def day(self, day: date) -> list[AppointmentOut]:
@@ -307,7 +307,7 @@ class AppointmentService(Service):
         )
         return page.items
 
-    def _out(self, appointment: Appointment) -> AppointmentOut:
+    def out(self, appointment: Appointment) -> AppointmentOut:
         out = AppointmentOut.model_validate(appointment)
         out.starts_at = self.clinic.local(appointment.starts_at)
         out.ends_at = self.clinic.local(appointment.ends_at)
