@@ -134,7 +134,7 @@ class CalendarService(Service):
             )
             if room is not None:
                 query = query.where(Appointment.room == room)
-            rows = list(u.session.execute(query).tuples())
+            rows = [(a, p) for a, p in u.session.execute(query)]
             u.audit.listed("appointment", [a.id for a, _ in rows], [p.id for _, p in rows])
             entries = [
                 CalendarEntry(

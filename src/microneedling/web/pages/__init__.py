@@ -11,6 +11,7 @@ from microneedling.web.pages import (
     _assets,
     appointments,
     audit,
+    calendar,
     course,
     devices,
     followups,
@@ -21,8 +22,10 @@ from microneedling.web.pages import (
     patients,
     plans,
     printouts,
+    series,
     sessions,
     staff,
+    staff_hours,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -31,6 +34,9 @@ for _module in (
     home,
     login,
     appointments,
+    calendar,
+    series,
+    staff_hours,
     patients,
     intakes,
     plans,
