@@ -53,10 +53,14 @@ def desk(
     from conftest import make_team
 
     settings = ClinicSettings(
-        environment="test", secret_key="calendar-test-secret-" + "x" * 30,  # type: ignore[arg-type]
-        data_dir=tmp_path / "data", database_url=db_url, timezone="Europe/Berlin",
-        opening_hours=HOURS, rooms=["room-1", "room-2"],
-    )  # fmt: skip
+        environment="test",
+        secret_key="calendar-test-secret-" + "x" * 30,  # type: ignore[arg-type]
+        data_dir=tmp_path / "data",
+        database_url=db_url,
+        timezone="Europe/Berlin",
+        opening_hours=HOURS,
+        rooms=["room-1", "room-2"],
+    )
     clinic = Clinic(settings, clock=clock)
     clinic.start()
     make_team(clinic)
@@ -68,21 +72,51 @@ def desk(
                 "/api/auth/token", json={"username": role.replace("_", "-"), "password": PASSWORD}
             )
         )
-        headers[role] = {"Authorization": f"Bearer {token['token']}"}  # fmt: skip
+        headers[role] = {"Authorization": f"Bearer {token['token']}"}
     doc = headers["practitioner"]
     me = _ok(api.get("/api/auth/me", headers=doc))
     director = _ok(api.get("/api/auth/me", headers=headers["medical_director"]))
-    patient = _ok(api.post("/api/patients", headers=headers["front_desk"], json={
-        "given_name": "Maria", "family_name": "Lopez", "date_of_birth": "1984-05-01",
-        "sex": "female"}), 201)  # fmt: skip
-    _ok(api.post(f"/api/patients/{patient['id']}/intakes", headers=doc,
-                 json={"answers": intake_answers}), 201)  # fmt: skip
-    plan = _ok(api.post(f"/api/patients/{patient['id']}/plans", headers=doc,
-                        json={"course": course("2027-03-01")}), 201)  # fmt: skip
-    _ok(api.post(f"/api/plans/{plan['id']}/consents", headers=doc,
-                 json={"version": 1, "consented_by": "Maria Lopez", "method": "signature"}))  # fmt: skip
-    ids = {"pia": me["id"], "mona": director["id"], "patient": patient["id"], "plan": plan["id"],
-           "sessions": len(plan["plan"]["sessions"])}  # fmt: skip
+    patient = _ok(
+        api.post(
+            "/api/patients",
+            headers=headers["front_desk"],
+            json={
+                "given_name": "Maria",
+                "family_name": "Lopez",
+                "date_of_birth": "1984-05-01",
+                "sex": "female",
+            },
+        ),
+        201,
+    )
+    _ok(
+        api.post(
+            f"/api/patients/{patient['id']}/intakes", headers=doc, json={"answers": intake_answers}
+        ),
+        201,
+    )
+    plan = _ok(
+        api.post(
+            f"/api/patients/{patient['id']}/plans",
+            headers=doc,
+            json={"course": course("2027-03-01")},
+        ),
+        201,
+    )
+    _ok(
+        api.post(
+            f"/api/plans/{plan['id']}/consents",
+            headers=doc,
+            json={"version": 1, "consented_by": "Maria Lopez", "method": "signature"},
+        )
+    )
+    ids = {
+        "pia": me["id"],
+        "mona": director["id"],
+        "patient": patient["id"],
+        "plan": plan["id"],
+        "sessions": len(plan["plan"]["sessions"]),
+    }
     try:
         yield Desk(api, clinic, clock, headers, ids)
     finally:
@@ -96,9 +130,15 @@ def _booked(clinic: Clinic) -> int:
 
 
 def _appointment(desk: Desk, starts_at: str, **extra: object) -> httpx.Response:
-    body = {"patient_id": desk.ids["patient"], "practitioner_id": desk.ids["pia"],
-            "room": "room-1", "kind": "consultation", "starts_at": starts_at,
-            "duration_minutes": 30, **extra}  # fmt: skip
+    body = {
+        "patient_id": desk.ids["patient"],
+        "practitioner_id": desk.ids["pia"],
+        "room": "room-1",
+        "kind": "consultation",
+        "starts_at": starts_at,
+        "duration_minutes": 30,
+        **extra,
+    }
     return desk.api.post("/api/appointments", headers=desk.headers["front_desk"], json=body)
 
 
@@ -118,19 +158,24 @@ def test_working_hours_are_kept_by_the_desk_and_read_by_practitioners(desk: Desk
     refused = desk.api.post("/api/working-hours", headers=h["practitioner"], json=body)
     assert refused.status_code == 403
     made = _ok(desk.api.post("/api/working-hours", headers=h["front_desk"], json=body))
-    again = _ok(desk.api.post("/api/working-hours", headers=h["admin"],
-                              json={**body, "starts": "13:00"}))  # fmt: skip
-    assert again["id"] == made["id"] and again["starts"] == "13:00:00"
+    again = _ok(
+        desk.api.post("/api/working-hours", headers=h["admin"], json={**body, "starts": "13:00"})
+    )
+    assert again["id"] == made["id"]
+    assert again["starts"] == "13:00:00"
     listed = _ok(desk.api.get("/api/working-hours", headers=h["practitioner"]))
     assert [(r["weekday"], r["starts"], r["ends"]) for r in listed] == [
         ("tuesday", "13:00:00", "16:00:00")
     ]
-    backwards = desk.api.post("/api/working-hours", headers=h["front_desk"],
-                              json={**body, "ends": "11:00"})  # fmt: skip
+    backwards = desk.api.post(
+        "/api/working-hours", headers=h["front_desk"], json={**body, "ends": "11:00"}
+    )
     assert backwards.status_code == 422
-    unknown = desk.api.post("/api/working-hours", headers=h["front_desk"],
-                            json={**body, "staff_id": 999})  # fmt: skip
-    assert unknown.status_code == 404 and unknown.json()["errors"][0]["field"] == "staff_id"
+    unknown = desk.api.post(
+        "/api/working-hours", headers=h["front_desk"], json={**body, "staff_id": 999}
+    )
+    assert unknown.status_code == 404
+    assert unknown.json()["errors"][0]["field"] == "staff_id"
     # Tuesday 2 March: Pia works 13:00-16:00 only; Monday (none recorded for Monday): not at all.
     outside = _appointment(desk, "2027-03-02T10:00:00")
     assert outside.status_code == 409
@@ -146,20 +191,43 @@ def test_working_hours_are_kept_by_the_desk_and_read_by_practitioners(desk: Desk
 
 def test_an_absence_refuses_bookings_and_the_finder_avoids_it(desk: Desk) -> None:
     pia, h = desk.ids["pia"], desk.headers
-    absence = _ok(desk.api.post("/api/absences", headers=h["front_desk"], json={
-        "staff_id": pia, "starts_at": "2027-03-03T09:00:00", "ends_at": "2027-03-03T13:00:00",
-        "reason": "training"}), 201)  # fmt: skip
+    absence = _ok(
+        desk.api.post(
+            "/api/absences",
+            headers=h["front_desk"],
+            json={
+                "staff_id": pia,
+                "starts_at": "2027-03-03T09:00:00",
+                "ends_at": "2027-03-03T13:00:00",
+                "reason": "training",
+            },
+        ),
+        201,
+    )
     assert absence["starts_at"] == "2027-03-03T09:00:00+01:00"
     clash = _appointment(desk, "2027-03-03T12:30:00")
     assert clash.status_code == 409
     assert clash.json()["errors"][0]["field"] == "practitioner_id"
     assert "away (training)" in clash.json()["errors"][0]["problem"]
-    backwards = desk.api.post("/api/absences", headers=h["front_desk"], json={
-        "staff_id": pia, "starts_at": "2027-03-04T09:00:00", "ends_at": "2027-03-04T08:00:00",
-        "reason": "x"})  # fmt: skip
-    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "ends_at"
-    slots = _ok(desk.api.get("/api/calendar/free-slots", headers=h["practitioner"], params={
-        "minutes": 60, "practitioner_id": pia, "earliest": "2027-03-03", "count": 3}))  # fmt: skip
+    backwards = desk.api.post(
+        "/api/absences",
+        headers=h["front_desk"],
+        json={
+            "staff_id": pia,
+            "starts_at": "2027-03-04T09:00:00",
+            "ends_at": "2027-03-04T08:00:00",
+            "reason": "x",
+        },
+    )
+    assert backwards.status_code == 422
+    assert backwards.json()["errors"][0]["field"] == "ends_at"
+    slots = _ok(
+        desk.api.get(
+            "/api/calendar/free-slots",
+            headers=h["practitioner"],
+            params={"minutes": 60, "practitioner_id": pia, "earliest": "2027-03-03", "count": 3},
+        )
+    )
     assert [s["starts_at"] for s in slots] == [
         "2027-03-03T13:00:00+01:00",
         "2027-03-03T13:05:00+01:00",
@@ -178,51 +246,91 @@ def test_the_finder_starts_after_now_and_skips_booked_rooms(desk: Desk) -> None:
     _ok(_appointment(desk, "2027-03-01T09:30:00", duration_minutes=60), 201)
     # Room 1 is taken 09:30-10:30: a 30-minute visit there fits from 10:30 on, since a start
     # after now (09:05 at the earliest) would run into 09:30.
-    room_1 = _ok(desk.api.get("/api/calendar/free-slots", headers=h["front_desk"], params={
-        "minutes": 30, "room": "room-1", "count": 2}))  # fmt: skip
+    room_1 = _ok(
+        desk.api.get(
+            "/api/calendar/free-slots",
+            headers=h["front_desk"],
+            params={"minutes": 30, "room": "room-1", "count": 2},
+        )
+    )
     assert [s["starts_at"] for s in room_1] == [
         "2027-03-01T10:30:00+01:00",
         "2027-03-01T10:35:00+01:00",
     ]
     # Room 2 is free, and so is another practitioner: the first slot is the next grid time.
-    room_2 = _ok(desk.api.get("/api/calendar/free-slots", headers=h["front_desk"], params={
-        "minutes": 30, "room": "room-2", "count": 1}))  # fmt: skip
+    room_2 = _ok(
+        desk.api.get(
+            "/api/calendar/free-slots",
+            headers=h["front_desk"],
+            params={"minutes": 30, "room": "room-2", "count": 1},
+        )
+    )
     assert room_2[0]["starts_at"] == "2027-03-01T09:05:00+01:00"
     assert room_2[0]["room"] == "room-2"
     # With Petra asked for, the slot waits until she is free.
-    petra = _ok(desk.api.get("/api/calendar/free-slots", headers=h["front_desk"], params={
-        "minutes": 30, "room": "room-2", "practitioner_id": desk.ids["pia"], "count": 1}))  # fmt: skip
+    petra = _ok(
+        desk.api.get(
+            "/api/calendar/free-slots",
+            headers=h["front_desk"],
+            params={
+                "minutes": 30,
+                "room": "room-2",
+                "practitioner_id": desk.ids["pia"],
+                "count": 1,
+            },
+        )
+    )
     assert petra[0]["starts_at"] == "2027-03-01T10:30:00+01:00"
-    bad = desk.api.get("/api/calendar/free-slots", headers=h["front_desk"],
-                       params={"minutes": 30, "room": "attic"})  # fmt: skip
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "room"
+    bad = desk.api.get(
+        "/api/calendar/free-slots", headers=h["front_desk"], params={"minutes": 30, "room": "attic"}
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "room"
 
 
 def test_the_week_shows_hours_absences_and_appointments_in_clinic_time(desk: Desk) -> None:
     h = desk.headers
     _ok(_appointment(desk, "2027-03-02T10:00:00"), 201)
-    week = _ok(desk.api.get("/api/calendar/week", headers=h["practitioner"],
-                            params={"day": "2027-03-04"}))  # fmt: skip
-    assert week["first_day"] == "2027-03-01" and week["last_day"] == "2027-03-07"
+    week = _ok(
+        desk.api.get("/api/calendar/week", headers=h["practitioner"], params={"day": "2027-03-04"})
+    )
+    assert week["first_day"] == "2027-03-01"
+    assert week["last_day"] == "2027-03-07"
     assert week["timezone"] == "Europe/Berlin"
     assert week["opening"]["2027-03-07"] is None
     assert [e["starts_at"] for e in week["entries"]] == ["2027-03-02T10:00:00+01:00"]
     assert week["entries"][0]["patient_name"] == "Maria Lopez"
     names = [p["name"] for p in week["practitioners"]]
-    assert names == sorted(names) and "Petra Practitioner" in names
-    other_room = _ok(desk.api.get("/api/calendar/day", headers=h["front_desk"],
-                                  params={"day": "2027-03-02", "room": "room-2"}))  # fmt: skip
+    assert names == sorted(names)
+    assert "Petra Practitioner" in names
+    other_room = _ok(
+        desk.api.get(
+            "/api/calendar/day",
+            headers=h["front_desk"],
+            params={"day": "2027-03-02", "room": "room-2"},
+        )
+    )
     assert other_room["entries"] == []
-    assert desk.api.get("/api/calendar/week", headers=h["front_desk"],
-                        params={"day": "9999-01-01"}).status_code == 422  # fmt: skip
+    assert (
+        desk.api.get(
+            "/api/calendar/week", headers=h["front_desk"], params={"day": "9999-01-01"}
+        ).status_code
+        == 422
+    )
 
 
 def _series_rows(proposal: dict[str, Any]) -> list[dict[str, object]]:
     return [
-        {"number": s["number"], "practitioner_id": s["practitioner_id"], "room": s["room"],
-         "starts_at": s["starts_at"], "duration_minutes": s["minutes"]}
-        for s in proposal["sessions"] if s["booked"] is None
-    ]  # fmt: skip
+        {
+            "number": s["number"],
+            "practitioner_id": s["practitioner_id"],
+            "room": s["room"],
+            "starts_at": s["starts_at"],
+            "duration_minutes": s["minutes"],
+        }
+        for s in proposal["sessions"]
+        if s["booked"] is None
+    ]
 
 
 def test_a_series_proposed_at_17_47_fits_and_books_in_one_step(desk: Desk) -> None:
@@ -244,8 +352,14 @@ def test_a_series_proposed_at_17_47_fits_and_books_in_one_step(desk: Desk) -> No
     assert first["starts_at"] >= "2027-03-02"
     assert "has passed" in first["conflict"]
     before = _booked(desk.clinic)
-    booked = _ok(desk.api.post(f"/api/plans/{plan}/series", headers=h["front_desk"],
-                               json={"sessions": _series_rows(proposal)}), 201)  # fmt: skip
+    booked = _ok(
+        desk.api.post(
+            f"/api/plans/{plan}/series",
+            headers=h["front_desk"],
+            json={"sessions": _series_rows(proposal)},
+        ),
+        201,
+    )
     assert len(booked) == desk.ids["sessions"]
     assert _booked(desk.clinic) == before + desk.ids["sessions"]
     rest = _ok(desk.api.get(f"/api/plans/{plan}/series", headers=h["front_desk"]))
@@ -254,22 +368,31 @@ def test_a_series_proposed_at_17_47_fits_and_books_in_one_step(desk: Desk) -> No
 
 def test_a_series_with_one_bad_row_books_nothing_and_names_each_row(desk: Desk) -> None:
     h, plan = desk.headers, desk.ids["plan"]
-    proposal = _ok(desk.api.get(f"/api/plans/{plan}/series", headers=h["front_desk"],
-                                params={"practitioner_id": desk.ids["pia"], "at": "11:00"}))  # fmt: skip
+    proposal = _ok(
+        desk.api.get(
+            f"/api/plans/{plan}/series",
+            headers=h["front_desk"],
+            params={"practitioner_id": desk.ids["pia"], "at": "11:00"},
+        )
+    )
     rows = _series_rows(proposal)
     assert all(r["practitioner_id"] == desk.ids["pia"] for r in rows)
     assert all(str(r["starts_at"])[11:16] == "11:00" for r in rows)
     rows[2]["room"] = "attic"
     rows[3]["starts_at"] = "2027-06-05T12:30:00"  # a Saturday, after closing at 13:00
     before = _booked(desk.clinic)
-    refused = desk.api.post(f"/api/plans/{plan}/series", headers=h["front_desk"],
-                            json={"sessions": rows})  # fmt: skip
+    refused = desk.api.post(
+        f"/api/plans/{plan}/series", headers=h["front_desk"], json={"sessions": rows}
+    )
     assert refused.status_code == 409, refused.text
     fields = [e["field"] for e in refused.json()["errors"]]
     assert fields == ["sessions.2.room", "sessions.3.starts_at"]
     assert _booked(desk.clinic) == before
-    missing = desk.api.post(f"/api/plans/{plan}/series", headers=h["front_desk"],
-                            json={"sessions": [{**rows[0], "practitioner_id": None}]})  # fmt: skip
+    missing = desk.api.post(
+        f"/api/plans/{plan}/series",
+        headers=h["front_desk"],
+        json={"sessions": [{**rows[0], "practitioner_id": None}]},
+    )
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["field"] == "sessions.0.practitioner_id"
 
@@ -294,9 +417,14 @@ def test_the_series_page_names_row_and_field_once_each(
     assert "Times in Europe/Berlin" in page.text
     data = {"csrf_token": csrf}
     for n in range(1, desk.ids["sessions"] + 1):
-        data |= {f"date.{n}": f"2027-0{2 + n}-0{n}", f"time.{n}": "10:00",
-                 f"duration.{n}": "60", f"room.{n}": "room-1", f"practitioner.{n}": "",
-                 f"book.{n}": "yes"}  # fmt: skip
+        data |= {
+            f"date.{n}": f"2027-0{2 + n}-0{n}",
+            f"time.{n}": "10:00",
+            f"duration.{n}": "60",
+            f"room.{n}": "room-1",
+            f"practitioner.{n}": "",
+            f"book.{n}": "yes",
+        }
     refused = client.post(f"/plans/{plan}/book", data=data)
     assert refused.status_code == 422
     assert "Please fill this in." not in refused.text
@@ -311,10 +439,18 @@ def test_a_start_beyond_the_diary_is_refused_on_the_booking_page(
     desk: Desk, browser: tuple[httpx.Client, str]
 ) -> None:
     client, csrf = browser
-    refused = client.post(f"/patients/{desk.ids['patient']}/book", data={
-        "csrf_token": csrf, "practitioner_id": str(desk.ids["pia"]), "room": "room-1",
-        "kind": "consultation", "date": "9999-03-02", "time": "10:00",
-        "duration_minutes": "30"})  # fmt: skip
+    refused = client.post(
+        f"/patients/{desk.ids['patient']}/book",
+        data={
+            "csrf_token": csrf,
+            "practitioner_id": str(desk.ids["pia"]),
+            "room": "room-1",
+            "kind": "consultation",
+            "date": "9999-03-02",
+            "time": "10:00",
+            "duration_minutes": "30",
+        },
+    )
     assert refused.status_code == 422
     assert 'id="f-date-error">9999-03-02 is outside the diary' in refused.text
     assert _booked(desk.clinic) == 0
@@ -327,10 +463,14 @@ def test_calendar_and_hours_pages_render_for_the_desk(
     _ok(_appointment(desk, "2027-03-02T10:00:00"), 201)
     week = client.get("/calendar/week", params={"day": "2027-03-02"})
     assert week.status_code == 200
-    assert "Maria Lopez" in week.text and "10:00–10:30" in week.text
-    day = client.get("/calendar/day", params={"day": "2027-03-02", "find": "yes",
-                                              "minutes": "45", "count": "2"})  # fmt: skip
-    assert day.status_code == 200 and "Tue 2 Mar 2027 09:00" in day.text
+    assert "Maria Lopez" in week.text
+    assert "10:00–10:30" in week.text
+    day = client.get(
+        "/calendar/day", params={"day": "2027-03-02", "find": "yes", "minutes": "45", "count": "2"}
+    )
+    assert day.status_code == 200
+    assert "Tue 2 Mar 2027 09:00" in day.text
     bad = client.get("/calendar/day", params={"find": "yes", "minutes": "0"})
-    assert bad.status_code == 422 and 'id="f-minutes-error"' in bad.text
+    assert bad.status_code == 422
+    assert 'id="f-minutes-error"' in bad.text
     assert client.get("/staff-hours").status_code == 200
