@@ -4,6 +4,7 @@ plan's series proposed where it fits and booked all or none."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,9 +16,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from microneedling.clinic import Clinic, ClinicSettings
+from microneedling.clinic import Clinic, ClinicSettings, Role
 from microneedling.clinic.hours import OpeningHours
-from microneedling.clinic.models import Appointment
+from microneedling.clinic.models import Appointment, StaffMember
+from microneedling.clinic.services.passwords import hash_password
 from microneedling.clinic.services.signin import SignIn
 from microneedling.web import create_app
 from microneedling.web.auth import SESSION_COOKIE, csrf_token
@@ -50,8 +52,6 @@ def desk(
     intake_answers: dict[str, object],
     course: Callable[[object], dict[str, object]],
 ) -> Iterator[Desk]:
-    from conftest import make_team
-
     settings = ClinicSettings(
         environment="test",
         secret_key="calendar-test-secret-" + "x" * 30,  # type: ignore[arg-type]
@@ -63,7 +63,7 @@ def desk(
     )
     clinic = Clinic(settings, clock=clock)
     clinic.start()
-    make_team(clinic)
+    _team(clinic)
     api = httpx.Client(base_url=live_server(create_app(clinic=clinic)), timeout=60)
     headers = {}
     for role in ("admin", "practitioner", "front_desk", "medical_director"):
@@ -122,6 +122,28 @@ def desk(
     finally:
         api.close()
         clinic.db.dispose()
+
+
+@functools.cache
+def _password_hash() -> str:
+    return hash_password(PASSWORD)  # Argon2 is slow on purpose: hashed once per run
+
+
+def _team(clinic: Clinic) -> None:
+    """One account per role, with names that sort Mona before Petra (the finder's order)."""
+    with clinic.db.transaction() as session:
+        for role, name in (
+            (Role.ADMIN, "Ada Admin"),
+            (Role.PRACTITIONER, "Petra Practitioner"),
+            (Role.FRONT_DESK, "Frank Frontdesk"),
+            (Role.MEDICAL_DIRECTOR, "Mona Director"),
+        ):
+            session.add(
+                StaffMember(
+                    username=role.value.replace("_", "-"), full_name=name, role=role.value,
+                    password_hash=_password_hash(), active=True,
+                )
+            )  # fmt: skip
 
 
 def _booked(clinic: Clinic) -> int:
