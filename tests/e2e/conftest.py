@@ -42,7 +42,7 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 120.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -57,8 +57,11 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float 
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a fresh clinic (one per test module)."""
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL of a fresh clinic (one per test module). A module may set ``CLINIC_TIMEZONE``
+    and ``CLINIC_OPENING_HOURS`` for a clinic of its own kind (default: UTC, always open)."""
     data_dir = tmp_path_factory.mktemp("clinic-data")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MICRONEEDLING_")}
@@ -71,6 +74,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             str(port),
             str(data_dir),
             str(CLOCK_SHIFT.total_seconds()),
+            getattr(request.module, "CLINIC_TIMEZONE", "UTC"),
+            getattr(request.module, "CLINIC_OPENING_HOURS", "mon-sun 00:00-23:59"),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -4,7 +4,9 @@ Each session's window opens on the later of its planned date and the plan's inte
 session before it (counted in clinic days, as the booking rule counts it), and stays open for
 the slack the plan's concerns allow (the shortest of their longest intervals, less the plan's
 interval; at least :data:`MIN_WINDOW_DAYS`). The proposal keeps one time of day, practitioner
-and room where they are free, else takes the free slot nearest that time, and says why.
+and room where they are free, else takes the free slot nearest that time, and says why. A
+practitioner or room asked for is kept for every session; otherwise anyone free will do, the
+practitioner of the series' earlier sessions first.
 Booking is all or nothing: one transaction, every row checked by the appointment rules, every
 refusal named by row and field.
 """
@@ -105,7 +107,7 @@ class SeriesService(Service):
         if room is not None:
             if room not in rooms:
                 raise InvalidInput("room", f"no room '{room}' (rooms: {', '.join(rooms)})")
-            rooms = [room, *[r for r in rooms if r != room]]
+            rooms = [room]  # asked for: only that room
         with self.unit(Permission.BOOK_APPOINTMENTS) as u:
             record = get_plan(u.session, plan_id)
             if record.status == "cancelled":
@@ -125,6 +127,7 @@ class SeriesService(Service):
                 )
             )
             u.audit.read("plan_schedule", record.id, record.patient_id)
+            chosen = practitioner_id is not None
             if practitioner_id is not None:
                 treating_member(u.session, practitioner_id, "practitioner_id")
             elif held:
@@ -139,7 +142,11 @@ class SeriesService(Service):
                 time(),
                 zone,
             )
-            everyone = practitioner_diaries(u.session, clinic, horizon_from, horizon_until)
+            # Asked for: only that practitioner; else anyone, the series' own one first.
+            everyone = practitioner_diaries(
+                u.session, clinic, horizon_from, horizon_until,
+                [practitioner_id] if chosen and practitioner_id is not None else None,
+            )  # fmt: skip
             if practitioner_id is not None:
                 everyone.sort(key=lambda d: d.staff_id != practitioner_id)
             patient_busy = tuple(

@@ -33,12 +33,12 @@ Room = Annotated[str | None, Query(max_length=64, description="only this room's 
 
 
 @router.get("/calendar/day", summary="One day: practitioners' hours, absences, appointments")
-def calendar_day(calendar: Calendar, day: Day, room: Room = None) -> CalendarView:
+def calendar_day_view(calendar: Calendar, day: Day, room: Room = None) -> CalendarView:
     return calendar.view(day, 1, room)
 
 
 @router.get("/calendar/week", summary="The week (Monday to Sunday) that holds a day")
-def calendar_week(calendar: Calendar, day: Day, room: Room = None) -> CalendarView:
+def calendar_week_view(calendar: Calendar, day: Day, room: Room = None) -> CalendarView:
     return calendar.view(week_start(day), 7, room)
 
 

@@ -6,6 +6,7 @@ or to the booking form of the patient being booked (``patient_id``).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 from typing import Annotated
 
@@ -31,10 +32,16 @@ FINDER = ("minutes", "practitioner_id", "room", "earliest", "count")
 
 def _calendar(page: Signed, request: Request, day: date, days: int, template: str) -> Response:
     params = request.query_params
-    room = params.get("room") or None
+    # The grid's room filter is "show_room": "room" is the finder's own field.
+    room = params.get("show_room") or None
     if room not in (None, *page.clinic.settings.rooms):
         room = None
-    view = page.service(CalendarService).view(day if days == 1 else week_start(day), days, room)
+    if params.get("find") == "yes" and params.get("earliest"):
+        # Show where the slots are: the day (or week) the search starts on.
+        with contextlib.suppress(ValueError):
+            day = min(max(date.fromisoformat(params["earliest"]), FIRST_DIARY_DAY), LAST_DIARY_DAY)
+    first = day if days == 1 else week_start(day)
+    view = page.service(CalendarService).view(first, days, room)
     finder = {k: params.get(k, "") for k in FINDER}
     finder.setdefault("minutes", "")
     slots: list[SlotOut] = []
@@ -50,6 +57,7 @@ def _calendar(page: Signed, request: Request, day: date, days: int, template: st
             status_code = 422
     context = {k: params.get(k) for k in ("plan_id", "patient_id") if params.get(k, "").isdigit()}
     step = timedelta(days=days)
+    day = first
     return render(
         page.ctx, template, status_code, nav="calendar",
         title="Calendar" if days == 7 else "Day", view=view, grid=layout(view), day=day,
