@@ -496,3 +496,17 @@ def test_calendar_and_hours_pages_render_for_the_desk(
     assert bad.status_code == 422
     assert 'id="f-minutes-error"' in bad.text
     assert client.get("/staff-hours").status_code == 200
+
+
+def test_record_pages_show_times_in_the_clinic_zone(desk: Desk) -> None:
+    # The intake and the consent were recorded at 08:00 UTC: 09:00 in Berlin.
+    issued = SignIn(desk.clinic).login("practitioner", PASSWORD, None, "cookie")
+    with httpx.Client(base_url=desk.api.base_url, timeout=60) as client:
+        client.cookies.set(SESSION_COOKIE, issued.token)
+        plan = client.get(f"/plans/{desk.ids['plan']}")
+        record = client.get(f"/patients/{desk.ids['patient']}")
+    assert plan.status_code == 200
+    assert "Times: Europe/Berlin" in plan.text
+    assert "(signature), Mon 1 Mar 2027 09:00." in plan.text
+    assert "08:00" not in plan.text
+    assert "recorded Mon 1 Mar 2027 09:00." in record.text
