@@ -60,6 +60,7 @@ def _series_page(
         clinical=page.may(Permission.READ_CLINICAL),
         practitioners=practitioner_choices(page),
         rooms=[(r, r) for r in page.clinic.settings.rooms], wanted=wanted or {},
+        posted=status_code != 200,
     )  # fmt: skip
 
 
@@ -167,6 +168,7 @@ async def series_book(request: Request, plan_id: RecordId, page: SignedDep) -> R
             page.ctx.flashes.append(Flash(f"Sessions booked. ({len(booked)}, in one step)"))
             proposal = service.propose(plan_id)
             return _series_page(page, proposal, _proposal_form(proposal))
+    # The rows show what was sent; the fresh proposal only says which sessions are booked.
     proposal = service.propose(plan_id)
     return _series_page(page, proposal, form, errors, 422)
 
