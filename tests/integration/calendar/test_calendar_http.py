@@ -510,3 +510,33 @@ def test_record_pages_show_times_in_the_clinic_zone(desk: Desk) -> None:
     assert "(signature), Mon 1 Mar 2027 09:00." in plan.text
     assert "08:00" not in plan.text
     assert "recorded Mon 1 Mar 2027 09:00." in record.text
+
+
+def test_the_hours_page_lets_the_desk_edit_and_practitioners_only_read(
+    desk: Desk, browser: tuple[httpx.Client, str]
+) -> None:
+    client, csrf = browser
+    bad = client.post("/staff-hours/hours", data={
+        "csrf_token": csrf, "hours.staff_id": str(desk.ids["pia"]), "hours.weekday": "monday",
+        "hours.starts": "12:00", "hours.ends": "10:00"})  # fmt: skip
+    assert bad.status_code == 422
+    assert 'id="f-hours-_form-error"' not in bad.text
+    assert "Ends must be after starts." in bad.text
+    saved = client.post("/staff-hours/hours", data={
+        "csrf_token": csrf, "hours.staff_id": str(desk.ids["pia"]), "hours.weekday": "monday",
+        "hours.starts": "10:00", "hours.ends": "12:00"}, follow_redirects=True)  # fmt: skip
+    assert saved.status_code == 200
+    assert "Monday 10:00–12:00" in saved.text
+    issued = SignIn(desk.clinic).login("practitioner", PASSWORD, None, "cookie")
+    with httpx.Client(base_url=desk.api.base_url, timeout=60) as reader:
+        reader.cookies.set(SESSION_COOKIE, issued.token)
+        page = reader.get("/staff-hours")
+        assert page.status_code == 200
+        assert "Monday 10:00–12:00" in page.text
+        assert "Save hours" not in page.text
+        refused = reader.post("/staff-hours/hours", data={
+            "csrf_token": csrf_token(desk.clinic, issued.token),
+            "hours.staff_id": str(desk.ids["pia"]), "hours.weekday": "tuesday",
+            "hours.starts": "10:00", "hours.ends": "12:00"})  # fmt: skip
+        assert refused.status_code == 403
+    assert len(_ok(desk.api.get("/api/working-hours", headers=desk.headers["admin"]))) == 1
