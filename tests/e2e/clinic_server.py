@@ -1,10 +1,12 @@
-"""Run the real clinic app for the browser tests: ``python clinic_server.py PORT DATA_DIR SHIFT_S``.
+"""Run the real clinic app for the browser tests:
+``python clinic_server.py PORT DATA_DIR SHIFT_S [TIMEZONE [OPENING_HOURS]]``.
 
 A fresh SQLite clinic in DATA_DIR, migrated, with one account per role (password
 :data:`PASSWORD`), served by uvicorn on 127.0.0.1:PORT until the process is stopped. Patients,
 devices and lots are created by the tests themselves, through the pages. The clinic's clock runs
 SHIFT_S seconds behind real time: the tests' own clock (``e2e_helpers.clinic_now``) uses the
-same shift, so times typed into the pages and the server's "now" agree.
+same shift, so times typed into the pages and the server's "now" agree. TIMEZONE (default UTC)
+and OPENING_HOURS (default every day, all day) let a test module run a clinic of its own kind.
 """
 
 from __future__ import annotations
@@ -29,12 +31,19 @@ STAFF = {
 }
 
 
-def main(port: int, data_dir: Path, shift_s: float) -> None:
+def main(
+    port: int,
+    data_dir: Path,
+    shift_s: float,
+    timezone: str = "UTC",
+    opening_hours: str = "mon-sun 00:00-23:59",
+) -> None:
     settings = ClinicSettings(
         environment="production",
         secret_key=SECRET,
         data_dir=data_dir,
-        opening_hours="mon-sun 00:00-23:59",
+        timezone=timezone,
+        opening_hours=opening_hours,
     )
     shift = timedelta(seconds=shift_s)
     clinic = Clinic(settings, clock=lambda: datetime.now(UTC) - shift)
@@ -48,4 +57,4 @@ def main(port: int, data_dir: Path, shift_s: float) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]))
+    main(int(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]), *sys.argv[4:6])

@@ -63,8 +63,9 @@ def server_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(server_data_dir: Path) -> Iterator[str]:
-    """Base URL of a fresh clinic (one per test module)."""
+def server(request: pytest.FixtureRequest, server_data_dir: Path) -> Iterator[str]:
+    """Base URL of a fresh clinic (one per test module). A module may set ``CLINIC_TIMEZONE``
+    and ``CLINIC_OPENING_HOURS`` for a clinic of its own kind (default: UTC, always open)."""
     data_dir = server_data_dir
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MICRONEEDLING_")}
@@ -77,6 +78,8 @@ def server(server_data_dir: Path) -> Iterator[str]:
             str(port),
             str(data_dir),
             str(CLOCK_SHIFT.total_seconds()),
+            getattr(request.module, "CLINIC_TIMEZONE", "UTC"),
+            getattr(request.module, "CLINIC_OPENING_HOURS", "mon-sun 00:00-23:59"),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -125,11 +125,20 @@ def register_pen_and_lots(page: Page, suffix: str) -> None:
         expect(page.get_by_role("cell", name=lot, exact=True)).to_be_visible()
 
 
+def propose_with(page: Page, practitioner: str) -> None:
+    """On the series page, propose every session again with one practitioner."""
+    page.get_by_label("Practitioner for every session").select_option(label=practitioner)
+    page.get_by_role("button", name="Propose again").click()
+    expect(page.get_by_label("Practitioner for session 1")).to_have_value(
+        page.get_by_label("Practitioner for every session").input_value()
+    )
+
+
 def book_first_session(page: Page, plan_url: str) -> None:
     """From the plan page, book the series; the first session is later today."""
     page.goto(plan_url)
     page.get_by_role("link", name="Book the sessions").click()
-    page.get_by_label("Practitioner").select_option(label="Pia Practitioner")
+    propose_with(page, "Pia Practitioner")
     page.get_by_role("button", name="Book the ticked sessions").click()
     expect(page.get_by_text("Sessions booked.")).to_be_visible()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from e2e_helpers import consented_plan, shoot, sign_in
+from e2e_helpers import consented_plan, propose_with, shoot, sign_in
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ def test_front_desk_books_the_session_series_from_the_schedule(
     expect(desk.get_by_role("heading", name="Book the session series")).to_be_visible()
     # Dates and visit lengths only: no areas, depths or screening on the page.
     expect(desk.get_by_text("Cheeks")).to_have_count(0)
-    desk.get_by_label("Practitioner").select_option(label="Pia Practitioner")
+    propose_with(desk, "Pia Practitioner")
     desk.get_by_role("button", name="Book the ticked sessions").click()
     expect(desk.get_by_text("Sessions booked.")).to_be_visible()
     shoot(desk, "front-desk-series-booked")

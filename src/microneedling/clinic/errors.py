@@ -48,3 +48,23 @@ class TooLarge(InvalidInput):
 
 class UnsupportedMedia(InvalidInput):
     """An upload that is not an image the clinic stores (JPEG, PNG)."""
+
+
+class SeveralProblems(InvalidInput):
+    """Several fields refused at once (a series booked in one step); nothing was changed.
+
+    ``problems`` holds each refusal with its own field (``sessions.3.practitioner_id``); the
+    first one is this error's own field and problem.
+    """
+
+    def __init__(self, problems: list[InvalidInput]) -> None:
+        assert problems
+        super().__init__(problems[0].field, problems[0].problem)
+        self.problems = problems
+
+    @property
+    def refused(self) -> bool:
+        """True when any is a rule's refusal rather than a malformed value."""
+        from microneedling.errors import RequestRefused
+
+        return any(isinstance(p, RequestRefused) for p in self.problems)

@@ -2,7 +2,9 @@
 
 Front desk staff book and manage patients' contact details, but never see clinical
 content (intakes, screening, plans' clinical detail, notes, sessions, outcomes, photos).
-Only admins manage staff accounts and devices, and read the audit trail.
+Only admins manage staff accounts and devices, and read the audit trail. Practitioners'
+working hours and absences are kept by admins and the front desk; everyone who reads the
+diary reads them.
 
 The outbox of messages to patients (what went, what failed, retry, cancel) is the front desk's
 and the admins'; staff calendar feeds (secret links) are made and revoked by admins only.
@@ -47,6 +49,7 @@ class Permission(StrEnum):
     MANAGE_MESSAGES = "manage_messages"
     MANAGE_FEEDS = "manage_feeds"
     ISSUE_PATIENT_LINKS = "issue_patient_links"
+    MANAGE_STAFF_HOURS = "manage_staff_hours"
 
 
 _ALL = frozenset(Permission)
@@ -75,7 +78,7 @@ _DESK = frozenset(
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL - _OVERSIGHT,
     Role.PRACTITIONER: _CLINICAL | _DESK,
-    Role.FRONT_DESK: _DESK | {Permission.MANAGE_MESSAGES},
+    Role.FRONT_DESK: _DESK | {Permission.MANAGE_MESSAGES, Permission.MANAGE_STAFF_HOURS},
     Role.MEDICAL_DIRECTOR: _CLINICAL | _DESK | _OVERSIGHT,
 }
 

@@ -20,6 +20,7 @@ from microneedling.clinic.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    SeveralProblems,
     TooLarge,
     TooManyAttempts,
     UnsupportedMedia,
@@ -76,6 +77,11 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
 
 def _invalid(exc: InvalidInput, request: Request) -> JSONResponse:
     slug = "invalid-input"
+    if isinstance(exc, SeveralProblems):
+        errors = [{"field": p.field, "problem": p.problem} for p in exc.problems]
+        summary = "; ".join(p.message for p in exc.problems[:3])
+        slug = "refused" if exc.refused else slug
+        return problem(slug, summary, errors=errors, instance=request.url.path)
     if isinstance(exc, NotFound):
         slug = "not-found"
     elif isinstance(exc, RequestRefused):

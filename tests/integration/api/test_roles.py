@@ -26,6 +26,8 @@ CLINICAL = frozenset({"admin", "practitioner", "medical_director"})
 ADMIN = frozenset({"admin"})
 DIRECTOR = frozenset({"medical_director"})
 DESK_ADMIN = frozenset({"admin", "front_desk"})
+#: Who keeps practitioners' working hours and absences.
+DESK_AND_ADMIN = frozenset({"admin", "front_desk"})
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,26 @@ CALLS = [
          lambda i: {"json": {}, "path": {"appointment_id": 10_000}}),
     Call("POST", "/api/appointments/{appointment_id}/complete", ALL,
          lambda i: {"path": {"appointment_id": 10_000}}),
+    Call("GET", "/api/calendar/day", ALL, lambda i: {"params": {"day": "2027-03-01"}}),
+    Call("GET", "/api/calendar/week", ALL, lambda i: {"params": {"day": "2027-03-01"}}),
+    Call("GET", "/api/calendar/free-slots", ALL, lambda i: {"params": {"minutes": 30}}),
+    Call("GET", "/api/working-hours", ALL, _none),
+    # A front-desk account has no working hours: allowed roles get 404, the others 403, and
+    # the world's practitioners keep their hours.
+    Call("POST", "/api/working-hours", DESK_AND_ADMIN, _json(lambda i: {
+        "staff_id": i["front_desk"], "weekday": "sunday", "starts": "09:00", "ends": "10:00"})),
+    Call("DELETE", "/api/working-hours/{hours_id}", DESK_AND_ADMIN,
+         lambda i: {"path": {"hours_id": 10_000}}),
+    Call("GET", "/api/absences", ALL, _none),
+    Call("POST", "/api/absences", DESK_AND_ADMIN, _json(lambda i: {
+        "staff_id": i["front_desk"], "starts_at": "2027-06-01T09:00",
+        "ends_at": "2027-06-01T10:00", "reason": "training"})),
+    Call("DELETE", "/api/absences/{absence_id}", DESK_AND_ADMIN,
+         lambda i: {"path": {"absence_id": 10_000}}),
+    Call("GET", "/api/plans/{plan_id}/series", ALL, _none),
+    Call("POST", "/api/plans/{plan_id}/series", ALL, _json(lambda i: {"sessions": [{
+        "number": 12, "practitioner_id": i["practitioner"], "room": "room-2",
+        "starts_at": "2027-03-02T15:00", "duration_minutes": 15}]})),
     Call("POST", "/api/sessions", CLINICAL, _json(lambda i: {
         "appointment_id": i["session_appointment"], "device_id": i["device"],
         "lot_id": i["lot"], "check": {"new_medication": False, "pregnant": False,
@@ -202,7 +224,7 @@ PATH_IDS = {
     "patient_id": "patient", "plan_id": "plan", "appointment_id": "follow_up",
     "session_id": "session", "photo_id": "photo", "device_id": "device", "lot_id": "lot",
     "staff_id": "front_desk", "link_id": "missing", "draft_id": "missing",
-    "document_id": "missing",
+    "document_id": "missing", "hours_id": "patient", "absence_id": "patient",
 }  # fmt: skip
 CASES = [(call, role) for call in CALLS for role in sorted(ALL)]
 _counter = iter(range(1, 10**6))

@@ -14,8 +14,10 @@ from microneedling.clinic.models.patients import ClinicalNote, Patient
 from microneedling.clinic.models.plans import PlanConsent, PlanRecord, PlanVersion
 from microneedling.clinic.models.sessions import AdverseEvent, TreatedArea, TreatmentSession
 from microneedling.clinic.models.staff import AuthToken, LoginAttempt, StaffMember
+from microneedling.clinic.models.staff_hours import Absence, WorkingHours
 
 __all__ = [
+    "Absence",
     "AdverseEvent",
     "Appointment",
     "AuditEvent",
@@ -48,5 +50,6 @@ __all__ = [
     "TreatmentSession",
     "UtcDateTime",
     "WaitlistEntry",
+    "WorkingHours",
     "utcnow",
 ]

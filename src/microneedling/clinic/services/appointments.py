@@ -1,5 +1,7 @@
 """Appointments: booking within opening hours, without double-booking, at the plan's interval.
 
+An appointment also lies inside the practitioner's working hours (the clinic's opening hours
+when none are recorded), outside their absences, and inside the diary's range of days.
 Bookings are serialised (:data:`~microneedling.clinic.db.LOCK_BOOKINGS`) so that two desks
 cannot book the same room or practitioner at once. A treatment session earlier than the plan's
 interval after the previous session of the same plan is refused with the dates. Cancelled and
@@ -16,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microneedling.clinic.clinic import Service
+from microneedling.clinic.clinic import Service, Unit
 from microneedling.clinic.db import LOCK_BOOKINGS
+from microneedling.clinic.diary_range import refuse_beyond_diary
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.messages import sync_appointment_messages
 from microneedling.clinic.models import Appointment, Patient, StaffMember
@@ -26,6 +29,7 @@ from microneedling.clinic.roles import TREATING, Permission
 from microneedling.clinic.services.consent_rules import refuse_withdrawn_consent
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
+from microneedling.clinic.services.staff_hours import refuse_unavailable
 from microneedling.clinic.services.waitlist import after_appointment_change
 from microneedling.clinic.text import Code, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
@@ -107,54 +111,60 @@ def _overlapping(session: Session, starts: datetime, ends: datetime) -> list[App
 
 class AppointmentService(Service):
     def book(self, data: AppointmentIn) -> AppointmentOut:
+        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+            self.clinic.db.lock(u.session, LOCK_BOOKINGS)
+            return self.out(self.book_in(u, data))
+
+    def book_in(self, u: Unit, data: AppointmentIn) -> Appointment:
+        """Book inside an open unit of work (the caller holds the bookings lock)."""
         clinic = self.clinic
         starts = clinic.local(data.starts_at)
         ends = starts + timedelta(minutes=data.duration_minutes)
-        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
-            clinic.db.lock(u.session, LOCK_BOOKINGS)
-            live_patient(u.session, data.patient_id)
-            practitioner = u.session.get(StaffMember, data.practitioner_id)
-            if practitioner is None or practitioner.role not in TREATING:
-                raise NotFound("practitioner_id", "practitioner", data.practitioner_id)
-            if not practitioner.active:
-                raise RequestRefused("practitioner_id", f"{practitioner.full_name} is inactive")
-            if data.room not in clinic.settings.rooms:
-                raise InvalidInput(
-                    "room", f"no room '{data.room}' (rooms: {', '.join(clinic.settings.rooms)})"
-                )
-            if starts <= clinic.now():
-                raise RequestRefused("starts_at", "is in the past")
-            hours = clinic.settings.hours
-            if not hours.covers(starts, ends):
-                raise RequestRefused(
-                    "starts_at",
-                    f"{starts:%a %Y-%m-%d %H:%M}-{ends:%H:%M} is outside opening hours "
-                    f"({hours.describe()})",
-                )
-            self._check_free(u.session, data, starts, ends)
-            if data.kind == "session":
-                self._check_session(u.session, data, starts)
-            elif data.plan_id is not None:
-                get_plan(u.session, data.plan_id)
-            appointment = Appointment(
-                patient_id=data.patient_id,
-                practitioner_id=data.practitioner_id,
-                room=data.room,
-                kind=data.kind,
-                plan_id=data.plan_id,
-                starts_at=starts,
-                ends_at=ends,
-                note=data.note,
-                created_by=self.actor.staff_id,
+        refuse_beyond_diary(starts, clinic.zone, "starts_at")
+        live_patient(u.session, data.patient_id)
+        practitioner = u.session.get(StaffMember, data.practitioner_id)
+        if practitioner is None or practitioner.role not in TREATING:
+            raise NotFound("practitioner_id", "practitioner", data.practitioner_id)
+        if not practitioner.active:
+            raise RequestRefused("practitioner_id", f"{practitioner.full_name} is inactive")
+        if data.room not in clinic.settings.rooms:
+            raise InvalidInput(
+                "room", f"no room '{data.room}' (rooms: {', '.join(clinic.settings.rooms)})"
             )
-            u.session.add(appointment)
-            u.session.flush()
-            u.audit.record(
-                "create", "appointment", appointment.id, patient_id=data.patient_id,
-                detail={"kind": data.kind},
-            )  # fmt: skip
-            sync_appointment_messages(u.session, clinic, appointment)
-            return self._out(appointment)
+        if starts <= clinic.now():
+            raise RequestRefused("starts_at", "is in the past")
+        hours = clinic.settings.hours
+        if not hours.covers(starts, ends):
+            raise RequestRefused(
+                "starts_at",
+                f"{starts:%a %Y-%m-%d %H:%M}-{ends:%H:%M} is outside opening hours "
+                f"({hours.describe()})",
+            )
+        refuse_unavailable(u.session, clinic, practitioner, starts, ends)
+        self._check_free(u.session, data, starts, ends)
+        if data.kind == "session":
+            self._check_session(u.session, data, starts)
+        elif data.plan_id is not None:
+            get_plan(u.session, data.plan_id)
+        appointment = Appointment(
+            patient_id=data.patient_id,
+            practitioner_id=data.practitioner_id,
+            room=data.room,
+            kind=data.kind,
+            plan_id=data.plan_id,
+            starts_at=starts,
+            ends_at=ends,
+            note=data.note,
+            created_by=self.actor.staff_id,
+        )
+        u.session.add(appointment)
+        u.session.flush()
+        u.audit.record(
+            "create", "appointment", appointment.id, patient_id=data.patient_id,
+            detail={"kind": data.kind},
+        )  # fmt: skip
+        sync_appointment_messages(u.session, clinic, appointment)
+        return appointment
 
     def _check_free(
         self, session: Session, data: AppointmentIn, starts: datetime, ends: datetime
@@ -181,7 +191,10 @@ class AppointmentService(Service):
             raise RequestRefused("plan_id", "the plan is cancelled")
         refuse_withdrawn_consent(session, plan.id, "plan_id")
         treatment = current_treatment_plan(session, plan)
+        # Counted in clinic days, not to the minute: four weeks after a session at 14:00 may
+        # be booked at 10:00.
         interval = timedelta(weeks=treatment.interval_weeks.value)
+        day = self.clinic.local(starts).date()
         sessions = list(
             session.scalars(
                 select(Appointment)
@@ -198,9 +211,8 @@ class AppointmentService(Service):
                 "plan_id", f"the plan has {treatment.session_count.value} sessions, all booked"
             )
         for other in sessions:
-            gap = abs(starts - other.starts_at)
-            if gap < interval:
-                other_day = self.clinic.local(other.starts_at).date()
+            other_day = self.clinic.local(other.starts_at).date()
+            if abs(day - other_day) < interval:
                 earliest = other_day + interval
                 direction = "after" if other.starts_at < starts else "before"
                 raise RequestRefused(
@@ -235,7 +247,7 @@ class AppointmentService(Service):
                 status, "appointment", appointment.id, patient_id=appointment.patient_id,
                 detail={"reason": reason},
             )  # fmt: skip
-            return self._out(appointment)
+            return self.out(appointment)
 
     def cancel(self, appointment_id: int, data: StatusIn) -> AppointmentOut:
         return self._set_status(appointment_id, "cancelled", data.reason)
@@ -262,7 +274,7 @@ class AppointmentService(Service):
         with self.unit(Permission.READ_APPOINTMENTS) as u:
             appointment = get_appointment(u.session, appointment_id)
             u.audit.read("appointment", appointment.id, appointment.patient_id)
-            return self._out(appointment)
+            return self.out(appointment)
 
     def find(self, where: AppointmentFilter, page: PageRequest) -> Page[AppointmentOut]:
         with self.unit(Permission.READ_APPOINTMENTS) as u:
@@ -287,7 +299,7 @@ class AppointmentService(Service):
             rows: list[Appointment]
             rows, total = paginate(u.session, query, page, Appointment.starts_at, Appointment.id)
             u.audit.listed("appointment", [a.id for a in rows], [a.patient_id for a in rows])
-            items = [self._out(a) for a in rows]
+            items = [self.out(a) for a in rows]
             return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
     def day(self, day: date) -> list[AppointmentOut]:
@@ -301,7 +313,7 @@ class AppointmentService(Service):
         )
         return page.items
 
-    def _out(self, appointment: Appointment) -> AppointmentOut:
+    def out(self, appointment: Appointment) -> AppointmentOut:
         out = AppointmentOut.model_validate(appointment)
         out.starts_at = self.clinic.local(appointment.starts_at)
         out.ends_at = self.clinic.local(appointment.ends_at)

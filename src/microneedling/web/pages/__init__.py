@@ -11,6 +11,7 @@ from microneedling.web.pages import (
     _assets,
     appointments,
     audit,
+    calendar,
     calendar_feeds,
     consent_documents,
     course,
@@ -26,8 +27,10 @@ from microneedling.web.pages import (
     plans,
     printouts,
     recall,
+    series,
     sessions,
     staff,
+    staff_hours,
     waitlist,
 )
 
@@ -41,6 +44,9 @@ for _module in (
     recall,
     messages,
     calendar_feeds,
+    calendar,
+    series,
+    staff_hours,
     patients,
     intakes,
     patient_links,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.routing import NoMatchFound
 
 from microneedling.reports.templates import depth, long_date, short_date
@@ -25,14 +28,39 @@ _env.filters["depth"] = depth
 _env.filters["humanize"] = lambda s: str(s).replace("_", " ") if s is not None else ""
 
 
-def _when(value: datetime | None) -> str:
-    return "" if value is None else f"{value:%a} {value.day} {value:%b %Y %H:%M}"
+def _zone(context: Context) -> ZoneInfo:
+    request = context.get("request")
+    clinic = getattr(getattr(getattr(request, "app", None), "state", None), "clinic", None)
+    return clinic.zone if clinic is not None else ZoneInfo("UTC")
+
+
+def clinic_time(value: datetime, zone: ZoneInfo) -> datetime:
+    """A moment as the clinic's wall-clock time. Records are kept in UTC; a naive value is a
+    UTC moment read back from storage, never a local one."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone)
+
+
+@pass_context
+def _when(context: Context, value: datetime | None) -> str:
+    """Day, date and time of a moment in the clinic's zone: every page formats moments here."""
+    if value is None:
+        return ""
+    local = clinic_time(value, _zone(context))
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
+@pass_context
+def _hhmm(context: Context, value: datetime | None) -> str:
+    """Hours and minutes of a moment in the clinic's zone."""
+    return "" if value is None else f"{clinic_time(value, _zone(context)):%H:%M}"
 
 
 _env.filters["when"] = _when
 # A stored (UTC) moment as the clinic's wall-clock time: ``{{ moment | in_zone(zone) | when }}``.
 _env.filters["in_zone"] = lambda v, zone: None if v is None else v.astimezone(zone)
-_env.filters["hhmm"] = lambda v: "" if v is None else f"{v:%H:%M}"
+_env.filters["hhmm"] = _hhmm
 
 
 @dataclass(frozen=True)
@@ -54,6 +82,12 @@ class Flash:
 #: (nav id, label, route name, roles that see it); a route not mounted yet is left out.
 NAV: tuple[tuple[str, str, str, frozenset[str]], ...] = (
     ("schedule", "Today", "schedule_today", frozenset({"admin", "practitioner", "front_desk"})),
+    (
+        "calendar",
+        "Calendar",
+        "calendar_week",
+        frozenset({"admin", "practitioner", "front_desk", "medical_director"}),
+    ),
     ("patients", "Patients", "patient_search", frozenset({"admin", "practitioner", "front_desk"})),
     (
         "devices",
@@ -120,6 +154,7 @@ def render(
         "nav_items": ctx.nav_items(),
         "today": ctx.request.app.state.clinic.today(),
         "zone": ctx.request.app.state.clinic.zone,
+        "clinic_zone": ctx.request.app.state.clinic.settings.timezone,
         "errors": {},
         "form": {},
         **data,

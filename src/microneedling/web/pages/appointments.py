@@ -1,24 +1,20 @@
-"""Today's schedule, booking an appointment, and booking a plan's session series.
+"""Today's schedule and booking an appointment (a plan's series: :mod:`.series`).
 
-The appointment service decides everything (opening hours, double-booking, the plan's
-interval); a series is booked one session at a time, each a unit of work of its own, and the
-page reports what was booked and, beside each row, why a session was refused.
+The appointment service decides everything (opening hours, working hours and absences,
+double-booking, the plan's interval); the page shows its refusals beside the field.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
-from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import (
-    AppointmentFilter,
     AppointmentIn,
     AppointmentOut,
     AppointmentService,
@@ -41,10 +37,6 @@ KINDS = (
     ("session", "treatment session"),
     ("follow_up", "follow-up"),
 )
-#: Appointments that hold one of the plan's sessions.
-OCCUPIED = ("booked", "completed")
-#: Slots are booked on a five-minute grid.
-GRID_MINUTES = 5
 
 
 @dataclass
@@ -58,12 +50,13 @@ def _practitioners(page: Signed) -> list[StaffOut]:
     return page.service(StaffService).practitioners()
 
 
+def practitioner_choices(page: Signed) -> list[tuple[str, str]]:
+    """Active practitioners as (id, name) options for a select."""
+    return [(str(p.id), p.full_name) for p in _practitioners(page)]
+
+
 def _starts_at(day: str | None, at: str | None) -> str | None:
     return f"{day}T{at}" if day and at else None
-
-
-def rounded_minutes(minutes: float) -> int:
-    return int(math.ceil(minutes / GRID_MINUTES) * GRID_MINUTES)
 
 
 @router.get("/schedule", name="schedule_today")
@@ -118,7 +111,7 @@ def _booking_page(
     return render(
         page.ctx, "booking.html", status_code, nav="schedule", title="Book an appointment",
         patient=patient, form=form, errors=errors or {}, kinds=KINDS,
-        practitioners=[(str(p.id), p.full_name) for p in _practitioners(page)],
+        practitioners=practitioner_choices(page),
         rooms=[(r, r) for r in page.clinic.settings.rooms],
         plans=[(str(p.plan_id), f"plan {p.plan_id}") for p in schedules],
         schedules=schedules,
@@ -127,15 +120,18 @@ def _booking_page(
 
 @router.get("/patients/{patient_id}/book", name="appointment_new")
 def appointment_new(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
-    """The booking form; ``?kind=&plan_id=&date=`` prefill it (the recall list links so)."""
+    """The booking form; query parameters prefill it: ``kind``, ``plan_id`` and ``date`` from
+    the recall list, a slot (``date``, ``time``, ``duration_minutes``, ``practitioner_id``,
+    ``room``) from the calendar's finder. The service checks them when booked."""
     patient = page.service(PatientService).get(patient_id)
     tomorrow = page.clinic.today() + timedelta(days=1)
     form = {"date": tomorrow.isoformat(), "time": "10:00", "duration_minutes": "30"}
     form["kind"] = "consultation"
-    for key in ("kind", "plan_id", "date"):
+    fields = ("kind", "plan_id", "date", "time", "duration_minutes", "practitioner_id", "room")
+    for key in fields:
         value = request.query_params.get(key, "").strip()
-        if value:
-            form[key] = value[:40]
+        if value and len(value) <= 64:
+            form[key] = value
     return _booking_page(page, patient, form)
 
 
@@ -160,91 +156,3 @@ async def appointment_book(request: Request, patient_id: RecordId, page: SignedD
         return _booking_page(page, patient, form, field_errors(exc, rename=rename), 422)
     target = request.url_for("schedule_today").path
     return RedirectResponse(f"{target}?day={booked.starts_at.date().isoformat()}", 303)
-
-
-@dataclass
-class SeriesRow:
-    number: int
-    planned: date
-    minutes: int
-    booked: AppointmentOut | None = None
-    problem: str | None = None
-
-
-def _series_rows(page: Signed, plan_id: int) -> tuple[list[SeriesRow], int]:
-    schedule = page.service(PlanService).schedule(plan_id)
-    where = AppointmentFilter(patient_id=schedule.patient_id, kind="session")
-    found = page.service(AppointmentService).find(where, PageRequest(limit=200))
-    booked = [a for a in found.items if a.plan_id == plan_id and a.status in OCCUPIED]
-    rows = [
-        SeriesRow(s.number, s.planned_on, rounded_minutes(s.minutes)) for s in schedule.sessions
-    ]
-    for row, appointment in zip(rows, booked, strict=False):
-        row.booked = appointment
-    return rows, schedule.patient_id
-
-
-def _series_page(
-    page: Signed,
-    plan_id: int,
-    rows: list[SeriesRow],
-    patient: PatientOut,
-    form: dict[str, str],
-    status_code: int = 200,
-) -> Response:
-    return render(
-        page.ctx, "series.html", status_code, nav="schedule", title="Book the session series",
-        plan_id=plan_id, rows=rows, patient=patient, form=form,
-        clinical=page.may(Permission.READ_CLINICAL),
-        practitioners=[(str(p.id), p.full_name) for p in _practitioners(page)],
-        rooms=[(r, r) for r in page.clinic.settings.rooms],
-    )  # fmt: skip
-
-
-@router.get("/plans/{plan_id}/book", name="series_form")
-def series_form(plan_id: RecordId, page: SignedDep) -> Response:
-    rows, patient_id = _series_rows(page, plan_id)
-    patient = page.service(PatientService).get(patient_id)
-    now = page.clinic.now().astimezone(page.clinic.zone)
-    form: dict[str, str] = {}
-    # One time of day for the whole series: the service measures the interval between
-    # appointments to the minute, so a later time on the first day would shorten it.
-    at = time(10, 0)
-    if any(row.planned == now.date() for row in rows):
-        soon = (now + timedelta(minutes=15)).time().replace(second=0, microsecond=0)
-        at = max(at, soon)
-        at = at.replace(minute=at.minute - at.minute % GRID_MINUTES)
-    for row in rows:
-        form[f"date.{row.number}"] = row.planned.isoformat()
-        form[f"time.{row.number}"] = at.strftime("%H:%M")
-        form[f"duration.{row.number}"] = str(row.minutes)
-    return _series_page(page, plan_id, rows, patient, form)
-
-
-@router.post("/plans/{plan_id}/book", name="series_book")
-async def series_book(request: Request, plan_id: RecordId, page: SignedDep) -> Response:
-    form = as_dict(await request.form())
-    rows, patient_id = _series_rows(page, plan_id)
-    service = page.service(AppointmentService)
-    refused = False
-    for row in rows:
-        if row.booked is not None or form.get(f"book.{row.number}") != "yes":
-            continue
-        data = {
-            "patient_id": patient_id,
-            "practitioner_id": form.get("practitioner_id") or None,
-            "room": form.get("room") or None,
-            "kind": "session",
-            "starts_at": _starts_at(form.get(f"date.{row.number}"), form.get(f"time.{row.number}")),
-            "duration_minutes": form.get(f"duration.{row.number}") or None,
-            "plan_id": plan_id,
-        }
-        try:
-            row.booked = service.book(AppointmentIn.model_validate(data))
-        except (ValidationError, InvalidInput) as exc:
-            row.problem = " ".join(field_errors(exc).values())
-            refused = True
-    patient = page.service(PatientService).get(patient_id)
-    if not refused:
-        page.ctx.flashes.append(Flash("Sessions booked."))
-    return _series_page(page, plan_id, rows, patient, form, 422 if refused else 200)
