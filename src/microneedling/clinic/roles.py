@@ -2,7 +2,9 @@
 
 Front desk staff book and manage patients' contact details, but never see clinical
 content (intakes, screening, plans' clinical detail, notes, sessions, outcomes, photos).
-Only admins manage staff accounts and devices, and read the audit trail.
+Only admins manage staff accounts and devices, read the audit trail, and import records
+(FHIR, CSV). Admins, practitioners and medical directors export a patient's whole record
+(FHIR ``$everything``, CSV); front desk staff do not.
 
 A medical director is the clinic's prescriber: everything a practitioner may do, and the
 oversight US practices need for treatments nurses and aestheticians deliver: good-faith
@@ -41,6 +43,8 @@ class Permission(StrEnum):
     RECORD_GFE = "record_gfe"
     APPROVE_PLANS = "approve_plans"
     REVIEW_CHARTS = "review_charts"
+    EXPORT_RECORDS = "export_records"
+    IMPORT_RECORDS = "import_records"
 
 
 _ALL = frozenset(Permission)
@@ -67,9 +71,9 @@ _DESK = frozenset(
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL - _OVERSIGHT,
-    Role.PRACTITIONER: _CLINICAL | _DESK,
+    Role.PRACTITIONER: _CLINICAL | _DESK | {Permission.EXPORT_RECORDS},
     Role.FRONT_DESK: _DESK,
-    Role.MEDICAL_DIRECTOR: _CLINICAL | _DESK | _OVERSIGHT,
+    Role.MEDICAL_DIRECTOR: _CLINICAL | _DESK | _OVERSIGHT | {Permission.EXPORT_RECORDS},
 }
 
 #: Roles whose plans need no medical director's approval, and who may examine patients.
