@@ -7,15 +7,34 @@ every record in one transaction, so bad input leaves the clinic as it was.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
 from sqlalchemy import select
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
+from microneedling.clinic.interop.csv_tables import RowProblem, Table, read_patients, table_csv
 from microneedling.clinic.interop.fhir_export import ExportScope, FhirExport, gather
+from microneedling.clinic.interop.fhir_import import Importer
+from microneedling.clinic.interop.fhir_source import read_source
 from microneedling.clinic.interop.map_care import ConsentDocuments, no_documents
 from microneedling.clinic.interop.map_people import CLINIC_NAME
 from microneedling.clinic.models import Patient
+from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.patients import new_patient
+
+
+@dataclass(frozen=True)
+class CsvImport:
+    """A patient CSV checked: rows that could be written, every problem, and the ids of the
+    patients registered (none on a dry run or when any row has a problem)."""
+
+    rows_ok: int
+    problems: list[RowProblem]
+    written: list[int]
 
 
 class InteropService(Service):
@@ -53,6 +72,61 @@ class InteropService(Service):
         """``Patient/{id}/$everything``: the patient's whole record."""
         return self.export_fhir(ExportScope(patient_id=patient_id))
 
-    def patient_exists(self, patient_id: int) -> bool:
-        with self.clinic.db.transaction() as session:
-            return session.scalar(select(Patient.id).where(Patient.id == patient_id)) is not None
+    def export_csv(self, table: Table) -> str:
+        """One table as CSV; sessions and outcomes are clinical, the others front-desk data."""
+        clinical = table in ("sessions", "outcomes")
+        needs = (Permission.EXPORT_RECORDS, Permission.READ_CLINICAL if clinical
+                 else Permission.READ_CONTACTS)  # fmt: skip
+        with self.unit(*needs) as unit:
+            text, patient_ids = table_csv(unit.session, table, self.clinic.zone)
+            for patient_id in patient_ids:
+                unit.audit.record("export", "csv", patient_id=patient_id, detail={"table": table})
+            return text
+
+    def import_patients_csv(self, text: str, *, confirm: bool) -> CsvImport:
+        """Check every row of a patient CSV; with ``confirm`` and no problem, register them all
+        in one transaction. Without ``confirm`` (a dry run) nothing is written."""
+        self.require(Permission.IMPORT_RECORDS)
+
+        def check_birth(born: date) -> None:
+            not_after_now("date_of_birth", born, self.clinic)
+
+        patients, problems = read_patients(text, check_birth)
+        with self.unit(Permission.IMPORT_RECORDS, Permission.REGISTER_PATIENTS) as unit:
+            known = {(p.given_name.lower(), p.family_name.lower(), p.date_of_birth): p.id
+                     for p in unit.session.scalars(select(Patient).where(
+                         Patient.deleted_at.is_(None)))}  # fmt: skip
+            for number, patient in patients:
+                key = (patient.given_name.lower(), patient.family_name.lower(),
+                       patient.date_of_birth)  # fmt: skip
+                if key in known:
+                    reason = f"already registered as patient {known[key]}"
+                    problems.append(RowProblem(number, "given_name", reason))
+            problems.sort(key=lambda p: (p.row, p.column))
+            if problems or not confirm:
+                return CsvImport(len(patients), problems, written=[])
+            written = []
+            for _number, patient in patients:
+                record = new_patient(patient, self.actor.staff_id, self.clinic.now())
+                unit.session.add(record)
+                unit.session.flush()
+                unit.audit.record("create", "patient", record.id, patient_id=record.id,
+                                  detail={"via": "csv import"})  # fmt: skip
+                written.append(record.id)
+            return CsvImport(len(patients), problems, written)
+
+    def import_fhir(self, folder: Path) -> dict[str, int]:
+        """Recreate the records of a FHIR export (``folder``) in this clinic, which must have no
+        patients yet; all or nothing. Counts of what was created, by kind."""
+        self.require(Permission.IMPORT_RECORDS)
+        source = read_source(folder)  # every resource and reference checked before writing
+        with self.unit(Permission.IMPORT_RECORDS) as unit:
+            importer = Importer(unit.session, source, self.clinic.settings.photo_dir)
+            counts = importer.run()
+            for key, new_id in importer.ids.items():
+                if key.startswith("Patient/"):
+                    unit.audit.record("import", "patient", new_id, patient_id=new_id,
+                                      detail={"from": key, "folder": folder.name})  # fmt: skip
+            # Files last: if the commit fails, a photo file named by its checksum is harmless.
+            importer.write_photos()
+        return counts
