@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,7 +20,7 @@ from microneedling.cli._acting import As, acting
 from microneedling.cli._app import EXIT_BAD_INPUT, app, command, stderr
 from microneedling.cli.db import DataDir
 from microneedling.clinic.interop import ExportScope, InteropService
-from microneedling.clinic.interop.csv_tables import TABLES, Table
+from microneedling.clinic.interop.csv_tables import TABLES
 from microneedling.clinic.interop.fhir_export import write_bundle, write_ndjson
 from microneedling.errors import InvalidInput
 
@@ -74,9 +74,8 @@ def export_csv(
     """Write one table as CSV (times in the clinic's zone)."""
     if table not in TABLES:
         raise InvalidInput("TABLE", f"'{table}' is not one of {', '.join(TABLES)}")
-    chosen = cast(Table, table)  # checked just above
     with acting(acting_as, data_dir) as (clinic, actor):
-        text = InteropService(clinic, actor).export_csv(chosen)
+        text = InteropService(clinic, actor).export_csv(table)
     out.write_text(text, encoding="utf-8")
     console.print(f"Wrote {text.count(chr(10)) - 1} row(s) of {table} to {out}")
 
