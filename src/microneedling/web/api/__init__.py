@@ -7,6 +7,7 @@ from microneedling.web.api import (
     audit,
     auth,
     devices,
+    fhir,
     intakes,
     outcomes,
     oversight,
@@ -28,6 +29,7 @@ ROUTERS: list[APIRouter] = [
     oversight.router,
     devices.router,
     audit.router,
+    fhir.router,
 ]
 
 __all__ = ["ROUTERS"]
