@@ -141,5 +141,5 @@ def test_patient_csv_on_the_command_line(tmp_path: Path) -> None:
     exported = runner.invoke(app, ["export", "csv", "patients", str(out), "--as", "boss",
                                    "--data-dir", str(data)])  # fmt: skip
     assert exported.exit_code == 0, exported.output
-    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 2
+    assert len(list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))) == 2
     clinic.db.dispose()
