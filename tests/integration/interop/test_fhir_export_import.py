@@ -162,6 +162,23 @@ def test_since_keeps_what_changed_and_what_it_refers_to(
     assert len(procedures) < len([r for r in everything if r["resourceType"] == "Procedure"])
 
 
+def test_csv_tables_of_the_demo_clinic(demo: tuple[Clinic, Path], tmp_path: Path) -> None:
+    clinic, folder = demo
+    resources = read_ndjson(folder)
+    expected = {
+        "patients": len([r for r in resources if r["resourceType"] == "Patient"]),
+        "schedule": len([r for r in resources if r["resourceType"] == "Appointment"]),
+        "sessions": len([r for r in resources if r["id"].startswith("depth-")]),  # one per area
+        "outcomes": len([r for r in resources if r["id"].startswith("outcome-")]),
+    }
+    for table, rows in expected.items():
+        out = tmp_path / f"{table}.csv"
+        result = runner.invoke(app, ["export", "csv", table, str(out), "--as", "dr.hale",
+                                     "--data-dir", str(clinic.settings.data_dir)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert len(out.read_text(encoding="utf-8").splitlines()) == rows + 1, table
+
+
 def _import_into(clinic: Clinic, folder: Path) -> dict[str, int]:
     with clinic.db.transaction() as session:
         admin = StaffMember(username="admin", full_name="Alex Admin", role="admin",

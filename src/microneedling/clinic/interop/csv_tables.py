@@ -84,7 +84,7 @@ def _rows(session: Session, table: Table, zone: ZoneInfo) -> tuple[list[str], li
                        staff.get(s.practitioner_id, ""), d.serial_number, lot.lot_number, s.status,
                        s.end_point or "", a.site if a else "", a.depth_mm if a else "",
                        a.passes if a else ""]
-                      for s, a, d, lot in session.execute(query).tuples()]  # fmt: skip
+                      for s, a, d, lot in session.execute(query)]  # fmt: skip
     head = ["id", "patient_id", "plan_id", "assessed_on", "concern", "scale", "clinician_score",
             "patient_satisfaction", "complications", "recorded_by"]  # fmt: skip
     return head, [[o.id, o.patient_id, o.plan_id or "", o.assessed_on, o.concern, o.scale,
