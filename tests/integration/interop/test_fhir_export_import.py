@@ -145,6 +145,15 @@ def test_one_patient_is_one_valid_bundle(demo: tuple[Clinic, Path], tmp_path: Pa
     assert dangling(resources) == []
     # A practitioner may not read the audit trail, so the Bundle has none of it.
     assert not [r for r in resources if r["resourceType"] == "AuditEvent"]
+    # The Bundle alone recreates the patient in an empty clinic.
+    from microneedling.cli.db import open_clinic
+
+    fresh = open_clinic(tmp_path / "fresh")
+    counts = _import_into(fresh, out)
+    assert counts["patients"] == 1
+    assert len(records(fresh.db.engine)["treatment_sessions"]) == len(
+        [r for r in resources if r["resourceType"] == "Procedure"])  # fmt: skip
+    fresh.db.dispose()
 
 
 def test_since_keeps_what_changed_and_what_it_refers_to(

@@ -22,6 +22,7 @@ from microneedling.clinic.interop.resources import (
     staff_ref,
 )
 from microneedling.clinic.interop.terms import (
+    EXT,
     QUESTIONNAIRE_URL,
     concept_code,
     local,
@@ -91,7 +92,8 @@ def read_answer(answer: dict[str, Any]) -> Any:
     """An intake answer back from a QuestionnaireResponse answer."""
     for key, value in answer.items():
         if key.startswith("value"):
-            json_text = any(e.get("valueBoolean") for e in answer.get("extension", []))
+            json_text = any(e.get("url") == EXT + "json" and e.get("valueBoolean")
+                            for e in answer.get("extension", []))  # fmt: skip
             return json.loads(value) if json_text else value
     return None
 
