@@ -188,6 +188,24 @@ def test_csv_tables_of_the_demo_clinic(demo: tuple[Clinic, Path], tmp_path: Path
         assert len(out.read_text(encoding="utf-8").splitlines()) == rows + 1, table
 
 
+def test_a_photo_without_its_file_is_named_and_the_exit_code_says_so(
+    demo: tuple[Clinic, Path], tmp_path: Path
+) -> None:
+    clinic, _ = demo
+    (photo,) = [p for p in clinic.settings.photo_dir.rglob("*") if p.is_file()]
+    aside = tmp_path / "aside"
+    photo.rename(aside)
+    try:
+        result = runner.invoke(app, ["export", "fhir", str(tmp_path / "out"), "--as", "admin",
+                                     "--data-dir", str(clinic.settings.data_dir)])  # fmt: skip
+    finally:
+        aside.rename(photo)
+    assert result.exit_code == 1
+    relative = photo.relative_to(clinic.settings.photo_dir)
+    assert f"warning: photo {relative} left out" in " ".join(result.output.split())
+    assert not (tmp_path / "out" / "photos").exists()
+
+
 def _import_into(clinic: Clinic, folder: Path) -> dict[str, int]:
     with clinic.db.transaction() as session:
         admin = StaffMember(username="admin", full_name="Alex Admin", role="admin",

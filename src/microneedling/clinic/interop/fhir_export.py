@@ -62,11 +62,13 @@ class ExportScope:
 
 @dataclass
 class FhirExport:
-    """The resources, in :data:`ORDER`, and the photo files they name (relative paths)."""
+    """The resources, in :data:`ORDER`, the photo files they name (relative paths), and the
+    photos whose file is missing or damaged (exported as Media without their file)."""
 
     resources: list[Resource]
     photos: list[str] = field(default_factory=list)
     patient_ids: list[int] = field(default_factory=list)
+    photos_left_out: list[str] = field(default_factory=list)
 
     def by_type(self) -> dict[str, list[Resource]]:
         out: dict[str, list[Resource]] = {}
@@ -218,13 +220,14 @@ def gather(
         for area in areas:
             out += map_sessions.area_observations(area, record, kb)
     out += [map_sessions.outcome_observation(o, kb) for o in rec.outcomes]
-    photos = []
+    photos, left_out = [], []
     for photo in rec.photos:
         try:
             data: bytes | None = read_photo(photo_dir, photo.path, photo.sha256)
             photos.append(photo.path)
         except (FileNotFoundError, PhotoDamaged):
             data = None  # exported without its file and hash: the receiver sees it is missing
+            left_out.append(photo.path)
         out.append(map_sessions.media(photo, data, kb))
     if scope.include_audit:
         staff_ids = {m.id for m in rec.staff}
@@ -232,7 +235,11 @@ def gather(
     if scope.since is not None:
         out = _since(out, scope.since, zone)
     out.sort(key=lambda r: ORDER.index(r["resourceType"]))
-    return FhirExport(out, photos, patient_ids)
+    kept = {r["id"] for r in out if r["resourceType"] == "Media"}
+    media_paths = {p.path: f"media-{p.id}" for p in rec.photos}
+    photos = [path for path in photos if media_paths[path] in kept]
+    left_out = [path for path in left_out if media_paths[path] in kept]
+    return FhirExport(out, photos, patient_ids, left_out)
 
 
 def write_ndjson(export: FhirExport, target: Path) -> dict[str, int]:

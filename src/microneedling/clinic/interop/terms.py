@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from microneedling.clinic.roles import Role
 from microneedling.knowledge import KnowledgeBase
 
 BASE = "urn:microneedling"
@@ -102,7 +103,7 @@ def local(code: str, display: str | None = None) -> dict[str, Any]:
 def code_system(kb: KnowledgeBase) -> dict[str, Any]:
     """The local CodeSystem: fixed terms, roles, sites, concerns and their scales."""
     concepts = [{"code": c, "display": d, "definition": x} for c, d, x in FIXED_TERMS]
-    for role in ("admin", "practitioner", "front_desk", "medical_director"):
+    for role in Role:
         concepts.append({"code": concept_code("role", role), "display": role.replace("_", " ")})
     for site in kb.sites.values():
         concepts.append({"code": concept_code("site", site.id), "display": site.name})
