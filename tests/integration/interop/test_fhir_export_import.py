@@ -250,6 +250,11 @@ def _dangling_subject(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return lines
 
 
+def _untyped_device(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    del lines[0]["type"]  # valid FHIR, but not a record the clinic can make
+    return lines
+
+
 def _twin(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*lines, {**lines[0], "id": "patient-twin"}]
 
@@ -260,8 +265,9 @@ def _twin(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ("Patient", _bad_birth, ["Patient/patient-1", "birthDate"]),
         ("Procedure", _dangling_subject, ["Procedure/", "subject.reference", "patient-999"]),
         ("Patient", _twin, ["Patient/patient-twin", "identifier", "Patient/patient-1"]),
+        ("Device", _untyped_device, ["Device/device-1", "Device.ndjson line 1", "type"]),
     ],
-    ids=["malformed", "dangling-reference", "duplicate-identifier"],
+    ids=["malformed", "dangling-reference", "duplicate-identifier", "unusable-value"],
 )
 def test_bad_input_is_one_message_exit_2_and_nothing_imported(
     demo: tuple[Clinic, Path], tmp_path: Path, kind: str, change: Any, names: list[str]

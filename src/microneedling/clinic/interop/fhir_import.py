@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.interop.fhir_fields import Fields
@@ -54,12 +56,20 @@ class Importer:
         self.photo_dir = photo_dir
         self.ids: dict[str, int] = {}
         self.photos: list[tuple[str, bytes]] = []
+        self.current: Fields | None = None
 
-    def _each(self, kind: str, prefix: str | None = None) -> list[Fields]:
+    def _each(self, kind: str, prefix: str | None = None) -> Iterator[Fields]:
+        """The resources of one kind (ids starting with ``prefix``) in source-id order; the one
+        being written is :attr:`current`, so an error is attributed to it."""
         found = [r for r in self.source.of_type(kind)
                  if prefix is None or str(r["id"]).startswith(prefix)]  # fmt: skip
-        return [Fields(r, self.source.origin[f"{kind}/{r['id']}"])
-                for r in sorted(found, key=_order)]  # fmt: skip
+        for resource in sorted(found, key=_order):
+            self.current = Fields(resource, self.source.origin[f"{kind}/{resource['id']}"])
+            yield self.current
+
+    def _count(self, kind: str, prefix: str | None = None) -> int:
+        return sum(1 for r in self.source.of_type(kind)
+                   if prefix is None or str(r["id"]).startswith(prefix))  # fmt: skip
 
     def _id(self, f: Fields, reference: Any, path: str) -> int:
         target = f.target(reference, path)
@@ -76,6 +86,25 @@ class Importer:
         self.ids[f.key] = row.id
 
     def run(self) -> dict[str, int]:
+        """Write every record; a value the mapping cannot use is an InvalidInput naming the
+        resource being written."""
+        try:
+            return self._run()
+        except InvalidInput:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            if self.current is None:
+                raise
+            field = str(exc.args[0]) if isinstance(exc, KeyError) else "resource"
+            problem = "missing or not what the clinic's export writes"
+            raise self.current.fail(field, problem) from None
+        except StatementError as exc:
+            if self.current is None:
+                raise
+            reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+            raise self.current.fail("resource", f"the database refuses it: {reason}") from None
+
+    def _run(self) -> dict[str, int]:
         if self.session.scalar(select(func.count()).select_from(Patient)):
             raise InvalidInput("DIR", "the clinic already has patients; import into an empty one")
         counts = {"staff": self._staff(), "devices": self._devices()}
@@ -144,11 +173,10 @@ class Importer:
                 recalled_by=self._maybe_id(f, f.ext("recalled-by", required=False), "recalled-by"),
                 created_at=f.moment(f.ext("created-at"), "created-at"),
             ))  # fmt: skip
-        return len(self._each("Device"))
+        return self._count("Device")
 
     def _patients(self) -> int:
-        patients = self._each("Patient")
-        for f in patients:
+        for f in self._each("Patient"):
             r = f.resource
             name = f.need((r.get("name") or [None])[0], "name")
             telecom = {t.get("system"): t.get("value") for t in r.get("telecom", [])}
@@ -166,7 +194,7 @@ class Importer:
                 created_at=f.moment(f.ext("created-at"), "created-at"),
                 created_by=self._id(f, f.ext("created-by"), "created-by"),
             ))  # fmt: skip
-        return len(patients)
+        return self._count("Patient")
 
     def _intakes(self) -> None:
         for f in self._each("QuestionnaireResponse"):
@@ -211,6 +239,7 @@ class Importer:
                     created_at=f.moment(f.ext("created-at", v), "plan-version.created-at"),
                     created_by=self._id(f, f.ext("created-by", v), "plan-version.created-by"),
                 ))  # fmt: skip
+                self.session.flush()  # a refusal is then the current resource's
         for f in self._each("Consent"):
             r = f.resource
             data = ((r.get("provision") or {}).get("data") or [{}])[0]
@@ -222,8 +251,7 @@ class Importer:
             ))  # fmt: skip
 
     def _appointments(self) -> int:
-        items = self._each("Appointment")
-        for f in items:
+        for f in self._each("Appointment"):
             r = f.resource
             actors = {f.target(p.get("actor"), "participant.actor").split("/")[0]: p["actor"]
                       for p in r.get("participant", [])}  # fmt: skip
@@ -242,12 +270,11 @@ class Importer:
                                                  "status-changed-by"),
                 status_reason=f.ext("status-reason", required=False),
             ))  # fmt: skip
-        return len(items)
+        return self._count("Appointment")
 
     def _sessions(self) -> int:
-        items = self._each("Procedure")
         events: list[tuple[int, Fields, Resource]] = []
-        for f in items:
+        for f in self._each("Procedure"):
             r = f.resource
             check = f.need(next(iter(f.complex("pre-treatment-check")), None),
                            "extension[pre-treatment-check]")  # fmt: skip
@@ -291,7 +318,9 @@ class Importer:
                 site=obs.ext("site"), depth_mm=float(obs.resource["valueQuantity"]["value"]),
                 passes=obs.need(passes.get("valueInteger"), "valueInteger"),
             ))  # fmt: skip
+            self.session.flush()  # a refusal is then the current resource's
         for _source_id, f, c in sorted(events, key=lambda e: e[0]):
+            self.current = f
             self.session.add(AdverseEvent(
                 session_id=self.ids[f.key], patient_id=self.ids[f.target(
                     f.resource.get("subject"), "subject")],
@@ -300,15 +329,15 @@ class Importer:
                 noticed_at=f.moment(f.ext("noticed-at", c), "complication.noticed-at"),
                 recorded_by=self._id(f, f.ext("recorded-by", c), "complication.recorded-by"),
             ))  # fmt: skip
-        return len(items)
+            self.session.flush()  # a refusal is then the current resource's
+        return self._count("Procedure")
 
     @staticmethod
     def _maybe_moment_ext(f: Fields, name: str) -> Any:
         return f.maybe_moment(f.ext(name, required=False), name)
 
     def _outcomes(self) -> int:
-        items = self._each("Observation", "outcome-")
-        for f in items:
+        for f in self._each("Observation", "outcome-"):
             r = f.resource
             parts = r.get("component") or []
             self._add(f, Outcome(
@@ -324,11 +353,10 @@ class Importer:
                 recorded_by=self._id(f, (r.get("performer") or [None])[0], "performer[0]"),
                 recorded_at=f.moment(r.get("issued"), "issued"),
             ))  # fmt: skip
-        return len(items)
+        return self._count("Observation", "outcome-")
 
     def _photos(self) -> int:
-        items = self._each("Media")
-        for f in items:
+        for f in self._each("Media"):
             r = f.resource
             content = r["content"]
             sha256 = next((i["value"] for i in r.get("identifier", [])
@@ -362,7 +390,7 @@ class Importer:
                 uploaded_by=self._id(f, r.get("operator"), "operator"),
             ))  # fmt: skip
             self.photos.append((relative, data))
-        return len(items)
+        return self._count("Media")
 
     def write_photos(self) -> None:
         """The photo files, named by their checksum (one already there is the same photo)."""
