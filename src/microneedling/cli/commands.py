@@ -6,6 +6,7 @@ from microneedling.cli import (
     absorb,  # noqa: F401
     calibrate,  # noqa: F401
     db,  # noqa: F401
+    interop,  # noqa: F401
     knowledge,  # noqa: F401
     oversight,  # noqa: F401
     plan,  # noqa: F401

@@ -7,29 +7,23 @@ the clinic's zone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
-from sqlalchemy import select
 
-from microneedling.cli._app import app, command, fail
+from microneedling.cli._acting import As
+from microneedling.cli._acting import acting as _acting
+from microneedling.cli._app import app, command
 from microneedling.cli._input import validation_error
-from microneedling.cli.db import DataDir, open_clinic
+from microneedling.cli.db import DataDir
 from microneedling.clinic import Clinic
-from microneedling.clinic.actor import Actor
-from microneedling.clinic.errors import PermissionDenied
-from microneedling.clinic.models import StaffMember
 from microneedling.clinic.paging import every_item
-from microneedling.clinic.roles import Role
 from microneedling.clinic.services.approvals import ApprovalService, ApprovalStatus, DecisionIn
 from microneedling.clinic.services.chart_reviews import ChartReviewService, QueueFilter, ReviewIn
 from microneedling.clinic.services.examinations import ExamIn, ExaminationService, ExamStatus
-from microneedling.errors import InvalidInput
 
 M = TypeVar("M", bound=BaseModel)
 console = Console(highlight=False)
@@ -38,29 +32,6 @@ oversight_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(oversight_app, name="oversight")
-
-As = Annotated[str, typer.Option("--as", help="the staff account acting (its username)")]
-
-
-def _actor(clinic: Clinic, username: str) -> Actor:
-    with clinic.db.transaction() as session:
-        member = session.scalar(
-            select(StaffMember).where(StaffMember.username == username, StaffMember.active)
-        )
-        if member is None:
-            raise InvalidInput("as", f"no active staff account '{username}'")
-        return Actor(member.id, member.username, Role(member.role))
-
-
-@contextmanager
-def _acting(username: str, data_dir: Any) -> Iterator[tuple[Clinic, Actor]]:
-    clinic = open_clinic(data_dir)
-    try:
-        yield clinic, _actor(clinic, username)
-    except PermissionDenied as exc:
-        raise fail(str(exc)) from None
-    finally:
-        clinic.db.dispose()
 
 
 def _valid(model: type[M], data: dict[str, Any]) -> M:

@@ -8,6 +8,9 @@ diary reads them.
 
 The outbox of messages to patients (what went, what failed, retry, cancel) is the front desk's
 and the admins'; staff calendar feeds (secret links) are made and revoked by admins only.
+Only admins manage staff accounts and devices, read the audit trail, and import records
+(FHIR, CSV). Admins, practitioners and medical directors export a patient's whole record
+(FHIR ``$everything``, CSV); front desk staff do not.
 
 A medical director is the clinic's prescriber: everything a practitioner may do, and the
 oversight US practices need for treatments nurses and aestheticians deliver: good-faith
@@ -50,6 +53,8 @@ class Permission(StrEnum):
     MANAGE_FEEDS = "manage_feeds"
     ISSUE_PATIENT_LINKS = "issue_patient_links"
     MANAGE_STAFF_HOURS = "manage_staff_hours"
+    EXPORT_RECORDS = "export_records"
+    IMPORT_RECORDS = "import_records"
 
 
 _ALL = frozenset(Permission)
@@ -77,9 +82,9 @@ _DESK = frozenset(
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL - _OVERSIGHT,
-    Role.PRACTITIONER: _CLINICAL | _DESK,
+    Role.PRACTITIONER: _CLINICAL | _DESK | {Permission.EXPORT_RECORDS},
     Role.FRONT_DESK: _DESK | {Permission.MANAGE_MESSAGES, Permission.MANAGE_STAFF_HOURS},
-    Role.MEDICAL_DIRECTOR: _CLINICAL | _DESK | _OVERSIGHT,
+    Role.MEDICAL_DIRECTOR: _CLINICAL | _DESK | _OVERSIGHT | {Permission.EXPORT_RECORDS},
 }
 
 #: Roles whose plans need no medical director's approval, and who may examine patients.

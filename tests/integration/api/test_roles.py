@@ -171,6 +171,8 @@ CALLS = [
          lambda i: {"json": {"reason": "test"}, "path": {"lot_id": i["spare_lot"]}}),
     Call("GET", "/api/lots/{lot_id}/patients", ADMIN, _none),
     Call("GET", "/api/audit", ADMIN, _none),
+    Call("GET", "/api/fhir/metadata", ALL, _none),
+    Call("GET", "/api/fhir/Patient/{patient_id}/$everything", CLINICAL, _none),
     Call("POST", "/api/patients/{patient_id}/good-faith-exams", DIRECTOR,
          _json(lambda i: {"examined_on": "2027-03-01", "outcome": "cleared"})),
     Call("GET", "/api/patients/{patient_id}/good-faith-exams", CLINICAL, _none),

@@ -5,6 +5,7 @@ Real database (both backends), real PDF rendering (WeasyPrint), real PNG signatu
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from sqlalchemy import select
 
 from microneedling.clinic import Clinic
 from microneedling.clinic.errors import PermissionDenied
+from microneedling.clinic.interop.fhir_export import ExportScope
+from microneedling.clinic.interop.service import InteropService
 from microneedling.clinic.models import AuditEvent
 from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
@@ -277,6 +280,12 @@ def test_drawn_consent_is_signed_hashed_and_needed_again_for_a_new_version(
     assert plan.status == "consented"
     assert plan.consents[-1].method == "drawn_signature"
     assert plan.consents[-1].witnessed_by is None
+    # The FHIR export carries the signed PDF on the Consent, byte for byte.
+    export = InteropService(clinic, team.practitioner).export_fhir(
+        ExportScope(patient_id=world.patient_id)
+    )
+    consents = [r for r in export.resources if r["resourceType"] == "Consent"]
+    assert base64.b64decode(consents[-1]["sourceAttachment"]["data"]) == pdf
 
     appointment = AppointmentService(clinic, team.front_desk).book(
         AppointmentIn.model_validate({

@@ -120,13 +120,19 @@ def live_patient(session: Session, patient_id: int, *, lock: bool = False) -> Pa
     return patient
 
 
+def new_patient(data: PatientIn, staff_id: int, now: datetime) -> Patient:
+    """A patient record as registered by ``staff_id`` at ``now`` (consents dated when given)."""
+    patient = Patient(**data.model_dump(), created_by=staff_id)
+    if data.consent_photos or data.consent_messages:
+        patient.consent_updated_at = now
+    return patient
+
+
 class PatientService(Service):
     def register(self, data: PatientIn) -> PatientOut:
         not_after_now("date_of_birth", data.date_of_birth, self.clinic)
         with self.unit(Permission.REGISTER_PATIENTS) as u:
-            patient = Patient(**data.model_dump(), created_by=self.actor.staff_id)
-            if data.consent_photos or data.consent_messages:
-                patient.consent_updated_at = self.clinic.now()
+            patient = new_patient(data, self.actor.staff_id, self.clinic.now())
             u.session.add(patient)
             u.session.flush()
             u.audit.record("create", "patient", patient.id, patient_id=patient.id)

@@ -9,6 +9,7 @@ from microneedling.web.api import (
     calendar,
     calendar_feeds,
     devices,
+    fhir,
     intakes,
     messages,
     outcomes,
@@ -42,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     oversight.router,
     devices.router,
     audit.router,
+    fhir.router,
 ]
 
 __all__ = ["ROUTERS"]
