@@ -100,6 +100,9 @@ class DailySolver:
         self._vascular = np.empty((block_days, n))
         self._flare = np.empty((block_days, n))
         self._baseline_decay = powers(arrays.age_loss_per_day[None, :], block_days)[0]
+        # improvement = r (1 - 2^(-G/G50)) = (-r) * expm1(G * (-ln2 / G50)).
+        self._filling_rate = -math.log(2.0) / arrays.half_saturation
+        self._negative_response = -arrays.response_factor
         self._slow = SlowRows(arrays, self.slow_rows) if self.slow_rows.size else None
         s = arrays.sessions
         self._session_days = s.days.tolist()
@@ -271,14 +274,14 @@ class DailySolver:
         baseline = np.multiply(self._baseline_decay[:length], start, out=self._tmp[:length])
         np.add(baseline, states["collagen_new"], out=tmp)
         np.multiply(tmp, 100.0, out=out["collagen_pct"])
-        # improvement_fraction: r * G / (G + G50) with G = max(new collagen I - age loss, 0)
-        # (outcome.improvement_fraction, in place).
+        # improvement_fraction: r * (1 - 2^(-G / G50)) with G = max(new collagen I - age
+        # loss, 0) (outcome.improvement_fraction, in place; -ln2/G50 is precomputed).
         np.subtract(1.0, baseline, out=tmp)
         gain = np.subtract(states["collagen_i"], tmp, out=tmp)
         np.maximum(gain, 0.0, out=gain)
-        np.add(gain, a.half_saturation, out=baseline)
-        gain *= a.response_factor
-        np.divide(gain, baseline, out=out["improvement_fraction"])
+        gain *= self._filling_rate
+        np.expm1(gain, out=gain)
+        np.multiply(gain, self._negative_response, out=out["improvement_fraction"])
         np.add(states["elastin"], 1.0, out=tmp)
         np.multiply(tmp, 100.0, out=out["elastin_pct"])
         # epidermis_change_pct (outcome.epidermal_change, in place): X = P + k C1, bounded by

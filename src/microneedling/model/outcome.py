@@ -1,9 +1,14 @@
 """From collagen to the concern's own clinical scale, and when maintenance is due.
 
-Improvement (share of the way from the patient's starting grade to the best grade) saturates in
-the net gain of mature collagen: ``f = r * G / (G + G50)``, where ``G`` is new collagen I minus
-the collagen lost to age since the first session, and ``r`` is 1 for concerns that respond well
-and lower for those that respond less (ice-pick scars, white striae). The starting grade comes
+Improvement (share of the way from the patient's starting grade to the best grade) fills a
+finite deficit: ``f = r * (1 - 2 ** (-G / G50))``, where ``G`` is new collagen I minus the
+collagen lost to age since the first session. Each ``G50`` of new collagen fills half of what
+is left of the fillable deficit, so every session remodels a share of what the sessions before
+it left and returns diminish (first-order filling; no publication gives the form, it is chosen
+because scar trials of three to twelve sessions report similar improvements: 40-55 %,
+docs/model.md). ``r`` is the share of the deficit needling can fill at all: 1 for concerns that
+respond well, lower for those that respond less (ice-pick scars, white striae), and for
+atrophic acne scars the fitted fillable share (:data:`ATROPHIC_SCARS`). The starting grade comes
 from the severity: mild, moderate and severe sit one, two and three thirds of the way from the
 best grade to the worst (a convention; no published mapping was found).
 """
@@ -19,13 +24,20 @@ FloatArray = NDArray[np.float64]
 
 SEVERITY_POSITION: dict[str, float] = {"mild": 1 / 3, "moderate": 2 / 3, "severe": 1.0}
 
+#: Atrophic acne scars graded good responders: their response factor is the fillable share of
+#: the scar (a fitted parameter), since part of an atrophic scar (tethered, fibrotic floor) is
+#: beyond what new collagen fills. Ice-pick scars keep the 'limited' factor.
+ATROPHIC_SCARS = frozenset({"acne_scars_rolling", "acne_scars_boxcar"})
+
 
 def improvement_fraction(
     gain: FloatArray, half_saturation: FloatArray, response_factor: FloatArray
 ) -> FloatArray:
-    """Share [0-1] of the possible improvement reached for a net collagen gain [-]."""
+    """Share [0-1] of the possible improvement reached for a net collagen gain [-]:
+    ``r * (1 - 2 ** (-G / G50))`` (each ``half_saturation`` of gain fills half of the deficit
+    left; a loss counts as no gain)."""
     g = np.maximum(np.asarray(gain, dtype=np.float64), 0.0)
-    return np.asarray(response_factor * g / (g + half_saturation), dtype=np.float64)
+    return np.asarray(response_factor * -np.expm1(-np.log(2.0) * g / half_saturation))
 
 
 def epidermal_change_pct(
