@@ -228,6 +228,6 @@ def patient_arrays(course: Course, concern: Concern, p: Mapping[str, FloatArray]
         maintenance_threshold=p["Maintenance threshold [-]"],
         closed_fraction=p["Closed-channel open fraction [-]"],
         barrier_channel_share=p["Water loss through open channels, share [-]"],
-        epidermal_support=p["Epidermal thickening per new collagen I [-]"],
+        epidermal_support=p["Lasting epidermal thickening, dermis filled [-]"],
         epidermal_max=p["Largest epidermal thickening [-]"],
     )

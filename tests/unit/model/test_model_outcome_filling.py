@@ -67,3 +67,28 @@ def test_the_fillable_share_is_the_ceiling_of_atrophic_acne_scars_only() -> None
         assert np.isclose(peak, share, rtol=1e-3), concern
     lines = simulate_course(make_course(), values=high).milestones.peak_improvement_fraction
     assert lines > share
+
+
+def test_the_lasting_epidermis_follows_the_filled_dermis() -> None:
+    """The lasting thickening saturates with the filled share: one session's is a good part of
+    five sessions' (Aust 2008 against Lotfi 2013), and it stays within its bound."""
+    from microneedling.model.outcome import epidermal_change_pct, filled_share
+
+    support, largest = np.array([4.0]), np.array([0.65])
+    one, five = filled_share(np.array([0.06, 0.44]), G50)
+    lasting = [
+        float(epidermal_change_pct(np.array([0.0]), np.array([f]), support, largest)[0])
+        for f in (one, five)
+    ]
+    assert lasting[0] > 0.5 * lasting[1]
+    assert 0.0 < lasting[0] < lasting[1] < 100.0 * 0.65
+    assert float(epidermal_change_pct(np.array([0.0]), np.array([0.0]), support, largest)[0]) == 0.0
+
+
+def test_the_epidermis_stays_thicker_a_year_after_one_session() -> None:
+    """After one 1.0 mm roller session the epidermis is still clearly thicker at a year, and
+    it fades slowly: at a year it keeps most of what it had at six months."""
+    course = make_course(kind="roller", passes=15, sessions=1, horizon_days=365)
+    epi = simulate_course(course).daily["epidermis_change_pct"]
+    assert epi[365] > 20.0
+    assert epi[365] > 0.8 * epi[180]

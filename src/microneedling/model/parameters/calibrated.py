@@ -54,15 +54,18 @@ PRIORS: dict[str, tuple[Parameter, tuple[str, ...]]] = {
         ),
         ("lotfi2013_epidermal_thickness_8wk",),
     ),
-    "Epidermal thickening per new collagen I [-]": (
+    "Lasting epidermal thickening, dermis filled [-]": (
         Parameter(
             1.0,
             Spread("lognormal", sd=0.3),
             "-",
             SOURCE,
             "fitted",
-            "lasting epidermal thickening per unit of new mature collagen beneath it; prior "
-            "spread ±30 % in log",
+            "lasting epidermal thickening drive when the dermal deficit beneath is filled "
+            "(drive = transient + this x filled share; outcome.epidermal_change_pct): it follows "
+            "the restored papillary dermis and rete ridges, so one session's lasting "
+            "thickening is a good part of a course's (Aust 2008, mostly one session: +40 % at "
+            "a year; Lotfi 2013, five: +50 %); prior spread ±30 % in log",
         ),
         ("aust2008_stratum_spinosum_1yr",),
     ),
