@@ -114,7 +114,7 @@ def reference_patient(arrays: PatientArrays, j: int, horizon_days: int) -> dict[
         "elastin_pct": 100.0 * (1.0 + states[:, 5]),
         "epidermis_change_pct": outcome.epidermal_change_pct(
             states[:, 6],
-            states[:, 4],
+            outcome.filled_share(states[:, 4] - (1.0 - baseline), arrays.half_saturation[j]),
             arrays.epidermal_support[j],
             arrays.epidermal_max[j],
         ),

@@ -97,8 +97,6 @@ def print_summary(console: Console, result: CourseResult, band: CohortResult) ->
             f"{s.downtime_days:.1f} days",
         )
     console.print(table)
-    daily = result.daily
-    peak = int(daily["improvement_fraction"].argmax())
     ranged = summarise(result, band)
     console.print(
         f"At full effect: {scale.scale_name} from {scale.baseline_grade:.1f}, better by "
@@ -109,10 +107,9 @@ def print_summary(console: Console, result: CourseResult, band: CohortResult) ->
         f"{ranged.maintenance_days_after_last.text('.0f', ' days')} after it"
     )
     console.print(
-        "Redness after session 1: " + ranged.redness_days[0].text(".1f", " days") + "; collagen "
-        f"{daily['collagen_pct'][peak]:.0f} %, epidermis "
-        f"{daily['epidermis_change_pct'][peak]:+.0f} % of baseline at full effect (bands: "
-        "--cohort)"
+        "Redness after session 1: " + ranged.redness_days[0].text(".1f", " days") + "; at full "
+        f"effect collagen {ranged.collagen_pct.text('.0f', ' %')} of baseline, epidermis "
+        f"thicker by {ranged.epidermis_change_pct.text('.0f', ' %')}"
     )
     console.print(ranged.pih_text())
     console.print(NOT_A_PROMISE, style="bold")

@@ -100,6 +100,10 @@ class DailySolver:
         self._vascular = np.empty((block_days, n))
         self._flare = np.empty((block_days, n))
         self._baseline_decay = powers(arrays.age_loss_per_day[None, :], block_days)[0]
+        # improvement = r (1 - 2^(-G/G50)) = (-r) * expm1(G * (-ln2 / G50)).
+        self._filling_rate = -math.log(2.0) / arrays.half_saturation
+        self._negative_response = -arrays.response_factor
+        self._negative_support = -arrays.epidermal_support
         self._slow = SlowRows(arrays, self.slow_rows) if self.slow_rows.size else None
         s = arrays.sessions
         self._session_days = s.days.tolist()
@@ -271,24 +275,25 @@ class DailySolver:
         baseline = np.multiply(self._baseline_decay[:length], start, out=self._tmp[:length])
         np.add(baseline, states["collagen_new"], out=tmp)
         np.multiply(tmp, 100.0, out=out["collagen_pct"])
-        # improvement_fraction: r * G / (G + G50) with G = max(new collagen I - age loss, 0)
-        # (outcome.improvement_fraction, in place).
+        # The filled share of the deficit, 1 - 2^(-G / G50) with G = max(new collagen I - age
+        # loss, 0) (outcome.filled_share, in place; -ln2/G50 is precomputed), kept negated:
+        # improvement_fraction = r * filled (outcome.improvement_fraction).
         np.subtract(1.0, baseline, out=tmp)
         gain = np.subtract(states["collagen_i"], tmp, out=tmp)
         np.maximum(gain, 0.0, out=gain)
-        np.add(gain, a.half_saturation, out=baseline)
-        gain *= a.response_factor
-        np.divide(gain, baseline, out=out["improvement_fraction"])
-        np.add(states["elastin"], 1.0, out=tmp)
-        np.multiply(tmp, 100.0, out=out["elastin_pct"])
-        # epidermis_change_pct (outcome.epidermal_change, in place): X = P + k C1, bounded by
-        # Emax as 100 Emax X / (Emax + X).
-        x = np.multiply(states["collagen_i"], a.epidermal_support, out=tmp)
+        gain *= self._filling_rate
+        unfilled = np.expm1(gain, out=gain)  # = -filled
+        np.multiply(unfilled, self._negative_response, out=out["improvement_fraction"])
+        # epidermis_change_pct (outcome.epidermal_change_pct, in place): X = P + k * filled,
+        # bounded by Emax as 100 Emax X / (Emax + X).
+        x = np.multiply(unfilled, self._negative_support, out=baseline)
         x += states["epidermis"]
         np.maximum(x, 0.0, out=x)
-        np.add(x, a.epidermal_max, out=baseline)
+        np.add(x, a.epidermal_max, out=tmp)
         x *= 100.0 * a.epidermal_max
-        np.divide(x, baseline, out=out["epidermis_change_pct"])
+        np.divide(x, tmp, out=out["epidermis_change_pct"])
+        np.add(states["elastin"], 1.0, out=tmp)
+        np.multiply(tmp, 100.0, out=out["elastin_pct"])
         x = np.multiply(vascular, a.vascular_gain, out=vascular)
         if flare:
             x += self._flare[:length]

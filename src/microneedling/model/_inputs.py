@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import Concern, KnowledgeBase, Site
-from microneedling.model import channels, penetration
+from microneedling.model import channels, outcome, penetration
 from microneedling.model.course import Course
 from microneedling.model.healing import Cascade
 from microneedling.model.parameters import Parameter, ParameterSet, Source, Spread, merge
@@ -21,6 +21,7 @@ FloatArray = NDArray[np.float64]
 STRATUM_CORNEUM = "Stratum corneum thickness [um]"
 VIABLE_EPIDERMIS = "Viable epidermis thickness [um]"
 DERMIS = "Dermis thickness [um]"
+FILLABLE_SCAR_SHARE = "Fillable share of an atrophic acne scar [-]"
 LAYER_NAMES = (STRATUM_CORNEUM, VIABLE_EPIDERMIS, DERMIS)
 
 
@@ -148,6 +149,9 @@ class PatientArrays:
 
 
 def response_factor(concern: Concern, p: Mapping[str, FloatArray]) -> FloatArray:
+    """Share of the concern's deficit needling can fill [0-1] (outcome.improvement_fraction)."""
+    if concern.id in outcome.ATROPHIC_SCARS:
+        return p[FILLABLE_SCAR_SHARE]
     if concern.response == "good":
         return np.ones_like(p["Flare gain [1/um]"])
     if concern.response == "moderate":
@@ -224,6 +228,6 @@ def patient_arrays(course: Course, concern: Concern, p: Mapping[str, FloatArray]
         maintenance_threshold=p["Maintenance threshold [-]"],
         closed_fraction=p["Closed-channel open fraction [-]"],
         barrier_channel_share=p["Water loss through open channels, share [-]"],
-        epidermal_support=p["Epidermal thickening per new collagen I [-]"],
+        epidermal_support=p["Lasting epidermal thickening, dermis filled [-]"],
         epidermal_max=p["Largest epidermal thickening [-]"],
     )

@@ -1,9 +1,14 @@
 """From collagen to the concern's own clinical scale, and when maintenance is due.
 
-Improvement (share of the way from the patient's starting grade to the best grade) saturates in
-the net gain of mature collagen: ``f = r * G / (G + G50)``, where ``G`` is new collagen I minus
-the collagen lost to age since the first session, and ``r`` is 1 for concerns that respond well
-and lower for those that respond less (ice-pick scars, white striae). The starting grade comes
+Improvement (share of the way from the patient's starting grade to the best grade) fills a
+finite deficit: ``f = r * (1 - 2 ** (-G / G50))``, where ``G`` is new collagen I minus the
+collagen lost to age since the first session. Each ``G50`` of new collagen fills half of what
+is left of the fillable deficit, so every session remodels a share of what the sessions before
+it left and returns diminish (first-order filling; no publication gives the form, it is chosen
+because scar trials of three to twelve sessions report similar improvements: 40-55 %,
+docs/model.md). ``r`` is the share of the deficit needling can fill at all: 1 for concerns that
+respond well, lower for those that respond less (ice-pick scars, white striae), and for
+atrophic acne scars the fitted fillable share (:data:`ATROPHIC_SCARS`). The starting grade comes
 from the severity: mild, moderate and severe sit one, two and three thirds of the way from the
 best grade to the worst (a convention; no published mapping was found).
 """
@@ -19,27 +24,42 @@ FloatArray = NDArray[np.float64]
 
 SEVERITY_POSITION: dict[str, float] = {"mild": 1 / 3, "moderate": 2 / 3, "severe": 1.0}
 
+#: Atrophic acne scars graded good responders: their response factor is the fillable share of
+#: the scar (a fitted parameter), since part of an atrophic scar (tethered, fibrotic floor) is
+#: beyond what new collagen fills. Ice-pick scars keep the 'limited' factor.
+ATROPHIC_SCARS = frozenset({"acne_scars_rolling", "acne_scars_boxcar"})
+
+
+def filled_share(gain: FloatArray, half_saturation: FloatArray) -> FloatArray:
+    """Share [0-1] of the fillable deficit filled by a net collagen gain [-]:
+    ``1 - 2 ** (-G / G50)`` (each ``half_saturation`` of gain fills half of the deficit left;
+    a loss counts as no gain)."""
+    g = np.maximum(np.asarray(gain, dtype=np.float64), 0.0)
+    return np.asarray(-np.expm1(-np.log(2.0) * g / half_saturation), dtype=np.float64)
+
 
 def improvement_fraction(
     gain: FloatArray, half_saturation: FloatArray, response_factor: FloatArray
 ) -> FloatArray:
-    """Share [0-1] of the possible improvement reached for a net collagen gain [-]."""
-    g = np.maximum(np.asarray(gain, dtype=np.float64), 0.0)
-    return np.asarray(response_factor * g / (g + half_saturation), dtype=np.float64)
+    """Share [0-1] of the possible improvement reached for a net collagen gain [-]:
+    ``r * filled_share(G)``, ``r`` the share of the deficit needling can fill."""
+    return np.asarray(response_factor * filled_share(gain, half_saturation), dtype=np.float64)
 
 
 def epidermal_change_pct(
-    epidermis: FloatArray, collagen_i: FloatArray, support: FloatArray, largest: FloatArray
+    epidermis: FloatArray, filled: FloatArray, support: FloatArray, largest: FloatArray
 ) -> FloatArray:
     """Epidermal thickness change [%] from the transient thickening ``epidermis`` [-] and the
-    new mature collagen ``collagen_i`` [-] beneath it.
+    filled share of the dermal deficit ``filled`` [0-1] beneath it.
 
-    The drive ``X = epidermis + support * collagen_i`` holds the thickening up as long as the
-    new dermal collagen lasts (Aust 2008 found a thicker stratum spinosum a year after
-    treatment); it is bounded by ``largest`` as ``largest * X / (largest + X)``, which is
-    ``X`` for small drives.
+    The drive ``X = epidermis + support * filled`` holds the thickening up as long as the
+    restored papillary dermis lasts: the lasting part follows the restored architecture
+    (Aust 2008: a stratum spinosum 40 % thicker with normal rete ridges a year after mostly
+    one session), so it saturates with the dermis filled rather than adding up session by
+    session (Lotfi 2013: +50 % after five). It is bounded by ``largest`` as
+    ``largest * X / (largest + X)``, which is ``X`` for small drives.
     """
-    x = np.maximum(epidermis + support * collagen_i, 0.0)
+    x = np.maximum(epidermis + support * filled, 0.0)
     return np.asarray(100.0 * largest * x / (largest + x), dtype=np.float64)
 
 

@@ -49,6 +49,10 @@ class CourseSummary:
     maintenance_days_after_last: Ranged
     redness_days: tuple[Ranged, ...]
     bleeding_pct: tuple[Ranged, ...]
+    #: Papillary collagen [% of baseline] and epidermal thickness change [%] on the day of
+    #: this patient's full effect, with the cohort's band on that day.
+    collagen_pct: Ranged
+    epidermis_change_pct: Ranged
     #: Chance of post-inflammatory hyperpigmentation over the course [%], its range the
     #: source trial's 95 % limits; None where no source gives a figure for the skin type.
     pih_pct: Ranged | None = None
@@ -88,6 +92,12 @@ def summarise(result: CourseResult, cohort: CohortResult) -> CourseSummary:
     m, ms, s = result.milestones, cohort.milestones, cohort.sessions
     span = result.scale.baseline_grade - result.scale.best
     peak = ms["peak_improvement_fraction"]
+    day = int(result.daily["improvement_fraction"].argmax())
+
+    def on_day(name: str) -> Ranged:
+        bands = cohort.daily[name]
+        return Ranged(float(result.daily[name][day]), float(bands.p5[day]), float(bands.p95[day]))
+
     return CourseSummary(
         improvement_pct=Ranged(
             100 * m.peak_improvement_fraction, 100 * float(peak.p5), 100 * float(peak.p95)
@@ -119,5 +129,7 @@ def summarise(result: CourseResult, cohort: CohortResult) -> CourseSummary:
             )
             for i, x in enumerate(result.sessions)
         ),
+        collagen_pct=on_day("collagen_pct"),
+        epidermis_change_pct=on_day("epidermis_change_pct"),
         pih_pct=_pih(result),
     )

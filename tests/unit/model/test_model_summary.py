@@ -20,7 +20,13 @@ def test_summary_holds_each_figure_inside_or_near_its_band() -> None:
     cohort = simulate_cohort(course, 400, hourly=False, workers=1)
     s = summarise(result, cohort)
     assert len(s.redness_days) == len(s.bleeding_pct) == 4
-    for r in (s.improvement_pct, s.grade_change, *s.redness_days):
+    for r in (
+        s.improvement_pct,
+        s.grade_change,
+        *s.redness_days,
+        s.collagen_pct,
+        s.epidermis_change_pct,
+    ):
         assert r.low <= r.high
         # The nominal patient sits within the cohort's 5-95 % range.
         assert r.low <= r.value <= r.high

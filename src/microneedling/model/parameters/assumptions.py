@@ -76,15 +76,6 @@ PARAMETERS = {
         "slows with depth. Below the 10 % at which the barrier counts as recovered, so the "
         "2 h reseal holds; no figure fixes it more closely",
     ),
-    "Largest epidermal thickening [-]": Parameter(
-        1.0,
-        Spread("uniform", low=0.8, high=1.2),
-        "-",
-        SOURCE,
-        "chosen",
-        "the epidermis is taken to thicken at most to about twice its baseline; the largest "
-        "course means read are +40-50 % (Lotfi 2013; Aust 2008), well below it",
-    ),
     "Elastin synthesis rate [1/day]": Parameter(
         0.29,
         Spread("lognormal", sd=0.4),

@@ -54,15 +54,18 @@ PRIORS: dict[str, tuple[Parameter, tuple[str, ...]]] = {
         ),
         ("lotfi2013_epidermal_thickness_8wk",),
     ),
-    "Epidermal thickening per new collagen I [-]": (
+    "Lasting epidermal thickening, dermis filled [-]": (
         Parameter(
             1.0,
             Spread("lognormal", sd=0.3),
             "-",
             SOURCE,
             "fitted",
-            "lasting epidermal thickening per unit of new mature collagen beneath it; prior "
-            "spread ±30 % in log",
+            "lasting epidermal thickening drive when the dermal deficit beneath is filled "
+            "(drive = transient + this x filled share; outcome.epidermal_change_pct): it follows "
+            "the restored papillary dermis and rete ridges, so one session's lasting "
+            "thickening is a good part of a course's (Aust 2008, mostly one session: +40 % at "
+            "a year; Lotfi 2013, five: +50 %); prior spread ±30 % in log",
         ),
         ("aust2008_stratum_spinosum_1yr",),
     ),
@@ -73,13 +76,47 @@ PRIORS: dict[str, tuple[Parameter, tuple[str, ...]]] = {
             "-",
             SOURCE,
             "fitted",
-            "improvement = gain / (gain + this); between-patient spread ±30 % in log (chosen)",
+            "new mature collagen (net of age loss) that fills half of the fillable deficit "
+            "left: improvement = r (1 - 2^(-gain / this)); between-patient spread ±30 % in log "
+            "(chosen)",
         ),
         (
             "vondalwignolda2020_gb_grade_3mo_after_last",
             "ablon2018_texture_grade_d150",
             "pham2019_gb_grade_60d_after_last",
         ),
+    ),
+    "Fillable share of an atrophic acne scar [-]": (
+        Parameter(
+            0.7,
+            Spread("lognormal", sd=0.2, high=1.0),
+            "-",
+            SOURCE,
+            "fitted",
+            "share of an atrophic (rolling or boxcar) acne scar's deficit that new collagen "
+            "can fill: the improvement's ceiling; the rest (tethered bands, a fibrotic floor) "
+            "needs subcision or other treatment. Prior 0.7 (chosen: scar trials of 3-12 "
+            "sessions report 40-55 % improvement and none reports clearance); between-patient "
+            "spread ±20 % in log (chosen), at most 1",
+        ),
+        (
+            "vondalwignolda2020_gb_grade_3mo_after_last",
+            "pham2019_gb_grade_60d_after_last",
+        ),
+    ),
+    "Largest epidermal thickening [-]": (
+        Parameter(
+            1.0,
+            Spread("lognormal", sd=0.2),
+            "-",
+            SOURCE,
+            "fitted",
+            "bound of the epidermal thickening (change = Emax X / (Emax + X)): histology shows "
+            "about +50 % after a course (Lotfi 2013) and +40 % a year after it (Aust 2008), "
+            "so the thickening is bounded and lasts; prior +100 % (chosen); between-patient "
+            "spread ±20 % in log (chosen)",
+        ),
+        ("lotfi2013_epidermal_thickness_8wk", "aust2008_stratum_spinosum_1yr"),
     ),
     "Response factor, moderate [-]": (
         Parameter(
