@@ -15,9 +15,17 @@ from pydantic import ValidationError
 from microneedling.model.delivery.permeation import (
     permeation_studies,
     role_problems,
+    set_apart_observations,
     studies_from_mapping,
 )
-from microneedling.model.delivery.permeation_report import END, START, current_table
+from microneedling.model.delivery.permeation_report import (
+    END,
+    START,
+    SWEEP_END,
+    SWEEP_START,
+    current_table,
+    density_sweep,
+)
 from microneedling.model.delivery.permeation_runner import (
     MODEL_ERROR_LOG,
     Z95,
@@ -123,3 +131,29 @@ def test_docs_table_is_the_model_now() -> None:
         "docs/delivery-validation.md is stale: run "
         "`uv run python -m microneedling.model.delivery.permeation_report`"
     )
+
+
+def test_docs_density_sweep_is_the_model_now() -> None:
+    page = (ROOT / "docs" / "delivery-validation.md").read_text(encoding="utf-8")
+    block = SWEEP_START + page.partition(SWEEP_START)[2].partition(SWEEP_END)[0] + SWEEP_END
+    assert block == density_sweep(ROOT), (
+        "docs/delivery-validation.md is stale: run "
+        "`uv run python -m microneedling.model.delivery.permeation_report`"
+    )
+
+
+def test_set_apart_rows_are_sourced_and_say_why() -> None:
+    rows = set_apart_observations()
+    assert rows, "the set-apart list is part of the table"
+    for r in rows:
+        assert r.citation.doi or r.citation.pmid, r.id
+        assert r.why_not_a_check.strip(), r.id
+
+
+def test_an_id_used_twice_across_rows_and_set_apart_is_refused() -> None:
+    data = _table_data()
+    set_apart = list(data["set_apart"])  # type: ignore[call-overload]
+    set_apart[0] = {**set_apart[0], "id": RUNNABLE_CHECKS[0]}
+    data["set_apart"] = set_apart
+    with pytest.raises(ValidationError, match="unique"):
+        studies_from_mapping(data)

@@ -113,7 +113,10 @@ class Numerics:
     steps that open the run, each ``(1 - 1/sqrt 2)`` times the first TR-BDF2 step so they share
     its factorisation; they damp the start-up discontinuity. ``steps_per_closure_update``:
     the channel open fraction is held at its interval mean over this many steps, so the matrix
-    is refactored only once per interval.
+    is refactored only once per interval. ``time_tolerance``: if given, steps are chosen by
+    error control instead (:mod:`.adaptive`): the estimated local error of each step, relative
+    to the largest amount in any cell and to the amount absorbed, stays below it; the fixed
+    schedule's step, ramp, start-up and closure-group settings are then unused.
     """
 
     resolution: int = 2
@@ -121,6 +124,7 @@ class Numerics:
     ramp_levels: int = 8
     steps_per_closure_update: int = 6
     startup_steps: int = 2
+    time_tolerance: float | None = None
 
     def __post_init__(self) -> None:
         _require(1 <= self.resolution <= 64, "resolution", "must be between 1 and 64")
@@ -136,6 +140,12 @@ class Numerics:
             "must be between 1 and 1000",
         )
         _require(0 <= self.startup_steps <= 20, "startup_steps", "must be between 0 and 20")
+        _require(
+            self.time_tolerance is None
+            or (math.isfinite(self.time_tolerance) and 1e-10 <= self.time_tolerance <= 0.1),
+            "time_tolerance",
+            "must be between 1e-10 and 0.1",
+        )
 
     def coarsened(self) -> Numerics:
         """The same settings with half the cells and half the steps (for error estimates)."""
@@ -146,4 +156,6 @@ class Numerics:
             ramp_levels=self.ramp_levels,
             steps_per_closure_update=self.steps_per_closure_update,
             startup_steps=self.startup_steps,
+            # Half the steps of a second-order method: four times the error.
+            time_tolerance=None if self.time_tolerance is None else 4.0 * self.time_tolerance,
         )

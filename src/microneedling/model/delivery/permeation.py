@@ -177,14 +177,33 @@ class Study(BaseModel):
         return self
 
 
+class SetApart(BaseModel):
+    """A published microneedle-enhancement figure that cannot be a check row, and why.
+
+    Listed so the table shows what was read across molecular weights, never counted: no
+    uncertainty read, a quantity the model does not output, or a compound it cannot represent.
+    ``figure`` quotes what was read; ``molecular_weight_da`` only where the paper gives it.
+    """
+
+    model_config = _FROZEN
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    citation: Citation
+    compound: str
+    molecular_weight_da: float | None = Field(default=None, gt=1.0)
+    membrane: str = Field(min_length=3)
+    figure: str = Field(min_length=10)
+    why_not_a_check: str = Field(min_length=20)
+
+
 class StudyTable(BaseModel):
     model_config = _FROZEN
     shared: dict[str, object] = Field(default_factory=dict)
     studies: list[Study]
+    set_apart: list[SetApart] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
-        ids = [s.id for s in self.studies]
+        ids = [s.id for s in self.studies] + [s.id for s in self.set_apart]
         if len(ids) != len(set(ids)):
             raise ValueError("study ids must be unique")
         return self
@@ -196,14 +215,23 @@ def studies_from_mapping(data: object) -> list[Study]:
 
 
 @cache
-def permeation_studies() -> tuple[Study, ...]:
-    """The package's study table, validated."""
+def _table() -> StudyTable:
     text = (
         resources.files("microneedling.model.delivery")
         .joinpath("permeation_studies.yaml")
         .read_text(encoding="utf-8")
     )
-    return tuple(studies_from_mapping(yaml.safe_load(text)))
+    return StudyTable.model_validate(yaml.safe_load(text))
+
+
+def permeation_studies() -> tuple[Study, ...]:
+    """The package's study table, validated."""
+    return tuple(_table().studies)
+
+
+def set_apart_observations() -> tuple[SetApart, ...]:
+    """Figures read but not checkable (see :class:`SetApart`), in table order."""
+    return tuple(_table().set_apart)
 
 
 def role_problems(studies: tuple[Study, ...], parameters: Mapping[str, Parameter]) -> list[str]:

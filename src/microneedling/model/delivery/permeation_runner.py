@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from microneedling.model.delivery.assembly import ChannelContent
 from microneedling.model.delivery.closure import ChannelClosure
 from microneedling.model.delivery.compound import Compound
 from microneedling.model.delivery.inputs import ChannelArray, Numerics, SkinLayers
@@ -80,7 +81,8 @@ def check_band(study: Study) -> Band:
     return Band(math.exp(centre - half), math.exp(centre + half))
 
 
-def _compound(study: Study) -> Compound:
+def compound_of(study: Study) -> Compound:
+    """The study's permeant as a :class:`Compound` (a runnable row has MW and log Kow)."""
     c = study.compound
     assert c.molecular_weight_da is not None
     assert c.log_kow is not None
@@ -92,24 +94,44 @@ def _compound(study: Study) -> Compound:
     )
 
 
-def _corner(compound: Compound, depth: float, density: float, dermis: float) -> tuple[float, bool]:
-    """Model ratio of steady fluxes at one corner of the brackets, and whether it is steady."""
-    skin = SkinLayers(dermis_um=dermis)
-    depth = min(depth, _MAX_DEPTH_SHARE * skin.total_um)
+def steady_ratio(
+    compound: Compound,
+    channels: ChannelArray,
+    dermis_um: float,
+    content: ChannelContent = "formulation",
+) -> tuple[float, bool]:
+    """Treated over intact steady flux in an excised-skin cell, and whether the run is steady.
+
+    ``dermis_um`` under the default stratum corneum and epidermis; the channel stops at
+    :data:`_MAX_DEPTH_SHARE` of the skin's depth.
+    """
+    skin = SkinLayers(dermis_um=dermis_um)
+    depth = min(channels.depth_um, _MAX_DEPTH_SHARE * skin.total_um)
     run = simulate_delivery(
         compound,
-        ChannelArray(depth, float(full_parameter_set()[CHANNEL_RADIUS].value), density),
+        ChannelArray(depth, channels.radius_um, channels.density_per_cm2),
         skin=skin,
         closure=EXCISED,
         duration_h=RUN_H,
         profile_times_h=(),
         numerics=_NUMERICS,
         estimate_error=False,
+        channel_content=content,
     )
     flux = run.flux_ug_per_cm2_h
     late = flux[int(0.9 * len(flux))]
     steady = abs(flux[-1] - late) <= STEADY_RTOL * abs(flux[-1])
     return float(flux[-1] / run.intact_flux_ug_per_cm2_h[-1]), steady
+
+
+def channel_radius_um() -> float:
+    """The skin-response model's channel radius [µm], the one every study uses."""
+    return float(full_parameter_set()[CHANNEL_RADIUS].value)
+
+
+def _corner(compound: Compound, depth: float, density: float, dermis: float) -> tuple[float, bool]:
+    """Model ratio of steady fluxes at one corner of the brackets, and whether it is steady."""
+    return steady_ratio(compound, ChannelArray(depth, channel_radius_um(), density), dermis)
 
 
 def _ceiling(compound: Compound, dermis: float) -> float:
@@ -125,7 +147,7 @@ def run_study(study: Study) -> StudyOutcome:
         return StudyOutcome(
             study, study.reported.ratio, band, None, None, None, None, False, "not run"
         )
-    compound = _compound(study)
+    compound = compound_of(study)
     a = study.assumed
     corners = itertools.product(
         (a.channel_depth_um.low, a.channel_depth_um.high),

@@ -15,10 +15,19 @@ Relations and where they come from:
   2008 viscosity formulation, R12-08). It reproduces measured 37 °C values for mannitol and
   sucrose within 5 % (tests/validation); it overestimates D of coils such as dextrans, so a
   compound may carry a measured value instead.
-- Viable epidermis and dermis: ``D = VIABLE_TISSUE_HINDRANCE * D_aq`` and ``K = 1``. Both are
-  assumptions with no source: diffusion through interstitial water slowed by tortuosity and
-  crowding; binding and lipid uptake neglected (which underestimates what lipophilic compounds
-  load into viable tissue).
+- Viable epidermis and dermis, after Kretsos et al. 2008 (Int J Pharm 346:64, "Partitioning,
+  diffusivity and clearance of skin permeants in mammalian dermis") as used by Chen et al. 2015
+  (Pharm Res 32:1779, eq. 10) and by Kasting's group for the viable epidermis: free diffusivity
+  ``D_free = 10**(-4.15 - 0.655 log10 MW)`` cm²/s, binding factor
+  ``B = 0.68 + 0.32/fu + 0.025 f_non Kow**0.7``, ``D = D_free / B`` and ``K = 0.7 B``. Read as
+  implemented in two public codes of that model, not in the papers themselves: the Surrey
+  skin-permeation C++ code (``InitVE_DE``: "Kasting's original paper used -4.15 because of unit
+  (cm2/s)"; -8.15 in m²/s) and an ESQlabs R script ("Chen 2015 ... Eq(10)"). ``fu`` (fraction
+  unbound in plasma) and ``f_non`` (un-ionised fraction) are taken as 1: the model has neither
+  protein binding data nor ionised species. At steady state only ``D K = 0.7 D_free`` matters,
+  so ``fu`` changes lag times, not steady fluxes. Checked against measured dermal
+  diffusivities of 70 and 500 kDa dextrans in ex-vivo human skin (Wei et al. 2018, Sci Rep
+  8:17759: 1-20 µm²/s; tests/validation).
 - Channel fluid (formulation mixed with interstitial fluid): ``D = D_aq``, ``K = 1``.
 """
 
@@ -38,8 +47,14 @@ BODY_TEMPERATURE_K = 310.15
 WATER_VISCOSITY_37C_PA_S = 0.692e-3
 #: Partial specific volume of a compact (protein-like) molecule [cm³/g]; Erickson 2009.
 PARTIAL_SPECIFIC_VOLUME_CM3_PER_G = 0.73
-#: D_tissue / D_aq in viable epidermis and dermis. Assumption, no source (see module doc).
-VIABLE_TISSUE_HINDRANCE = 0.3
+#: log10 of the free diffusivity in dermis [cm²/s] at MW = 1 Da, and its slope in log10 MW;
+#: Kretsos et al. 2008 as read in the codes named in the module doc.
+DERMIS_LOG10_D_INTERCEPT = -4.15
+DERMIS_LOG10_D_SLOPE = -0.655
+#: Volume fraction of water in dermis, the factor between binding and partition (same source).
+DERMIS_WATER_FRACTION = 0.7
+#: Binding factor terms 0.68 + 0.32/fu + 0.025 f_non Kow**0.7 (same source).
+_BINDING_FREE, _BINDING_PROTEIN, _BINDING_LIPID, _BINDING_LIPID_EXPONENT = 0.68, 0.32, 0.025, 0.7
 
 #: Floor of log10(D_sc / h_sc [cm/h]); a numerical device that keeps every number finite.
 MIN_LOG10_SC_DIFFUSIVITY = -60.0
@@ -81,6 +96,21 @@ def stokes_einstein_diffusivity_cm2_per_s(radius_nm: float) -> float:
         6.0 * math.pi * WATER_VISCOSITY_37C_PA_S * radius_nm * 1.0e-9
     )
     return d_m2_per_s * 1.0e4
+
+
+def viable_tissue_free_diffusivity_cm2_per_s(molecular_weight_da: float) -> float:
+    """Free diffusivity [cm²/s] in dermis and viable epidermis, ``10**(-4.15 - 0.655 log MW)``."""
+    return float(
+        10.0 ** (DERMIS_LOG10_D_INTERCEPT + DERMIS_LOG10_D_SLOPE * math.log10(molecular_weight_da))
+    )
+
+
+def viable_tissue_binding_factor(
+    log_kow: float, fraction_unbound: float = 1.0, fraction_unionised: float = 1.0
+) -> float:
+    """Kretsos binding factor ``0.68 + 0.32/fu + 0.025 f_non Kow**0.7`` (dimensionless)."""
+    lipid = _BINDING_LIPID * fraction_unionised * 10.0 ** (_BINDING_LIPID_EXPONENT * log_kow)
+    return _BINDING_FREE + _BINDING_PROTEIN / fraction_unbound + float(lipid)
 
 
 def aqueous_diffusivity_cm2_per_s(compound: Compound) -> float:
@@ -125,7 +155,9 @@ def transport_properties(compound: Compound, skin: SkinLayers) -> TransportPrope
     """Diffusivities and partition coefficients of ``compound`` in ``skin`` (see module doc)."""
     mw = compound.molecular_weight_da
     d_aq_cm2_per_h = aqueous_diffusivity_cm2_per_s(compound) * _SECONDS_PER_HOUR
-    d_viable = VIABLE_TISSUE_HINDRANCE * d_aq_cm2_per_h
+    binding = viable_tissue_binding_factor(compound.log_kow)
+    d_viable = viable_tissue_free_diffusivity_cm2_per_s(mw) * _SECONDS_PER_HOUR / binding
+    k_viable = DERMIS_WATER_FRACTION * binding
     stratum_corneum = Medium(
         "stratum_corneum",
         stratum_corneum_diffusivity_cm2_per_h(mw, skin.stratum_corneum_um),
@@ -133,8 +165,8 @@ def transport_properties(compound: Compound, skin: SkinLayers) -> TransportPrope
     )
     layers = (
         Layer(stratum_corneum, skin.stratum_corneum_um),
-        Layer(Medium("viable_epidermis", d_viable, 1.0), skin.viable_epidermis_um),
-        Layer(Medium("dermis", d_viable, 1.0), skin.dermis_um),
+        Layer(Medium("viable_epidermis", d_viable, k_viable), skin.viable_epidermis_um),
+        Layer(Medium("dermis", d_viable, k_viable), skin.dermis_um),
     )
     return TransportProperties(
         layers=layers,

@@ -48,6 +48,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from microneedling.errors import InvalidInput
+from microneedling.model.delivery.adaptive import (
+    BOUNDS_TOLERANCE,
+    W_STAGE,
+    W_START,
+    State,
+    Stepper,
+    accepted_steps,
+    closing_uptake,
+)
 from microneedling.model.delivery.assembly import ChannelContent, Operator, assemble
 from microneedling.model.delivery.closure import ChannelClosure
 from microneedling.model.delivery.factor import StageFactor
@@ -55,12 +64,10 @@ from microneedling.model.delivery.geometry import UnitCell
 from microneedling.model.delivery.grid import FloatArray, build_grid
 from microneedling.model.delivery.inputs import Dose, Numerics
 from microneedling.model.delivery.media import Layer, Medium
-from microneedling.model.delivery.schedule import GAMMA, THETA, closure_fractions, time_steps
+from microneedling.model.delivery.schedule import THETA, closure_fractions, time_steps
 
 #: Relative change of the operator below which a new open fraction is not worth a refactor.
 _REFACTOR_THRESHOLD = 1e-9
-#: Values outside [0, donor] by less than this fraction of the donor count as round-off.
-_BOUNDS_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -113,11 +120,6 @@ class Trajectory:
     diagnostics: dict[str, int] = field(default_factory=dict)
 
 
-#: BDF2-stage weights of the TR stage value and of the step's start value.
-_W_STAGE = 1.0 / (GAMMA * (2.0 - GAMMA))
-_W_START = (1.0 - GAMMA) ** 2 / (GAMMA * (2.0 - GAMMA))
-
-
 class _Factorisations:
     """Factors of ``capacity(f) + h L(f)`` keyed by (h, f); older f are dropped."""
 
@@ -135,32 +137,6 @@ class _Factorisations:
             self._cache[key] = factor
             self.count += 1
         return factor
-
-
-def _closing_uptake(
-    gained_cm3: FloatArray, donor: float, donor_volume_cm3: float | None
-) -> FloatArray:
-    """Amount [µg] of formulation taken up by the tissue closing a filled channel.
-
-    ``gained_cm3``: capacity V·K [cm³] each cell's tissue gained as the channel closed;
-    ``donor``: the donor's potential [µg/cm³] for an infinite dose, else its content [µg].
-
-    The closing tissue takes up formulation at the donor's potential. For an infinite dose that
-    potential is fixed and the uptake is ``gained * C0``. A finite donor is depleted by that
-    uptake as the channel closes, ``d(V_d u_d) = -u_d dG``, so over the update its potential
-    falls by ``exp(-G / V_d)``, ``G`` the total capacity gained. Taking the uptake at the
-    potential before the update instead (forward Euler) removes more than the donor holds as
-    soon as ``G > V_d``, which a lipophilic stratum corneum (``K`` up to 1e5) closing around a
-    channel reaches within one update: the donor went negative and took the skin with it.
-    Every cell's gain grows with the same ``f(t)``, so the uptake is shared in proportion.
-    """
-    if donor_volume_cm3 is None:
-        return np.asarray(gained_cm3 * donor, dtype=np.float64)
-    total = float(gained_cm3.sum())
-    if total <= 0.0:
-        return np.zeros_like(gained_cm3)
-    taken = donor * -math.expm1(-total / donor_volume_cm3)
-    return np.asarray(gained_cm3 * (taken / total), dtype=np.float64)
 
 
 def _profile(
@@ -204,6 +180,8 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
     n_cells = grid.size
     bottom_cells = slice(n_cells - grid.nr, n_cells)
     volumes = grid.volumes_cm3.ravel()
+    if numerics.time_tolerance is not None:
+        return _solve_adaptive(problem, numerics.time_tolerance, operator, c0, donor_volume)
 
     plan = time_steps(problem.duration_h, numerics)
     steps = plan.sizes_h
@@ -264,7 +242,7 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
         if target != f and abs(target - f) * operator.sensitivity(f) > _REFACTOR_THRESHOLD:
             new_capacity = operator.capacity(target)
             if filling:
-                moved = _closing_uptake(
+                moved = closing_uptake(
                     np.maximum(new_capacity[:n_cells] - capacity[:n_cells], 0.0),
                     c0 if donor_volume is None else float(m_now[n_cells]),
                     donor_volume,
@@ -300,9 +278,9 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
         lu = factors.get(THETA * dt, f)
         half = THETA * dt
         u_stage = lu.solve(capacity * u - half * operator.apply(f, u) + 2.0 * half * source)
-        u_new = lu.solve(capacity * (_W_STAGE * u_stage - _W_START * u) + half * source)
+        u_new = lu.solve(capacity * (W_STAGE * u_stage - W_START * u) + half * source)
         # The finite donor is checked too: a negative donor would feed the skin negative mass.
-        slack = _BOUNDS_TOLERANCE * c0
+        slack = BOUNDS_TOLERANCE * c0
         upper = max(c0, float(u[:n_cells].max()))
         if u_new.min() < -slack or u_new[:n_cells].max() > upper + slack:
             fallback_steps += 1
@@ -315,8 +293,8 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
             j_in1, j_out1 = fluxes(u_new)
             qs_in = q_in[i] + half * (j_in0 + j_ins)
             qs_out = q_out[i] + half * (j_out0 + j_outs)
-            q_in[i + 1] = _W_STAGE * qs_in - _W_START * q_in[i] + half * j_in1
-            q_out[i + 1] = _W_STAGE * qs_out - _W_START * q_out[i] + half * j_out1
+            q_in[i + 1] = W_STAGE * qs_in - W_START * q_in[i] + half * j_in1
+            q_out[i + 1] = W_STAGE * qs_out - W_START * q_out[i] + half * j_out1
         m_before, m_now = m_now, capacity * u_new
         stored[i + 1] = float(m_now[:n_cells].sum()) / area
         flux_out[i + 1] = j_out1
@@ -339,6 +317,73 @@ def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
             "steps": int(steps.size),
             "factorisations": factors.count,
             "fallback_steps": fallback_steps,
+        },
+    )
+
+
+def _solve_adaptive(
+    problem: DiffusionProblem,
+    tolerance: float,
+    operator: Operator,
+    c0: float,
+    donor_volume: float | None,
+) -> Trajectory:
+    """:func:`solve` with error-controlled steps (see :mod:`.adaptive`)."""
+    grid = operator.grid
+    n_cells, area = grid.size, grid.area_cm2
+    volumes = grid.volumes_cm3.ravel()
+    fluid = problem.channel_fluid if problem.cell is not None else None
+    closure = problem.closure if fluid is not None else None
+    factors = _Factorisations(operator)
+    stepper = Stepper(operator, closure, c0, donor_volume, factors)
+    filling = stepper.filling
+    m0 = np.zeros(operator.size)
+    if donor_volume is not None:
+        m0[n_cells] = c0 * donor_volume
+    f0 = 1.0 if filling or closure is None else closure.mean_open_fraction(0.0, 0.0)
+    state = State(m0, 0.0, 0.0, f0, operator.capacity(f0))
+    times, flux, q_out, q_in, stored, f_used = [0.0], [0.0], [0.0], [0.0], [0.0], [f0]
+    profile_queue = sorted(problem.profile_times_h)
+    profiles: list[Profile] = []
+
+    def in_channel(s: State) -> FloatArray:
+        potential = float(s.m[n_cells] / donor_volume) if donor_volume is not None else c0
+        return np.asarray(s.f * operator.filled_volume_cm3 * potential, dtype=np.float64)
+
+    while profile_queue and profile_queue[0] <= 0.0:
+        profiles.append(_profile(operator, profile_queue.pop(0), m0, volumes, in_channel(state)))
+    for t, dt, new, j_out in accepted_steps(stepper, state, problem.duration_h, tolerance):
+        while profile_queue and profile_queue[0] <= t + dt + 1e-12:
+            t_p = profile_queue.pop(0)
+            w = (t_p - t) / dt
+            blend = State((1.0 - w) * state.m + w * new.m, 0.0, 0.0, new.f, new.capacity)
+            profiles.append(_profile(operator, t_p, blend.m, volumes, in_channel(blend)))
+        state = new
+        times.append(t + dt)
+        flux.append(j_out)
+        q_out.append(new.q_out)
+        q_in.append(new.q_in)
+        stored.append(float(new.m[:n_cells].sum()) / area)
+        f_used.append(new.f)
+    times[-1] = problem.duration_h
+    balance = np.array(q_in) - np.array(stored) - np.array(q_out)
+    scale = max(float(np.max(np.abs(q_in))), 1e-300)
+    open_fraction = np.array(f_used)
+    return Trajectory(
+        times_h=np.array(times),
+        flux_out_ug_per_cm2_h=np.array(flux),
+        cumulative_out_ug_per_cm2=np.array(q_out),
+        cumulative_in_ug_per_cm2=np.array(q_in),
+        stored_ug_per_cm2=np.array(stored),
+        open_fraction=open_fraction if fluid is not None else open_fraction * 0.0,
+        profiles=tuple(profiles),
+        mass_balance_relative_error=float(np.max(np.abs(balance)) / scale),
+        diagnostics={
+            "cells": n_cells,
+            "steps": len(times) - 1,
+            "factorisations": factors.count,
+            "fallback_steps": stepper.fallbacks,
+            "rejected_steps": stepper.rejected,
         },
     )
 
