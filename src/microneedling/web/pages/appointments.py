@@ -69,13 +69,14 @@ def rounded_minutes(minutes: float) -> int:
 @router.get("/schedule", name="schedule_today")
 def schedule_today(page: SignedDep, day: PlannableDay | None = None) -> Response:
     day = day or page.clinic.today()
-    appointments = page.service(AppointmentService).day(day)
-    patients = page.service(PatientService)
-    names = {p.id: p.full_name for p in _practitioners(page)}
-    lines = [
-        DiaryLine(a, patients.get(a.patient_id), names.get(a.practitioner_id, "—"))
-        for a in appointments
-    ]
+    with page.one_read():
+        appointments = page.service(AppointmentService).day(day)
+        patients = page.service(PatientService)
+        names = {p.id: p.full_name for p in _practitioners(page)}
+        lines = [
+            DiaryLine(a, patients.get(a.patient_id), names.get(a.practitioner_id, "—"))
+            for a in appointments
+        ]
     return render(
         page.ctx, "schedule.html", nav="schedule", title="Schedule", day=day, lines=lines,
         previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
@@ -127,11 +128,12 @@ def _booking_page(
 
 @router.get("/patients/{patient_id}/book", name="appointment_new")
 def appointment_new(patient_id: RecordId, page: SignedDep) -> Response:
-    patient = page.service(PatientService).get(patient_id)
     tomorrow = page.clinic.today() + timedelta(days=1)
     form = {"date": tomorrow.isoformat(), "time": "10:00", "duration_minutes": "30"}
     form["kind"] = "consultation"
-    return _booking_page(page, patient, form)
+    with page.one_read():
+        patient = page.service(PatientService).get(patient_id)
+        return _booking_page(page, patient, form)
 
 
 @router.post("/patients/{patient_id}/book", name="appointment_book")
