@@ -64,8 +64,18 @@ def serve(
         Path | None, typer.Option(help="where the database and photos live")
     ] = None,
     demo: Annotated[bool, typer.Option(help="fill an empty clinic with demo records")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="worker processes (default MICRONEEDLING_WORKERS, 1); see docs"
+        ),
+    ] = None,
 ) -> None:
     """Start the clinic: migrate the database, then serve /api (JSON) and / (pages)."""
+    if workers is not None:
+        # Before the settings are read: each worker's PostgreSQL pool is its share of the
+        # connections (MICRONEEDLING_DB_CONNECTIONS / workers), and the workers read it too.
+        os.environ["MICRONEEDLING_WORKERS"] = str(workers)
     clinic = open_clinic(data_dir)
     settings = clinic.settings
     empty = staff_count(clinic) == 0
@@ -82,6 +92,11 @@ def serve(
         console.print("Empty clinic: creating demo records ...")
         _print_accounts(seed_demo(clinic))
     console.print(f"Database: {clinic.db.url.split('@')[-1]}")
+    if settings.workers > 1:
+        pool = (
+            f", {settings.db_pool_size} connections each" if clinic.db.backend != "sqlite" else ""
+        )
+        console.print(f"Workers: {settings.workers} processes{pool}")
     console.print(f"Clinic pages on http://{host}:{port}/ (sign in with a staff account)")
     console.print(f"Clinic API on http://{host}:{port}/api/docs")
     clinic.db.dispose()
@@ -95,4 +110,5 @@ def serve(
         port=port,
         log_level="info",
         log_config=log_config(),
+        workers=settings.workers,
     )

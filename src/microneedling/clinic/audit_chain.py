@@ -22,10 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from microneedling.clinic.clinic import Clinic
 
 from microneedling.clinic.models.audit import AuditEvent
 from microneedling.clinic.models.base import utcnow
@@ -87,17 +90,18 @@ class AuditChain:
         rows = session.scalars(
             select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch)
         )
-        for event in rows:
-            if event.chain_hash is None and not started:
-                unchained += 1  # written before the chain existed (migration 0006)
-                continue
-            started = True
-            expected = self.link_of(previous, event)
-            if event.chain_hash is None or not hmac.compare_digest(expected, event.chain_hash):
-                return ChainReport(False, checked, unchained, event.id, previous, last_id)
-            previous = event.chain_hash
-            last_id = event.id
-            checked += 1
+        with rows:  # a server-side cursor on PostgreSQL: closed even when we stop early
+            for event in rows:
+                if event.chain_hash is None and not started:
+                    unchained += 1  # written before the chain existed (migration 0006)
+                    continue
+                started = True
+                expected = self.link_of(previous, event)
+                if event.chain_hash is None or not hmac.compare_digest(expected, event.chain_hash):
+                    return ChainReport(False, checked, unchained, event.id, previous, last_id)
+                previous = event.chain_hash
+                last_id = event.id
+                checked += 1
         return ChainReport(True, checked, unchained, None, previous, last_id)
 
 
@@ -123,6 +127,14 @@ class ChainReport:
             f"{self.head_id} before it (a row was forged, changed, removed or reordered); "
             f"{self.checked} rows before it verify"
         )
+
+
+def verify_trail(clinic: Clinic) -> ChainReport:
+    """Verify the clinic's whole audit trail with its key (one read-only transaction)."""
+    chain = clinic.db.audit_chain
+    assert chain is not None  # every Clinic sets its chain
+    with clinic.db.reading() as session:
+        return chain.verify(session)
 
 
 def audit_key(key: str | None, key_file: Path) -> bytes:

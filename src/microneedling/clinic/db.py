@@ -69,8 +69,6 @@ def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
     )
 
 
-
-
 class Database:
     """One engine and its session factory; the only place that knows the backend."""
 
