@@ -111,4 +111,7 @@ def serve(
         log_level="info",
         log_config=log_config(),
         workers=settings.workers,
+        # uvicorn restarts a worker that does not answer its health check in time; a loaded
+        # machine can take longer than its 5 s default to import and start the app.
+        timeout_worker_healthcheck=120,
     )
