@@ -83,11 +83,12 @@ class Database:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs["pool_pre_ping"] = True
-            if pool_size is not None:
-                # A fixed pool: requests beyond it wait for a connection rather than open more
-                # than PostgreSQL allows across all worker processes.
-                kwargs["pool_size"] = pool_size
-                kwargs["max_overflow"] = 0
+        if pool_size is not None and parsed.database not in (None, "", ":memory:"):
+            # A fixed pool as large as the requests one worker serves at once (the thread pool
+            # runs 40): beyond it requests wait for a connection rather than open more than
+            # PostgreSQL allows across all worker processes.
+            kwargs["pool_size"] = pool_size
+            kwargs["max_overflow"] = 0
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
