@@ -9,7 +9,9 @@ import pytest
 import typer.main
 
 from microneedling.cli import app
+from microneedling.cli.commands import load_all
 
+load_all()  # every command module registers its commands (the CLI itself loads them lazily)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 

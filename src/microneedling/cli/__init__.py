@@ -1,4 +1,8 @@
-"""The ``microneedling`` command line: one Typer app, one module per command."""
+"""The ``microneedling`` command line: one Typer app, one module per command.
+
+Command modules are imported when their command runs (see :mod:`microneedling.cli.commands`),
+so importing this package is cheap.
+"""
 
 from __future__ import annotations
 

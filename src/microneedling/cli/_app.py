@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from microneedling.cli.commands import LazyGroup
 from microneedling.errors import InvalidInput, KnowledgeBaseError
 
 P = ParamSpec("P")
@@ -23,6 +24,7 @@ R = TypeVar("R")
 EXIT_BAD_INPUT = 2
 
 app = typer.Typer(
+    cls=LazyGroup,
     name="microneedling",
     help="Screen, plan and model microneedling (collagen induction therapy).",
     no_args_is_help=True,
@@ -30,6 +32,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+@app.callback()
+def _root() -> None:
+    # A callback makes the app a group even before any command module is imported.
+    pass
+
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 

@@ -20,7 +20,9 @@ from microneedling.clinic.services.staff import StaffIn, create_staff
 from microneedling.errors import InvalidInput
 
 console = Console(highlight=False)
-db_app = typer.Typer(help="The clinic database: migrate, back up, restore.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="The clinic database: migrate, back up, restore, verify.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 
 
@@ -87,6 +89,18 @@ def restore_command(
         else "; a database file without photos"
     )
     console.print(f"Restored from {path}{photos}; schema at revision {clinic.db.schema_revision()}")
+
+
+@command("verify-audit", parent=db_app)
+def verify_audit(data_dir: DataDir = None) -> None:
+    """Check the audit trail's hash chain; exit 1 at the first broken link."""
+    from microneedling.clinic.audit_chain import verify_trail
+
+    report = verify_trail(open_clinic(data_dir))
+    if not report.ok:
+        stderr.print(report.describe(), markup=False)
+        raise typer.Exit(1)
+    console.print(report.describe())
 
 
 @command("create-admin", parent=db_app)

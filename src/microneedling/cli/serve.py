@@ -71,8 +71,18 @@ def serve(
             help="run the message worker beside the app (default: the setting)",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="worker processes (default MICRONEEDLING_WORKERS, 1); see docs"
+        ),
+    ] = None,
 ) -> None:
     """Start the clinic: migrate the database, then serve /api (JSON) and / (pages)."""
+    if workers is not None:
+        # Before the settings are read: each worker's PostgreSQL pool is its share of the
+        # connections (MICRONEEDLING_DB_CONNECTIONS / workers), and the workers read it too.
+        os.environ["MICRONEEDLING_WORKERS"] = str(workers)
     clinic = open_clinic(data_dir)
     settings = clinic.settings
     empty = staff_count(clinic) == 0
@@ -89,6 +99,11 @@ def serve(
         console.print("Empty clinic: creating demo records ...")
         _print_accounts(seed_demo(clinic))
     console.print(f"Database: {clinic.db.url.split('@')[-1]}")
+    if settings.workers > 1:
+        pool = (
+            f", {settings.db_pool_size} connections each" if clinic.db.backend != "sqlite" else ""
+        )
+        console.print(f"Workers: {settings.workers} processes{pool}")
     console.print(f"Clinic pages on http://{host}:{port}/ (sign in with a staff account)")
     console.print(f"Clinic API on http://{host}:{port}/api/docs")
     clinic.db.dispose()
@@ -104,4 +119,8 @@ def serve(
         port=port,
         log_level="info",
         log_config=log_config(),
+        workers=settings.workers,
+        # uvicorn restarts a worker that does not answer its health check in time; a loaded
+        # machine can take longer than its 5 s default to import and start the app.
+        timeout_worker_healthcheck=120,
     )

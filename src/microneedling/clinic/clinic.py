@@ -2,14 +2,19 @@
 
 Services are small objects built per request from a :class:`Clinic` and an
 :class:`~microneedling.clinic.actor.Actor`; each public method is one unit of work: it checks
-the actor's permission, opens one transaction, writes its audit events in that transaction and
-commits once at the end (or rolls everything back).
+the actor's permission, opens one transaction and writes its audit events. A writing unit
+(:meth:`Service.unit`) writes them in its own transaction and commits once at the end (or rolls
+everything back); a reading unit (:meth:`Service.reading`) reads without a write lock and
+returns once its audit events are committed by the clinic's audit queue. A page that shows what
+several services read opens one :meth:`Service.page` around them: they share its one read
+transaction, and each patient whose record it showed gets one audit event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -18,7 +23,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.actor import Actor
-from microneedling.clinic.audit import AuditLog
+from microneedling.clinic.audit import AuditLog, one_per_patient
+from microneedling.clinic.audit_chain import AuditChain, audit_key
+from microneedling.clinic.audit_queue import AuditQueue
 from microneedling.clinic.db import Database
 from microneedling.clinic.errors import PermissionDenied
 from microneedling.clinic.models.base import stamped_by
@@ -43,8 +50,15 @@ class Clinic:
         clock: Callable[[], datetime] = _system_clock,
     ) -> None:
         self.settings = settings
-        self.db = db or Database(settings.resolved_database_url)
+        self.db = db or Database(settings.resolved_database_url, pool_size=settings.db_pool_size)
         self._clock = clock
+        key = settings.audit_key.get_secret_value() if settings.audit_key else None
+        self.db.use_audit_chain(AuditChain(audit_key(key, settings.resolved_audit_key_file)))
+
+    @cached_property
+    def audit_queue(self) -> AuditQueue:
+        """Commits reading units' audit events in batches (one writer thread per process)."""
+        return AuditQueue(self.db)
 
     @cached_property
     def kb(self) -> KnowledgeBase:
@@ -88,6 +102,10 @@ class Unit:
     audit: AuditLog
 
 
+#: The reading unit a page opened (see :meth:`Service.page`), shared by the services it calls.
+_PAGE_UNIT: ContextVar[Unit | None] = ContextVar("page_unit", default=None)
+
+
 class Service:
     """Base of every service: the clinic, the actor, and units of work."""
 
@@ -99,16 +117,57 @@ class Service:
         """Refuse (and record the refusal in the audit trail) unless the role allows it."""
         if self.actor.may(permission):
             return
-        with stamped_by(self.clinic.now), self.clinic.db.transaction() as session:
-            AuditLog(session, self.actor).record(
-                "denied", "permission", detail={"permission": permission.value}
-            )
+        audit = AuditLog.deferred(self.actor)
+        with stamped_by(self.clinic.now):
+            audit.record("denied", "permission", detail={"permission": permission.value})
+        self.clinic.audit_queue.write(audit.pending)
         raise PermissionDenied(self.actor.role.value, permission.value)
 
     @contextmanager
     def unit(self, *permissions: Permission) -> Iterator[Unit]:
+        """A writing unit of work: one transaction holding the write lock, audit inside it."""
         for permission in permissions:
             self.require(permission)
+        if _PAGE_UNIT.get() is not None:
+            raise RuntimeError("a write inside a page's reading unit; write before or after it")
         # Records and audit events of this unit are dated by the clinic's clock.
         with stamped_by(self.clinic.now), self.clinic.db.transaction() as session:
             yield Unit(session, AuditLog(session, self.actor))
+
+    @contextmanager
+    def reading(self, *permissions: Permission) -> Iterator[Unit]:
+        """A reading unit of work: no write lock; returns once its audit events are committed.
+
+        Inside a :meth:`page` it joins the page's transaction and audit log instead.
+        """
+        for permission in permissions:
+            self.require(permission)
+        shared = _PAGE_UNIT.get()
+        if shared is not None:
+            yield shared
+            return
+        audit = AuditLog.deferred(self.actor)
+        with stamped_by(self.clinic.now):
+            with self.clinic.db.reading() as session:
+                yield Unit(session, audit)
+            self.clinic.audit_queue.write(audit.pending)
+
+    @contextmanager
+    def page(self) -> Iterator[None]:
+        """One read transaction for everything a page shows, one audit event per patient.
+
+        Every :meth:`reading` unit opened inside (by any service, for the same actor) joins it;
+        its events are coalesced by :func:`~microneedling.clinic.audit.one_per_patient` and
+        committed before the block ends.
+        """
+        if _PAGE_UNIT.get() is not None:
+            yield
+            return
+        audit = AuditLog.deferred(self.actor)
+        with stamped_by(self.clinic.now), self.clinic.db.reading() as session:
+            token = _PAGE_UNIT.set(Unit(session, audit))
+            try:
+                yield
+            finally:
+                _PAGE_UNIT.reset(token)
+        self.clinic.audit_queue.write(one_per_patient(audit.pending))

@@ -1,9 +1,15 @@
 """The database: engine, transactions and migrations for SQLite (embedded) or PostgreSQL.
 
-SQLite runs in WAL mode with foreign keys on, and every transaction starts with
+SQLite runs in WAL mode with foreign keys on. Every *writing* transaction starts with
 ``BEGIN IMMEDIATE`` so that a check-then-write (is the room free? then book it) cannot
-interleave with another writer. PostgreSQL serialises the same critical sections with
-transaction-scoped advisory locks (:meth:`Database.lock`).
+interleave with another writer; a *reading* transaction (:meth:`Database.reading`) starts
+with a plain ``BEGIN`` and takes no write lock, so readers never wait for each other or for a
+writer (WAL gives each its own snapshot). PostgreSQL serialises the same critical sections with
+transaction-scoped advisory locks (:meth:`Database.lock`), and reads see one snapshot
+(``REPEATABLE READ``).
+
+Audit rows are chained (:mod:`microneedling.clinic.audit_chain`): whenever a transaction
+flushes new audit events, the chain takes its lock and links them to the newest row.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
@@ -21,9 +27,13 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from microneedling.clinic.audit_chain import AuditChain
+
 #: Advisory-lock keys for critical sections (PostgreSQL only).
 LOCK_BOOKINGS = 7_301
 LOCK_LOGIN = 7_302
+LOCK_AUDIT_CHAIN = 7_303
 
 
 def normalise_url(url: str) -> str:
@@ -46,13 +56,23 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Reading transactions ask for a deferred BEGIN through an execution option.
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    """A reading unit that tries to write is a programming error, caught before any SQL."""
+    raise RuntimeError(
+        "a reading unit of work tried to write; use Service.unit for writes "
+        f"(new={list(session.new)!r}, changed={list(session.dirty)!r})"
+    )
 
 
 class Database:
     """One engine and its session factory; the only place that knows the backend."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int | None = None) -> None:
         self.url = normalise_url(url)
         parsed = make_url(self.url)
         self.backend = "sqlite" if parsed.get_backend_name() == "sqlite" else "postgresql"
@@ -63,11 +83,25 @@ class Database:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs["pool_pre_ping"] = True
+        if pool_size is not None and parsed.database not in (None, "", ":memory:"):
+            # A fixed pool as large as the requests one worker serves at once (the thread pool
+            # runs 40): beyond it requests wait for a connection rather than open more than
+            # PostgreSQL allows across all worker processes.
+            kwargs["pool_size"] = pool_size
+            kwargs["max_overflow"] = 0
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
+            reader = self.engine.execution_options(sqlite_begin="DEFERRED")
+        else:
+            reader = self.engine.execution_options(isolation_level="REPEATABLE READ")
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        self._read_sessions = sessionmaker(reader, expire_on_commit=False, autoflush=True)
+        event.listen(self._read_sessions, "before_flush", _refuse_writes)
+        #: Links new audit rows into the keyed chain; set by the clinic (see use_audit_chain).
+        self.audit_chain: AuditChain | None = None
+        event.listen(self._sessions, "before_flush", self._chain_audit_events)
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -82,6 +116,29 @@ class Database:
         """A session whose work is committed at the end, or rolled back on any error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session on one snapshot; it takes no write lock and may not write."""
+        with self._read_sessions() as session, session.begin():
+            yield session
+
+    def use_audit_chain(self, chain: AuditChain) -> None:
+        """Chain every audit row this database writes from now on with ``chain``'s key."""
+        self.audit_chain = chain
+
+    def _chain_audit_events(self, session: Session, _context: Any, _instances: Any) -> None:
+        from microneedling.clinic.models.audit import AuditEvent
+
+        events = [obj for obj in session.new if isinstance(obj, AuditEvent)]
+        if not events:
+            return
+        if self.audit_chain is None:
+            raise RuntimeError("audit events written without an audit chain key")
+        # The chain's order is the rows' ids: hold the lock from reading the newest row until
+        # commit. SQLite writing transactions already hold the database's write lock.
+        self.lock(session, LOCK_AUDIT_CHAIN)
+        self.audit_chain.link(session, events)
 
     def lock(self, session: Session, key: int) -> None:
         """Serialise a critical section until the transaction ends.

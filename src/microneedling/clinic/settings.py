@@ -128,6 +128,26 @@ class ClinicSettings(BaseSettings):
         description="no session starts without a signed consent document (drawn signature) for "
         "the plan's current version; a typed consent no longer suffices",
     )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="key (at least 16 characters) of the audit trail's hash chain; kept out of "
+        "the database; default: the key file",
+    )
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="file holding the audit chain key (hex), made on first start if missing; "
+        "default: audit.key in data_dir",
+    )
+    workers: int = Field(
+        default=1, ge=1, le=64, description="worker processes `serve` runs (its --workers)"
+    )
+    db_connections: int = Field(
+        default=40,
+        ge=2,
+        le=1000,
+        description="PostgreSQL connections the whole server may hold, shared out among its "
+        "worker processes",
+    )
     rule_relaxations: str | None = Field(
         default=None,
         description='screening rules the clinic relaxes: a JSON list of {"rule_id", "reason", '
@@ -222,6 +242,13 @@ class ClinicSettings(BaseSettings):
             raise ValueError(error.message) from None
         return value
 
+    @field_validator("audit_key")
+    @classmethod
+    def _audit_key_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
     @field_validator("opening_hours")
     @classmethod
     def _hours_parse(cls, value: str) -> str:
@@ -259,6 +286,16 @@ class ClinicSettings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'clinic.sqlite3'}"
+
+    @property
+    def resolved_audit_key_file(self) -> Path:
+        """Where the audit chain key is kept when it is not given in the environment."""
+        return self.audit_key_file or self.data_dir / "audit.key"
+
+    @property
+    def db_pool_size(self) -> int:
+        """PostgreSQL connections one worker process may hold (its share of the budget)."""
+        return max(2, self.db_connections // self.workers)
 
     @property
     def photo_dir(self) -> Path:

@@ -20,6 +20,9 @@ def test_every_clinic_command_is_documented() -> None:
     from microneedling.cli.db import db_app
 
     text = (DOCS / "clinic.md").read_text()
-    assert "microneedling serve [--host 127.0.0.1] [--port 8000] [--data-dir DIR] [--demo]" in text
+    assert (
+        "microneedling serve [--host 127.0.0.1] [--port 8000] [--data-dir DIR] [--demo] "
+        "[--workers N]" in text
+    )
     for command in db_app.registered_commands:
         assert f"`microneedling db {command.name}" in text, command.name

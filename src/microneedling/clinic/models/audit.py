@@ -1,7 +1,9 @@
 """The audit trail: one append-only row per read or write of patient data.
 
 The migration adds triggers that abort any UPDATE or DELETE on this table, on both backends,
-so not even a bug in the application can rewrite history.
+so not even a bug in the application can rewrite history; ``chain_hash`` links each row to the
+one before it under a key kept outside the database (:mod:`microneedling.clinic.audit_chain`),
+so someone who bypasses the triggers is found out by ``microneedling db verify-audit``.
 """
 
 from __future__ import annotations
@@ -29,3 +31,5 @@ class AuditEvent(Base):
     patient_id: Mapped[int | None] = mapped_column(default=None, index=True)
     client_ip: Mapped[str | None] = mapped_column(String(64), default=None)
     detail: Mapped[dict[str, Any] | None] = mapped_column(Document, default=None)
+    # HMAC-SHA256 (hex) of the previous row's hash and this row; empty on rows older than 0006.
+    chain_hash: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -271,13 +271,13 @@ class AppointmentService(Service):
         return self._set_status(appointment_id, "completed", None, not_a_session)
 
     def get(self, appointment_id: int) -> AppointmentOut:
-        with self.unit(Permission.READ_APPOINTMENTS) as u:
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
             appointment = get_appointment(u.session, appointment_id)
             u.audit.read("appointment", appointment.id, appointment.patient_id)
             return self.out(appointment)
 
     def find(self, where: AppointmentFilter, page: PageRequest) -> Page[AppointmentOut]:
-        with self.unit(Permission.READ_APPOINTMENTS) as u:
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
             query = (
                 select(Appointment)
                 .join(Patient, Patient.id == Appointment.patient_id)

@@ -194,14 +194,14 @@ class ApprovalService(Service):
             return approval_status(u.session, self.clinic, record)
 
     def status(self, plan_id: int) -> ApprovalStatus:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             record = get_plan(u.session, plan_id)
             u.audit.read("plan_approval", record.id, record.patient_id)
             return approval_status(u.session, self.clinic, record)
 
     def pending(self, page: PageRequest) -> Page[PendingPlan]:
         """Plans (not cancelled) whose current version waits for a decision, oldest first."""
-        with self.unit(Permission.APPROVE_PLANS) as u:
+        with self.reading(Permission.APPROVE_PLANS) as u:
             prescribers = [r.value for r in PRESCRIBERS]
             query = (
                 select(PlanRecord, PlanVersion, StaffMember, Patient)

@@ -42,7 +42,7 @@ class AuditEventOut(BaseModel):
 
 class AuditService(Service):
     def query(self, where: AuditFilter, page: PageRequest) -> Page[AuditEventOut]:
-        with self.unit(Permission.READ_AUDIT) as u:
+        with self.reading(Permission.READ_AUDIT) as u:
             query = select(AuditEvent)
             if where.patient_id is not None:
                 query = query.where(AuditEvent.patient_id == where.patient_id)

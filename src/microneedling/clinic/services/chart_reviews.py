@@ -93,7 +93,7 @@ class ChartReviewService(Service):
     def queue(self, where: QueueFilter, page: PageRequest) -> Page[QueuedChart]:
         """Sampled completed sessions, oldest first: pending, reviewed or all of them."""
         share = self.clinic.settings.chart_review_share
-        with self.unit(Permission.REVIEW_CHARTS) as u:
+        with self.reading(Permission.REVIEW_CHARTS) as u:
             rows = u.session.execute(
                 select(TreatmentSession, Patient, StaffMember, ChartReview)
                 .join(Patient, Patient.id == TreatmentSession.patient_id)
@@ -157,7 +157,7 @@ class ChartReviewService(Service):
 
     def get(self, session_id: int) -> ReviewOut:
         """The review of a session's chart (404 on ``session_id`` while there is none)."""
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             treatment = get_treatment(u.session, session_id)
             review = _review_of(u.session, session_id)
             if review is None:

@@ -186,7 +186,7 @@ class DeviceService(Service):
         return out
 
     def devices(self, page: PageRequest, active: bool | None = None) -> Page[DeviceOut]:
-        with self.unit(Permission.READ_DEVICES) as u:
+        with self.reading(Permission.READ_DEVICES) as u:
             query = select(ClinicDevice)
             if active is not None:
                 query = query.where(ClinicDevice.active.is_(active))
@@ -219,7 +219,7 @@ class DeviceService(Service):
         self, page: PageRequest, device_type: str | None = None, usable: bool | None = None
     ) -> Page[LotOut]:
         today = self.clinic.today()
-        with self.unit(Permission.READ_DEVICES) as u:
+        with self.reading(Permission.READ_DEVICES) as u:
             query = select(CartridgeLot)
             if device_type is not None:
                 query = query.where(CartridgeLot.device_type == device_type)
@@ -253,7 +253,7 @@ class DeviceService(Service):
             return RecallReport(lot=_lot_out(lot, self.clinic.today()), patients=report)
 
     def recall_report(self, lot_id: int) -> RecallReport:
-        with self.unit(Permission.RECALL_LOTS, Permission.READ_CONTACTS) as u:
+        with self.reading(Permission.RECALL_LOTS, Permission.READ_CONTACTS) as u:
             lot = get_lot(u.session, lot_id)
             report = self._treated_with(u.session, lot)
             u.audit.listed("recall_report", [lot.id], [p.patient_id for p in report])

@@ -144,7 +144,7 @@ class ExaminationService(Service):
             return exam_status(u.session, self.clinic, patient_id)
 
     def status(self, patient_id: int) -> ExamStatus:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             live_patient(u.session, patient_id)
             u.audit.read("good_faith_exam", None, patient_id)
             return exam_status(u.session, self.clinic, patient_id)

@@ -317,7 +317,7 @@ class IntakeService(Service):
             )
 
     def current(self, patient_id: int) -> IntakeScreened:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             live_patient(u.session, patient_id)
             record = latest_intake(u.session, patient_id)
             if record is None:
@@ -331,7 +331,7 @@ class IntakeService(Service):
 
     def history(self, patient_id: int) -> list[IntakeOut]:
         """Every version, newest first."""
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             live_patient(u.session, patient_id)
             rows = list(
                 u.session.scalars(
@@ -345,7 +345,7 @@ class IntakeService(Service):
 
     def versions(self, patient_id: int, where: IntakeFilter, page: PageRequest) -> Page[IntakeOut]:
         """One page of the patient's intake versions, newest first."""
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             if where.version_from and where.version_to and where.version_to < where.version_from:
                 raise InvalidInput(
                     "version_to", f"{where.version_to} is before version_from {where.version_from}"
@@ -373,7 +373,7 @@ class IntakeService(Service):
         self, patient_id: int, where: ScreeningFilter, page: PageRequest
     ) -> Page[ScreeningOut]:
         """One page of the patient's screenings, newest first."""
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             live_patient(u.session, patient_id)
             query = _screenings_of(patient_id)
             if where.occasion is not None:

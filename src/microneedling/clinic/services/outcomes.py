@@ -155,7 +155,7 @@ class OutcomeService(Service):
         self, patient_id: int, where: OutcomeFilter, page: PageRequest
     ) -> Page[OutcomeOut]:
         """One page of the patient's outcomes, oldest assessment first."""
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             # An unknown concern is a typo to point out, not a filter that quietly matches none.
             if where.concern is not None:
                 self.clinic.kb.concerns.require(where.concern, "concern")
@@ -224,7 +224,7 @@ class OutcomeService(Service):
 
     def photo_page(self, patient_id: int, where: PhotoFilter, page: PageRequest) -> Page[PhotoOut]:
         """One page of the patient's photos (metadata), in upload order."""
-        with self.unit(Permission.READ_PHOTOS) as u:
+        with self.reading(Permission.READ_PHOTOS) as u:
             if where.site is not None:
                 self.clinic.kb.sites.require(where.site, "site")
             live_patient(u.session, patient_id)
@@ -240,7 +240,7 @@ class OutcomeService(Service):
             return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
     def photo_file(self, photo_id: int) -> tuple[PhotoOut, bytes]:
-        with self.unit(Permission.READ_PHOTOS) as u:
+        with self.reading(Permission.READ_PHOTOS) as u:
             photo = u.session.get(Photo, photo_id)
             if photo is None:
                 raise NotFound("photo_id", "photo", photo_id)

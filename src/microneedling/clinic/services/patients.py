@@ -139,7 +139,7 @@ class PatientService(Service):
             return PatientOut.model_validate(patient)
 
     def get(self, patient_id: int) -> PatientOut:
-        with self.unit(Permission.READ_CONTACTS) as u:
+        with self.reading(Permission.READ_CONTACTS) as u:
             patient = live_patient(u.session, patient_id)
             u.audit.read("patient", patient.id, patient.id)
             return PatientOut.model_validate(patient)
@@ -147,7 +147,7 @@ class PatientService(Service):
     def find(self, where: PatientFilter, page: PageRequest) -> Page[PatientOut]:
         if where.include_deleted:
             self.require(Permission.DELETE_PATIENTS)
-        with self.unit(Permission.READ_CONTACTS) as u:
+        with self.reading(Permission.READ_CONTACTS) as u:
             query = select(Patient)
             if not where.include_deleted:
                 query = query.where(Patient.deleted_at.is_(None))
@@ -228,7 +228,7 @@ class PatientService(Service):
             return NoteOut.model_validate(note)
 
     def notes(self, patient_id: int, page: PageRequest) -> Page[NoteOut]:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             live_patient(u.session, patient_id)
             query = select(ClinicalNote).where(ClinicalNote.patient_id == patient_id)
             rows: list[ClinicalNote]

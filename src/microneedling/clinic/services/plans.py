@@ -400,14 +400,14 @@ class PlanService(Service):
             return self._out(u.session, record)
 
     def get(self, plan_id: int) -> PlanOut:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             record = get_plan(u.session, plan_id)
             u.audit.read("plan", record.id, record.patient_id)
             return self._out(u.session, record)
 
     def schedule(self, plan_id: int) -> PlanSchedule:
         """The plan's session dates and visit lengths, for whoever books appointments."""
-        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+        with self.reading(Permission.BOOK_APPOINTMENTS) as u:
             record = get_plan(u.session, plan_id)
             u.audit.read("plan_schedule", record.id, record.patient_id)
             return _schedule(u.session, record)
@@ -415,7 +415,7 @@ class PlanService(Service):
     def schedule_page(self, patient_id: int, page: PageRequest) -> Page[PlanSchedule]:
         """One page of the schedules of the patient's plans that are not cancelled, newest
         first."""
-        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+        with self.reading(Permission.BOOK_APPOINTMENTS) as u:
             live_patient(u.session, patient_id)
             query = select(PlanRecord).where(
                 PlanRecord.patient_id == patient_id, PlanRecord.status != "cancelled"
@@ -431,7 +431,7 @@ class PlanService(Service):
         return every_item(lambda page: self.schedule_page(patient_id, page))
 
     def version(self, plan_id: int, version: int) -> TreatmentPlan:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             record = get_plan(u.session, plan_id)
             row = u.session.scalar(
                 select(PlanVersion).where(
@@ -449,7 +449,7 @@ class PlanService(Service):
 
     def plan_page(self, patient_id: int, where: PlanFilter, page: PageRequest) -> Page[PlanOut]:
         """One page of the patient's plans, newest first."""
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             live_patient(u.session, patient_id)
             query = select(PlanRecord).where(PlanRecord.patient_id == patient_id)
             if where.status is not None:

@@ -18,7 +18,7 @@ class PredictionService(Service):
     def predict(
         self, plan_id: int, site: str | None, concern: str | None, series: bool
     ) -> dict[str, Any]:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             record = get_plan(u.session, plan_id)
             plan = current_treatment_plan(u.session, record)
             u.audit.read("plan_prediction", record.id, record.patient_id)

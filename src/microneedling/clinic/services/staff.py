@@ -54,7 +54,7 @@ def create_staff(clinic: Clinic, data: StaffIn) -> StaffOut:
 
 
 def staff_count(clinic: Clinic) -> int:
-    with clinic.db.transaction() as session:
+    with clinic.db.reading() as session:
         return session.scalar(select(func.count()).select_from(StaffMember)) or 0
 
 
@@ -93,7 +93,7 @@ class StaffService(Service):
             return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
     def me(self) -> StaffOut:
-        with self.unit() as u:
+        with self.reading() as u:
             member = u.session.get(StaffMember, self.actor.staff_id)
             if member is None:
                 raise NotFound("staff_id", "staff member", self.actor.staff_id)
@@ -101,7 +101,7 @@ class StaffService(Service):
 
     def practitioners(self) -> list[StaffOut]:
         """Active practitioners and medical directors, for booking (front desk may read these)."""
-        with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+        with self.reading(Permission.BOOK_APPOINTMENTS) as u:
             rows = u.session.scalars(
                 select(StaffMember)
                 .where(StaffMember.role.in_([r.value for r in TREATING]), StaffMember.active)

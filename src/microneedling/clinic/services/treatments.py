@@ -452,13 +452,13 @@ class TreatmentService(Service):
             return self._out(u.session, treatment)
 
     def get(self, session_id: int) -> SessionOut:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             treatment = get_treatment(u.session, session_id)
             u.audit.read("treatment_session", treatment.id, treatment.patient_id)
             return self._out(u.session, treatment)
 
     def aftercare(self, session_id: int) -> AftercareSheet:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             treatment = get_treatment(u.session, session_id)
             if treatment.aftercare_sheet is None:
                 raise NotFound("session_id", "aftercare sheet for session", session_id)
@@ -473,7 +473,7 @@ class TreatmentService(Service):
         self, patient_id: int, where: SessionFilter, page: PageRequest
     ) -> Page[SessionOut]:
         """One page of the patient's sessions, in appointment order (earliest first)."""
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             if where.date_from and where.date_to and where.date_to < where.date_from:
                 raise InvalidInput(
                     "date_to",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
@@ -32,6 +34,12 @@ class Signed:
 
     def may(self, permission: Permission) -> bool:
         return self.actor.may(permission)
+
+    @contextmanager
+    def one_read(self) -> Iterator[None]:
+        """Everything the page reads inside, in one transaction, one audit event per patient."""
+        with Service(self.clinic, self.actor).page():
+            yield
 
 
 async def signed_in(request: Request, clinic: ClinicDep) -> Signed:

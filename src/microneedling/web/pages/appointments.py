@@ -62,13 +62,14 @@ def _starts_at(day: str | None, at: str | None) -> str | None:
 @router.get("/schedule", name="schedule_today")
 def schedule_today(page: SignedDep, day: PlannableDay | None = None) -> Response:
     day = day or page.clinic.today()
-    appointments = page.service(AppointmentService).day(day)
-    patients = page.service(PatientService)
-    names = {p.id: p.full_name for p in _practitioners(page)}
-    lines = [
-        DiaryLine(a, patients.get(a.patient_id), names.get(a.practitioner_id, "—"))
-        for a in appointments
-    ]
+    with page.one_read():
+        appointments = page.service(AppointmentService).day(day)
+        patients = page.service(PatientService)
+        names = {p.id: p.full_name for p in _practitioners(page)}
+        lines = [
+            DiaryLine(a, patients.get(a.patient_id), names.get(a.practitioner_id, "—"))
+            for a in appointments
+        ]
     return render(
         page.ctx, "schedule.html", nav="schedule", title="Schedule", day=day, lines=lines,
         previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
@@ -123,7 +124,6 @@ def appointment_new(request: Request, patient_id: RecordId, page: SignedDep) -> 
     """The booking form; query parameters prefill it: ``kind``, ``plan_id`` and ``date`` from
     the recall list, a slot (``date``, ``time``, ``duration_minutes``, ``practitioner_id``,
     ``room``) from the calendar's finder. The service checks them when booked."""
-    patient = page.service(PatientService).get(patient_id)
     tomorrow = page.clinic.today() + timedelta(days=1)
     form = {"date": tomorrow.isoformat(), "time": "10:00", "duration_minutes": "30"}
     form["kind"] = "consultation"
@@ -132,7 +132,9 @@ def appointment_new(request: Request, patient_id: RecordId, page: SignedDep) -> 
         value = request.query_params.get(key, "").strip()
         if value and len(value) <= 64:
             form[key] = value
-    return _booking_page(page, patient, form)
+    with page.one_read():
+        patient = page.service(PatientService).get(patient_id)
+        return _booking_page(page, patient, form)
 
 
 @router.post("/patients/{patient_id}/book", name="appointment_book")

@@ -71,18 +71,19 @@ def _screen(
 
 @router.get("/patients/{patient_id}/intake", name="intake_form")
 def intake_form(patient_id: RecordId, page: SignedDep) -> Response:
-    patient = page.service(PatientService).get(patient_id)
-    service = page.service(IntakeService)
-    try:
-        current = service.current(patient_id)
-        form, multi = intake_as_form(current.intake.answers)
-        preview: ScreeningResult | None = current.screening.result
-    except NotFound:
-        service.require(Permission.WRITE_CLINICAL)
-        form = {"date_of_birth": str(patient.date_of_birth), "sex": patient.sex or ""}
-        multi = {"areas": [], "allergies": []}
-        preview = None
-    return _intake_page(page, patient, form, multi, preview)
+    with page.one_read():
+        patient = page.service(PatientService).get(patient_id)
+        service = page.service(IntakeService)
+        try:
+            current = service.current(patient_id)
+            form, multi = intake_as_form(current.intake.answers)
+            preview: ScreeningResult | None = current.screening.result
+        except NotFound:
+            service.require(Permission.WRITE_CLINICAL)
+            form = {"date_of_birth": str(patient.date_of_birth), "sex": patient.sex or ""}
+            multi = {"areas": [], "allergies": []}
+            preview = None
+        return _intake_page(page, patient, form, multi, preview)
 
 
 @router.post("/patients/{patient_id}/intake/preview", name="screening_preview")

@@ -78,14 +78,15 @@ async def patient_register(request: Request, page: SignedDep) -> Response:
 
 @router.get("/patients/{patient_id}", name="patient_record")
 def patient_record(patient_id: RecordId, page: SignedDep) -> Response:
-    patient = page.service(PatientService).get(patient_id)
-    clinical = (
-        clinical_record(
-            page, patient_id, patient.consent_photos and page.may(Permission.READ_PHOTOS)
+    with page.one_read():
+        patient = page.service(PatientService).get(patient_id)
+        clinical = (
+            clinical_record(
+                page, patient_id, patient.consent_photos and page.may(Permission.READ_PHOTOS)
+            )
+            if page.may(Permission.READ_CLINICAL)
+            else None
         )
-        if page.may(Permission.READ_CLINICAL)
-        else None
-    )
     return render(
         page.ctx, "patient.html", nav="patients",
         title=f"{patient.given_name} {patient.family_name}", patient=patient, clinical=clinical,
@@ -130,8 +131,9 @@ async def patient_change(request: Request, patient_id: RecordId, page: SignedDep
 @router.get("/patients/{patient_id}/notes", name="patient_notes")
 def patient_notes(patient_id: RecordId, page: SignedDep) -> Response:
     service = page.service(PatientService)
-    notes = service.notes(patient_id, PageRequest(limit=200))
-    patient = service.get(patient_id)
+    with page.one_read():
+        notes = service.notes(patient_id, PageRequest(limit=200))
+        patient = service.get(patient_id)
     return render(
         page.ctx, "notes.html", nav="patients", title="Clinical notes", patient=patient, notes=notes
     )
