@@ -269,6 +269,7 @@ class Importer:
                 status_changed_by=self._maybe_id(f, f.ext("status-changed-by", required=False),
                                                  "status-changed-by"),
                 status_reason=f.ext("status-reason", required=False),
+                revision=f.ext("revision", required=False) or 0,
             ))  # fmt: skip
         return self._count("Appointment")
 

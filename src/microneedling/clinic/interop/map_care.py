@@ -239,5 +239,6 @@ def appointment(record: Appointment) -> Resource:
         plan=ref("CarePlan", record.plan_id) if record.plan_id else None,
         created_by=staff_ref(record.created_by), status_changed_at=record.status_changed_at,
         status_changed_by=staff_ref(record.status_changed_by), status_reason=record.status_reason,
+        revision=record.revision,
     )  # fmt: skip
     return resource
