@@ -95,4 +95,6 @@ def serve(
         port=port,
         log_level="info",
         log_config=log_config(),
+        # Forwarded headers are the app's business, from the proxies in its settings only.
+        proxy_headers=False,
     )

@@ -15,6 +15,8 @@ class Actor:
     username: str
     role: Role
     client_ip: str | None = None
+    #: The sign-in (token row) this request came with, kept when the account's others end.
+    session_id: int | None = None
 
     def may(self, permission: Permission) -> bool:
         return allows(self.role, permission)

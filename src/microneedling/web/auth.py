@@ -19,6 +19,7 @@ from microneedling.clinic.actor import Actor
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.errors import NotAuthenticated, PermissionDenied
 from microneedling.clinic.services.signin import IssuedToken, SignIn
+from microneedling.web.forwarded import resolve_client
 
 SESSION_COOKIE = "mn_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -34,7 +35,11 @@ class CsrfFailed(PermissionDenied):
 
 
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address (see :mod:`microneedling.web.forwarded` for proxies)."""
+    peer = request.client.host if request.client else None
+    clinic = getattr(request.app.state, "clinic", None)
+    trusted = clinic.settings.trusted_proxies if isinstance(clinic, Clinic) else []
+    return resolve_client(peer, request.headers.getlist("x-forwarded-for"), trusted)
 
 
 def bearer_token(request: Request) -> str | None:
