@@ -107,6 +107,13 @@ class ClinicSettings(BaseSettings):
     login_window_minutes: float = Field(
         default=15.0, gt=0, description="failures older than this are forgotten [min]"
     )
+    hsts_max_age_seconds: int = Field(
+        default=31_536_000,
+        ge=0,
+        le=63_072_000,
+        description="Strict-Transport-Security max-age [s] sent on responses to HTTPS "
+        "requests (0: no HSTS); plain-HTTP responses never carry it",
+    )
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is "

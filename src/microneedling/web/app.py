@@ -67,7 +67,12 @@ def create_app(
     app.include_router(api)
     _mount_pages(app)
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
-    app.add_middleware(SecurityHeaders, api_prefix=API_PREFIX)
+    app.add_middleware(
+        SecurityHeaders,
+        api_prefix=API_PREFIX,
+        hsts_max_age_s=clinic.settings.hsts_max_age_seconds,
+        trusted_proxies=clinic.settings.trusted_proxies,
+    )
     return app
 
 

@@ -13,6 +13,8 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from starlette.types import Scope
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -48,3 +50,19 @@ def resolve_client(
         except ValueError:
             return peer  # a malformed hop: fall back to the proxy itself, never to client text
     return peer
+
+
+def forwarded_scheme(scope: Scope, trusted: Sequence[str]) -> str:
+    """``https`` or ``http``: the request's own scheme, or a trusted proxy's X-Forwarded-Proto."""
+    scheme = str(scope.get("scheme", "http"))
+    client = scope.get("client")
+    peer = client[0] if client else None
+    networks = _networks(tuple(trusted))
+    if peer is None or not networks or not _is_trusted(peer, networks):
+        return scheme
+    for name, value in scope.get("headers", []):
+        if name == b"x-forwarded-proto":
+            # The left-most value is what the outermost proxy (the client's side) saw.
+            first = value.decode("latin-1").split(",")[0].strip().lower()
+            return first if first in ("http", "https") else scheme
+    return scheme
