@@ -83,16 +83,17 @@ class ServedClinic:
         )
         log.close()
         self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        # Generous: on a shared two-core machine start-up (imports, migrations) can take 30 s.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"serve exited with {self.process.returncode}")
             try:
-                if httpx.get(self.url + "/api/openapi.json", timeout=1).status_code == 200:
+                if httpx.get(self.url + "/login", timeout=10).status_code == 200:
                     return self.url
             except httpx.HTTPError:
                 time.sleep(0.2)
-        raise RuntimeError("serve did not answer within 60 s")
+        raise RuntimeError("serve did not answer within 180 s")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handler runs, as on a crash."""
