@@ -107,6 +107,16 @@ class ClinicSettings(BaseSettings):
     login_window_minutes: float = Field(
         default=15.0, gt=0, description="failures older than this are forgotten [min]"
     )
+    backup_passphrase: SecretStr | None = Field(
+        default=None,
+        description="passphrase that seals backup archives (db backup / db restore); or use "
+        "backup_passphrase_file",
+    )
+    backup_passphrase_file: Path | None = Field(
+        default=None,
+        description="file whose first line is the backup passphrase (takes precedence over "
+        "backup_passphrase)",
+    )
     hsts_max_age_seconds: int = Field(
         default=31_536_000,
         ge=0,

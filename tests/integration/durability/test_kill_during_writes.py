@@ -33,6 +33,16 @@ def _token(url: str) -> str:
     return token
 
 
+def _letters(number: int) -> str:
+    """``number`` in base 26 with the letters a-z (``0`` is ``a``)."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if number == 0:
+            return word
+
+
 class Writer(threading.Thread):
     """Creates patients one after another until the server stops answering."""
 
@@ -40,12 +50,13 @@ class Writer(threading.Thread):
         super().__init__(daemon=True)
         self.url, self.token, self.round_no = url, token, round_no
         self.acknowledged: list[tuple[int, str]] = []
+        self.refused: list[int] = []
 
     def run(self) -> None:
         headers = {"Authorization": f"Bearer {self.token}"}
         with httpx.Client(base_url=self.url, headers=headers, timeout=10) as client:
             for n in range(10_000):  # bounded: the kill ends it long before
-                family = f"Durable{'abcdefghij'[self.round_no]}{n:05d}"
+                family = f"Durable-{_letters(self.round_no)}-{_letters(n)}"  # names take no digits
                 body = {"given_name": "Kim", "family_name": family, "date_of_birth": "1980-01-01"}
                 try:
                     response = client.post("/api/patients", json=body)
@@ -53,6 +64,8 @@ class Writer(threading.Thread):
                     return
                 if response.status_code == 201:
                     self.acknowledged.append((response.json()["id"], family))
+                else:
+                    self.refused.append(response.status_code)
 
 
 def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
@@ -66,6 +79,7 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
             writer.start()
             deadline = time.monotonic() + 120
             while len(writer.acknowledged) < WRITES_BEFORE_KILL and writer.is_alive():
+                assert writer.refused == []
                 assert time.monotonic() < deadline, "the writer made no progress"
                 time.sleep(0.01)
             server.kill()
