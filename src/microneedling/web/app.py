@@ -18,8 +18,9 @@ from fastapi import APIRouter, FastAPI
 from microneedling import __version__
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.settings import ClinicSettings
-from microneedling.web import problems
+from microneedling.web import problem_docs, problems
 from microneedling.web.api import ROUTERS
+from microneedling.web.deps import current_actor
 from microneedling.web.headers import SecurityHeaders
 from microneedling.web.limits import BodySizeLimit
 
@@ -66,6 +67,7 @@ def create_app(
         api.include_router(router)
     app.include_router(api)
     _mount_pages(app)
+    problem_docs.install(app, ROUTERS, API_PREFIX, current_actor)
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
     app.add_middleware(
         SecurityHeaders,
