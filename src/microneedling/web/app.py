@@ -23,6 +23,7 @@ from microneedling.web.api import ROUTERS
 from microneedling.web.deps import current_actor
 from microneedling.web.headers import SecurityHeaders
 from microneedling.web.limits import BodySizeLimit
+from microneedling.web.methods import DocumentedMethods
 
 API_PREFIX = "/api"
 
@@ -68,6 +69,7 @@ def create_app(
     app.include_router(api)
     _mount_pages(app)
     problem_docs.install(app, ROUTERS, API_PREFIX, current_actor)
+    app.add_middleware(DocumentedMethods, document=app.openapi, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
     app.add_middleware(
         SecurityHeaders,

@@ -8,7 +8,8 @@ declares them per operation from what the route is, in one place rather than per
 - 422 where it takes a path, query or body parameter; 404 where it takes a record id in the
   path or a body that names records; 409 (refused by a clinical or booking rule) on writes;
 - 400, 413 and 415 where it takes a body (malformed, larger than ``request_max_bytes``,
-  unsupported media type); 429 on sign-in (``POST /api/auth/token``).
+  unsupported media type); 401 and 429 on sign-in (``POST /api/auth/token``);
+- 405 for methods a path does not document comes from :mod:`.methods`, with ``Allow``.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def problem_statuses(route: APIRoute, path: str, actor: Callable[..., Any]) -> s
     if set(route.methods or ()) & WRITES and path != SIGN_IN_PATH:
         statuses.add(409)
     if path == SIGN_IN_PATH:
-        statuses.add(429)
+        statuses |= {401, 429}  # wrong username or password; slowed after failures
     return statuses
 
 
