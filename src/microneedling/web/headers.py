@@ -1,8 +1,8 @@
 """Security headers on every response: CSP, no caching of anything but static assets, HSTS.
 
-- ``Content-Security-Policy``: scripts, styles, images, fonts and requests from this origin
-  only; no inline script or style (templates keep theirs in ``web/static``), no plugins, no
-  framing, forms post only here. The interactive API docs (``/api/docs``) load Swagger UI
+- ``Content-Security-Policy`` (on all but PDFs and images): scripts, styles, images, fonts
+  and requests from this origin only; no inline script or style (templates keep theirs in
+  ``web/static``), no plugins, no framing, forms post only here. The interactive API docs (``/api/docs``) load Swagger UI
   from its CDN with an inline bootstrap script, so that one page gets its own policy allowing
   exactly that.
 - ``Cache-Control: no-store`` on every response that does not set its own (pages and API
@@ -31,6 +31,7 @@ DOCS_POLICY = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 
+_NOT_DOCUMENTS = (b"application/pdf", b"image/")
 _ALWAYS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -59,7 +60,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         policy = DOCS_POLICY if scope.get("path") == self.docs_path else CONTENT_SECURITY_POLICY
-        extra = [*_ALWAYS, (b"content-security-policy", policy.encode())]
+        csp = (b"content-security-policy", policy.encode())
+        extra = list(_ALWAYS)
         if self.hsts and forwarded_scheme(scope, self.trusted_proxies) == "https":
             extra.append((b"strict-transport-security", self.hsts))
 
@@ -68,6 +70,11 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [(n, v) for n, v in extra if n not in present]
+                media = dict(headers).get(b"content-type", b"")
+                # PDFs and images are no documents to police, and Chromium's own PDF viewer
+                # (with inline styles) would inherit the policy and break.
+                if csp[0] not in present and not media.startswith(_NOT_DOCUMENTS):
+                    headers.append(csp)
                 if b"cache-control" not in present:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
