@@ -2,9 +2,9 @@
 
 - ``Content-Security-Policy`` (on all but PDFs and images): scripts, styles, images, fonts
   and requests from this origin only; no inline script or style (templates keep theirs in
-  ``web/static``), no plugins, no framing, forms post only here. The interactive API docs (``/api/docs``) load Swagger UI
-  from its CDN with an inline bootstrap script, so that one page gets its own policy allowing
-  exactly that.
+  ``web/static``), no plugins, no framing, forms post only here. The interactive API docs
+  (``/api/docs``) load Swagger UI from its CDN with an inline bootstrap script, so that one
+  page gets its own policy allowing exactly that.
 - ``Cache-Control: no-store`` on every response that does not set its own (pages and API
   answers carry patient data; only the static assets say they may be cached).
 - ``Strict-Transport-Security`` when the request came over HTTPS (directly, or per
