@@ -219,7 +219,7 @@ def start_uvicorn(app: object) -> tuple[str, Callable[[], None]]:
 
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",  # type: ignore[arg-type]
-                            lifespan="on")  # fmt: skip
+                            lifespan="on", proxy_headers=False)  # fmt: skip
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

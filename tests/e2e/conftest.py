@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from e2e_helpers import CLOCK_SHIFT
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -115,14 +115,22 @@ def browser() -> Iterator[Browser]:
 def new_page(browser: Browser, server: str) -> Iterator[Callable[..., Page]]:
     """Open a fresh browser context (own cookies) at tablet size; closed after the test."""
     contexts = []
+    violations: list[str] = []
+
+    def watch(message: ConsoleMessage) -> None:
+        # Chromium reports every refusal by the Content-Security-Policy on the console.
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
 
     def open_page(**options: object) -> Page:
         options.setdefault("viewport", TABLET)
         context = browser.new_context(base_url=server, **options)  # type: ignore[arg-type]
         context.set_default_timeout(10_000)
+        context.on("console", watch)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    assert violations == [], "the page broke its Content-Security-Policy"

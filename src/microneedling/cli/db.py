@@ -15,6 +15,7 @@ from microneedling.cli._input import validation_error
 from microneedling.clinic import Clinic, ClinicSettings
 from microneedling.clinic.archive import backup_clinic, restore_clinic
 from microneedling.clinic.roles import Role
+from microneedling.clinic.sealed import read_passphrase
 from microneedling.clinic.services.passwords import generate_password
 from microneedling.clinic.services.staff import StaffIn, create_staff
 from microneedling.errors import InvalidInput
@@ -46,6 +47,22 @@ def open_clinic(data_dir: Path | None) -> Clinic:
 
 
 DataDir = Annotated[Path | None, typer.Option(help="where the database and photos live")]
+#: The passphrase never goes on the command line (shell history, ``ps``): a file or the setting.
+PassphraseFile = Annotated[
+    Path | None,
+    typer.Option(
+        help="file whose first line is the backup passphrase (default: the settings "
+        "MICRONEEDLING_BACKUP_PASSPHRASE_FILE or MICRONEEDLING_BACKUP_PASSPHRASE)"
+    ),
+]
+
+
+def backup_passphrase(settings: ClinicSettings, file: Path | None) -> str | None:
+    secret = settings.backup_passphrase
+    return read_passphrase(
+        file or settings.backup_passphrase_file,
+        secret.get_secret_value() if secret is not None else None,
+    )
 
 
 @command("migrate", parent=db_app)
@@ -56,10 +73,19 @@ def migrate(data_dir: DataDir = None) -> None:
 
 
 @command("backup", parent=db_app)
-def backup_command(path: Path, data_dir: DataDir = None) -> None:
-    """Write the database and every photo to PATH, a new backup archive."""
+def backup_command(
+    path: Path, data_dir: DataDir = None, passphrase_file: PassphraseFile = None
+) -> None:
+    """Write the database and every photo to PATH, a new encrypted backup archive."""
     clinic = open_clinic(data_dir)
-    summary = backup_clinic(clinic.db, clinic.settings.photo_dir, path)
+    passphrase = backup_passphrase(clinic.settings, passphrase_file)
+    if passphrase is None:
+        raise InvalidInput(
+            "passphrase",
+            "backups are encrypted: set MICRONEEDLING_BACKUP_PASSPHRASE(_FILE) or give "
+            "--passphrase-file",
+        )
+    summary = backup_clinic(clinic.db, clinic.settings.photo_dir, path, passphrase)
     console.print(
         f"Backed up the database and {summary.photos} photo(s) to {summary.path} "
         f"({summary.size_bytes} bytes)"
@@ -76,12 +102,27 @@ def restore_command(
     path: Path,
     data_dir: DataDir = None,
     yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    passphrase_file: PassphraseFile = None,
+    allow_unencrypted: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unencrypted",
+            help="also restore an old unencrypted archive or bare database file",
+        ),
+    ] = False,
 ) -> None:
     """Replace the database's content with the backup in PATH and add its photos."""
     clinic = open_clinic(data_dir)
+    passphrase = backup_passphrase(clinic.settings, passphrase_file)
     if not yes:
         typer.confirm("Replace every record in the clinic database with the backup?", abort=True)
-    summary = restore_clinic(clinic.db, clinic.settings.photo_dir, path)
+    summary = restore_clinic(
+        clinic.db,
+        clinic.settings.photo_dir,
+        path,
+        passphrase,
+        allow_unsealed=allow_unencrypted,
+    )
     photos = (
         f"; {summary.photos_written} photo(s) written, {summary.photos_present} already there, "
         f"{summary.photos_repaired} damaged one(s) replaced"

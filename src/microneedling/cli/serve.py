@@ -123,4 +123,6 @@ def serve(
         # uvicorn restarts a worker that does not answer its health check in time; a loaded
         # machine can take longer than its 5 s default to import and start the app.
         timeout_worker_healthcheck=120,
+        # Forwarded headers are the app's business, from the proxies in its settings only.
+        proxy_headers=False,
     )

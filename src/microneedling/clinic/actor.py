@@ -17,6 +17,8 @@ class Actor:
     role: Role
     client_ip: str | None = None
     kind: ClassVar[str] = "staff"
+    #: The sign-in (token row) this request came with, kept when the account's others end.
+    session_id: int | None = None
 
     def may(self, permission: Permission) -> bool:
         return allows(self.role, permission)

@@ -17,6 +17,11 @@ Copies of the database on their way in or out are staged in a directory only thi
 enter, and the archive is created readable by its owner alone: it holds every record. A bare
 database file from before archives (an SQLite file or a ``pg_dump`` custom-format file) is still
 restored, photos untouched.
+
+With a passphrase the archive is sealed (:mod:`.sealed`: AES-256-GCM, scrypt key) before it is
+renamed into place, so no plaintext archive is ever left at ``target``; a sealed archive is
+opened into the private staging directory and checked whole before the restore starts. An
+unsealed archive is restored only when the caller allows it (``allow_unsealed``).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from microneedling.clinic.backup import backup, restore
 from microneedling.clinic.db import Database
 from microneedling.clinic.models import Photo
 from microneedling.clinic.photos import PhotoDamaged, read_photo, write_photo
+from microneedling.clinic.sealed import is_sealed, open_sealed, seal
 from microneedling.errors import InvalidInput
 
 FORMAT = "microneedling-clinic-backup"
@@ -89,8 +95,11 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def backup_clinic(db: Database, photo_dir: Path, target: Path) -> BackupSummary:
-    """Write the database and its photos to the archive ``target`` (which must not exist)."""
+def backup_clinic(
+    db: Database, photo_dir: Path, target: Path, passphrase: str | None = None
+) -> BackupSummary:
+    """Write the database and its photos to the archive ``target`` (which must not exist),
+    sealed with ``passphrase`` when one is given."""
     if target.exists():
         raise InvalidInput("path", f"{target} exists; choose a new file name")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,15 +135,41 @@ def backup_clinic(db: Database, photo_dir: Path, target: Path) -> BackupSummary:
                 "left_out": left_out,
             }
             _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1).encode())
+        if passphrase is not None:
+            sealed = work / "archive.sealed"
+            seal(part, sealed, passphrase)
+            part.unlink()
+            part = sealed
         os.replace(part, target)
     return BackupSummary(target, target.stat().st_size, len(inside), left_out)
 
 
-def restore_clinic(db: Database, photo_dir: Path, source: Path) -> RestoreSummary:
+def restore_clinic(
+    db: Database,
+    photo_dir: Path,
+    source: Path,
+    passphrase: str | None = None,
+    *,
+    allow_unsealed: bool = True,
+) -> RestoreSummary:
     """Replace the database with the archive's and add its photos; a bare database file from
-    before archives replaces the database only."""
+    before archives replaces the database only. A sealed archive needs ``passphrase``; an
+    unsealed one is refused unless ``allow_unsealed``."""
     if not source.is_file():
         raise InvalidInput("path", f"{source} is not a file")
+    if is_sealed(source):
+        if passphrase is None:
+            raise InvalidInput("passphrase", f"{source} is sealed: give its passphrase")
+        with _private_dir(None) as work:
+            opened = work / "archive.tar"
+            open_sealed(source, opened, passphrase)  # every chunk authenticated first
+            return restore_clinic(db, photo_dir, opened, allow_unsealed=True)
+    if not allow_unsealed:
+        raise InvalidInput(
+            "path",
+            f"{source} is not encrypted; restore it only if you trust where it has been "
+            "(--allow-unencrypted)",
+        )
     if not tarfile.is_tarfile(source):
         restore(db, source)
         return RestoreSummary(archive=False)

@@ -82,8 +82,53 @@ class ClinicSettings(BaseSettings):
     photo_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     request_max_bytes: int = Field(default=12 * 1024 * 1024, gt=0)
     token_ttl_hours: float = Field(default=12.0, gt=0)
-    login_max_failures: int = Field(default=5, gt=0)
-    login_window_minutes: float = Field(default=15.0, gt=0)
+    login_free_failures: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="failed sign-ins for one username, within the window, before each further "
+        "attempt waits (1, 2, 4 ... s, up to login_delay_max_seconds); never a lockout",
+    )
+    login_address_free_failures: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description="failed sign-ins from one client address, across usernames, before the "
+        "same growing delay applies to that address",
+    )
+    login_delay_max_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="longest wait between sign-in attempts [s] (at 60 s, at most ~60 guesses "
+        "an hour per username; OWASP ASVS 2.2.1 allows 100)",
+    )
+    login_window_minutes: float = Field(
+        default=15.0, gt=0, description="failures older than this are forgotten [min]"
+    )
+    backup_passphrase: SecretStr | None = Field(
+        default=None,
+        description="passphrase that seals backup archives (db backup / db restore); or use "
+        "backup_passphrase_file",
+    )
+    backup_passphrase_file: Path | None = Field(
+        default=None,
+        description="file whose first line is the backup passphrase (takes precedence over "
+        "backup_passphrase)",
+    )
+    hsts_max_age_seconds: int = Field(
+        default=31_536_000,
+        ge=0,
+        le=63_072_000,
+        description="Strict-Transport-Security max-age [s] sent on responses to HTTPS "
+        "requests (0: no HSTS); plain-HTTP responses never carry it",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is "
+        "believed; default none: the client address is the TCP peer's",
+    )
     cookie_secure: bool | None = Field(
         default=None, description="Secure flag on the session cookie; default: on except dev"
     )
@@ -247,6 +292,18 @@ class ClinicSettings(BaseSettings):
     def _audit_key_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("must be at least 16 characters")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"'{entry}' is not an IP address or CIDR network") from None
         return value
 
     @field_validator("opening_hours")

@@ -20,10 +20,12 @@ from microneedling import __version__
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.messages import MessageWorker
 from microneedling.clinic.settings import ClinicSettings
-from microneedling.web import problems
+from microneedling.web import problem_docs, problems
 from microneedling.web.api import ROUTERS
+from microneedling.web.deps import current_actor
 from microneedling.web.headers import SecurityHeaders
 from microneedling.web.limits import BodySizeLimit
+from microneedling.web.methods import DocumentedMethods
 from microneedling.web.patient import router as patient_pages
 
 API_PREFIX = "/api"
@@ -83,8 +85,15 @@ def create_app(
     app.include_router(api)
     app.include_router(patient_pages)
     _mount_pages(app)
+    problem_docs.install(app, ROUTERS, API_PREFIX, current_actor)
+    app.add_middleware(DocumentedMethods, document=app.openapi, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
-    app.add_middleware(SecurityHeaders, api_prefix=API_PREFIX)
+    app.add_middleware(
+        SecurityHeaders,
+        api_prefix=API_PREFIX,
+        hsts_max_age_s=clinic.settings.hsts_max_age_seconds,
+        trusted_proxies=clinic.settings.trusted_proxies,
+    )
     return app
 
 

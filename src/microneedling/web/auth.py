@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 
 from fastapi import Request, Response
 
@@ -19,8 +20,11 @@ from microneedling.clinic.actor import Actor
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.errors import NotAuthenticated, PermissionDenied
 from microneedling.clinic.services.signin import IssuedToken, SignIn
+from microneedling.web.forwarded import resolve_client
 
 SESSION_COOKIE = "mn_session"
+#: A random nonce set with the sign-in form; the form's CSRF token is its HMAC (no session yet).
+LOGIN_COOKIE = "mn_signin"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -34,7 +38,11 @@ class CsrfFailed(PermissionDenied):
 
 
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address (see :mod:`microneedling.web.forwarded` for proxies)."""
+    peer = request.client.host if request.client else None
+    clinic = getattr(request.app.state, "clinic", None)
+    trusted = clinic.settings.trusted_proxies if isinstance(clinic, Clinic) else []
+    return resolve_client(peer, request.headers.getlist("x-forwarded-for"), trusted)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -49,6 +57,41 @@ def csrf_token(clinic: Clinic, session_token: str) -> str:
     """The CSRF token that goes with a cookie session (stable for the session's life)."""
     key = clinic.settings.secret_key.get_secret_value().encode("utf-8")
     return hmac.new(key, b"csrf:" + session_token.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def login_csrf_token(clinic: Clinic, nonce: str) -> str:
+    """The sign-in form's CSRF token: an HMAC of the nonce in the browser's sign-in cookie.
+
+    The cookie is SameSite=Strict, so a form posted from another site arrives without it and
+    is refused (login CSRF: signing a victim into the attacker's account).
+    """
+    key = clinic.settings.secret_key.get_secret_value().encode("utf-8")
+    return hmac.new(key, b"login:" + nonce.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def login_nonce(request: Request) -> str:
+    """The browser's sign-in nonce, or a new one (set it with :func:`set_login_cookie`)."""
+    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    return nonce if 32 <= len(nonce) <= 64 else secrets.token_urlsafe(32)
+
+
+def login_csrf_ok(clinic: Clinic, request: Request, sent: str | None) -> bool:
+    nonce = request.cookies.get(LOGIN_COOKIE)
+    if not nonce or not sent:
+        return False
+    return hmac.compare_digest(sent, login_csrf_token(clinic, nonce))
+
+
+def set_login_cookie(response: Response, clinic: Clinic, nonce: str) -> None:
+    response.set_cookie(
+        LOGIN_COOKIE,
+        nonce,
+        max_age=3600,
+        httponly=True,
+        secure=clinic.settings.secure_cookies,
+        samesite="strict",
+        path="/login",
+    )
 
 
 async def check_csrf(request: Request, clinic: Clinic, session_token: str) -> None:

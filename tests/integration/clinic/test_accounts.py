@@ -17,7 +17,6 @@ from microneedling.clinic import (
     NotAuthenticated,
     PermissionDenied,
     Role,
-    TooManyAttempts,
 )
 from microneedling.clinic.models import AuditEvent, Base
 from microneedling.clinic.paging import PageRequest
@@ -113,20 +112,3 @@ def test_tokens_expire_and_deactivated_accounts_cannot_sign_in(
         SignIn(clinic).authenticate(issued.token, "api", None)
     with pytest.raises(NotAuthenticated):
         SignIn(clinic).login("front-desk", PASSWORD, None)
-
-
-def test_repeated_failures_throttle_sign_in(clinic: Clinic, team: Team, clock: Clock) -> None:
-    limit = clinic.settings.login_max_failures
-    for _ in range(limit):
-        with pytest.raises(NotAuthenticated):
-            SignIn(clinic).login("admin", "wrong password!!", "10.0.0.9")
-    with pytest.raises(TooManyAttempts) as caught:
-        SignIn(clinic).login("admin", PASSWORD, "10.0.0.9")  # even the right password
-    assert 0 < caught.value.retry_after_s <= clinic.settings.login_window_minutes * 60 + 1
-    clock.advance(minutes=clinic.settings.login_window_minutes)
-    assert SignIn(clinic).login("admin", PASSWORD, "10.0.0.9").role is Role.ADMIN
-    trail = AuditService(clinic, team.admin).query(
-        AuditFilter(action="login_failed"), PageRequest()
-    )
-    assert trail.total == limit
-    assert {e.client_ip for e in trail.items} == {"10.0.0.9"}

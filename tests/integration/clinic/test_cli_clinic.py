@@ -21,7 +21,10 @@ from microneedling.cli import app
 runner = CliRunner()
 
 
-def test_db_commands_create_admin_backup_and_restore(tmp_path: Path) -> None:
+def test_db_commands_create_admin_backup_and_restore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MICRONEEDLING_BACKUP_PASSPHRASE", "a long enough backup passphrase")
     data = ["--data-dir", str(tmp_path / "data")]
     migrated = runner.invoke(app, ["db", "migrate", *data])
     assert migrated.exit_code == 0, migrated.output
@@ -42,11 +45,19 @@ def test_db_commands_create_admin_backup_and_restore(tmp_path: Path) -> None:
     junk.write_text("junk")
     refused = runner.invoke(app, ["db", "restore", str(junk), "--yes", *data])
     assert refused.exit_code == 2
+    assert "is not encrypted" in " ".join(refused.output.split())
+    allowed = ["db", "restore", str(junk), "--yes", "--allow-unencrypted", *data]
+    refused = runner.invoke(app, allowed)
+    assert refused.exit_code == 2
     assert "not an SQLite database backup" in refused.output
 
 
-def test_backup_archives_photos_and_says_which_it_could_not(tmp_path: Path) -> None:
+def test_backup_archives_photos_and_says_which_it_could_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from microneedling.cli.db import open_clinic
+
+    monkeypatch.setenv("MICRONEEDLING_BACKUP_PASSPHRASE", "a long enough backup passphrase")
     from microneedling.clinic.demo import seed_demo
 
     data_dir = tmp_path / "data"

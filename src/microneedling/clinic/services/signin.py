@@ -2,7 +2,9 @@
 
 Tokens are 256-bit random strings handed to the client once; the database keeps only their
 SHA-256, so a copy of the database cannot be used to sign in. Repeated failures for one
-username, or from one client address, lock further attempts for the configured window.
+username, or from one client address, slow further attempts by a bounded, growing delay
+(:mod:`~microneedling.clinic.services.signin_throttle`); the right password after the delay
+signs in.
 """
 
 from __future__ import annotations
@@ -13,21 +15,20 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.actor import Actor
 from microneedling.clinic.audit import AuditLog
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.db import LOCK_LOGIN
-from microneedling.clinic.errors import NotAuthenticated, TooManyAttempts
+from microneedling.clinic.errors import NotAuthenticated
 from microneedling.clinic.models import AuthToken, LoginAttempt, StaffMember
 from microneedling.clinic.roles import Role
 from microneedling.clinic.services.passwords import hash_password, needs_rehash, verify_password
+from microneedling.clinic.services.signin_throttle import ThrottlePolicy, check_throttle
 
 TokenKind = Literal["api", "cookie"]
-#: Failures from one address allowed per window, across usernames (a password sprayer).
-IP_FAILURE_FACTOR = 4
 
 
 class IssuedToken(BaseModel):
@@ -43,6 +44,21 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def end_other_sessions(session: Session, staff_id: int, keep: int | None, now: datetime) -> int:
+    """Revoke every live token of an account except ``keep``; the number revoked.
+
+    Called when the password or the role changes, so a stolen token or an old role's
+    session does not outlive the change.
+    """
+    query = update(AuthToken).where(
+        AuthToken.staff_id == staff_id, AuthToken.revoked_at.is_(None), AuthToken.expires_at > now
+    )
+    if keep is not None:
+        query = query.where(AuthToken.id != keep)
+    result = session.execute(query.values(revoked_at=now))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 class SignIn:
     """Authentication does not need an actor; it produces one."""
 
@@ -54,11 +70,16 @@ class SignIn:
     ) -> IssuedToken:
         settings = self.clinic.settings
         now = self.clinic.now()
-        since = now - timedelta(minutes=settings.login_window_minutes)
+        policy = ThrottlePolicy(
+            account_free=settings.login_free_failures,
+            address_free=settings.login_address_free_failures,
+            delay_max_s=settings.login_delay_max_seconds,
+            window=timedelta(minutes=settings.login_window_minutes),
+        )
         issued: IssuedToken | None = None
         with self.clinic.db.transaction() as session:
             self.clinic.db.lock(session, LOCK_LOGIN)
-            self._check_throttle(session, username, client_ip, since)
+            check_throttle(session, policy, username[:64], client_ip, now)
             member = session.scalar(select(StaffMember).where(StaffMember.username == username))
             ok = verify_password(member.password_hash if member else None, password)
             ok = ok and member is not None and member.active
@@ -105,25 +126,6 @@ class SignIn:
             raise NotAuthenticated("wrong username or password")
         return issued
 
-    def _check_throttle(
-        self, session: Session, username: str, client_ip: str | None, since: datetime
-    ) -> None:
-        limit = self.clinic.settings.login_max_failures
-        failures = select(func.count(), func.min(LoginAttempt.at)).where(
-            LoginAttempt.at > since, LoginAttempt.succeeded.is_(False)
-        )
-        by_user = session.execute(failures.where(LoginAttempt.username == username)).one()
-        by_ip = (
-            session.execute(failures.where(LoginAttempt.client_ip == client_ip)).one()
-            if client_ip
-            else (0, None)
-        )
-        for (count, first), allowed in ((by_user, limit), (by_ip, limit * IP_FAILURE_FACTOR)):
-            if count >= allowed and first is not None:
-                window = timedelta(minutes=self.clinic.settings.login_window_minutes)
-                wait = first + window - self.clinic.now()
-                raise TooManyAttempts(max(1, int(wait.total_seconds()) + 1))
-
     def authenticate(self, token: str, kind: TokenKind, client_ip: str | None) -> Actor:
         """The actor a token belongs to, or :class:`NotAuthenticated`."""
         with self.clinic.db.transaction() as session:
@@ -139,7 +141,7 @@ class SignIn:
                 raise NotAuthenticated("invalid or expired credentials")
             if not member.active:
                 raise NotAuthenticated("this account is deactivated")
-            return Actor(member.id, member.username, Role(member.role), client_ip)
+            return Actor(member.id, member.username, Role(member.role), client_ip, auth.id)
 
     def logout(self, token: str) -> None:
         with self.clinic.db.transaction() as session:

@@ -14,6 +14,7 @@ from microneedling.clinic.models import StaffMember
 from microneedling.clinic.paging import Page, PageRequest
 from microneedling.clinic.roles import TREATING, Permission, Role
 from microneedling.clinic.services.passwords import hash_password
+from microneedling.clinic.services.signin import end_other_sessions
 from microneedling.errors import InvalidInput
 
 
@@ -131,5 +132,10 @@ class StaffService(Service):
             if data.password is not None:
                 member.password_hash = hash_password(data.password)
                 changed.append("password")
-            u.audit.record("update", "staff", staff_id, detail={"fields": changed})
+            detail: dict[str, object] = {"fields": changed}
+            if {"password", "role"} & set(changed):
+                keep = self.actor.session_id if staff_id == self.actor.staff_id else None
+                now = self.clinic.now()
+                detail["sessions_ended"] = end_other_sessions(u.session, staff_id, keep, now)
+            u.audit.record("update", "staff", staff_id, detail=detail)
             return StaffOut.model_validate(member)

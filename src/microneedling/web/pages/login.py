@@ -8,15 +8,20 @@ from fastapi.responses import RedirectResponse
 from microneedling.clinic.errors import NotAuthenticated, TooManyAttempts
 from microneedling.clinic.services.signin import SignIn
 from microneedling.web.auth import (
+    CSRF_FIELD,
     SESSION_COOKIE,
     check_csrf,
     clear_session_cookie,
     client_ip,
+    login_csrf_ok,
+    login_csrf_token,
+    login_nonce,
+    set_login_cookie,
     set_session_cookie,
 )
 from microneedling.web.deps import ClinicDep
 from microneedling.web.pages._forms import text
-from microneedling.web.pages._render import render
+from microneedling.web.pages._render import PageContext, clinic_name, render
 from microneedling.web.pages._route import PageRoute
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -29,9 +34,28 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
+def _login_page(
+    request: Request,
+    clinic: ClinicDep,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **data: object,
+) -> Response:
+    """The sign-in form with its CSRF token, and the cookie that token is checked against."""
+    nonce = login_nonce(request)
+    ctx = PageContext(
+        request=request,
+        csrf_token=login_csrf_token(clinic, nonce),
+        clinic_name=clinic_name(request),
+    )
+    response = render(ctx, "login.html", status_code, headers, title="Sign in", **data)
+    set_login_cookie(response, clinic, nonce)
+    return response
+
+
 @router.get("/login", name="login_form")
-def login_form(request: Request, next: str | None = None) -> Response:
-    return render(request, "login.html", title="Sign in", form={"next": _safe_next(next) or ""})
+def login_form(request: Request, clinic: ClinicDep, next: str | None = None) -> Response:
+    return _login_page(request, clinic, form={"next": _safe_next(next) or ""})
 
 
 @router.post("/login", name="login_submit")
@@ -41,24 +65,21 @@ async def login_submit(request: Request, clinic: ClinicDep) -> Response:
     password = form.get("password")
     target = _safe_next(text(form, "next"))
     shown = {"username": username, "next": target or ""}
+    if not login_csrf_ok(clinic, request, text(form, CSRF_FIELD)):
+        errors = {"username": "This sign-in form has expired or came from elsewhere; try again."}
+        return _login_page(request, clinic, 403, form=shown, errors=errors)
     if not username or not isinstance(password, str) or not password:
         errors = {"username": "Please enter your username and password."}
-        return render(request, "login.html", 422, title="Sign in", form=shown, errors=errors)
+        return _login_page(request, clinic, 422, form=shown, errors=errors)
     try:
         issued = SignIn(clinic).login(username, password, client_ip(request), "cookie")
     except NotAuthenticated as exc:
         errors = {"password": exc.problem[:1].upper() + exc.problem[1:] + "."}
-        return render(request, "login.html", 401, title="Sign in", form=shown, errors=errors)
+        return _login_page(request, clinic, 401, form=shown, errors=errors)
     except TooManyAttempts as exc:
         errors = {"username": f"Too many failed sign-ins. Try again in {exc.retry_after_s} s."}
-        return render(
-            request,
-            "login.html",
-            429,
-            headers={"Retry-After": str(exc.retry_after_s)},
-            title="Sign in",
-            form=shown,
-            errors=errors,
+        return _login_page(
+            request, clinic, 429, {"Retry-After": str(exc.retry_after_s)}, form=shown, errors=errors
         )
     response = RedirectResponse(target or str(request.url_for("home").path), 303)
     set_session_cookie(response, clinic, issued)

@@ -3,6 +3,10 @@ page or a PDF, from the same template (reports)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 
@@ -19,12 +23,26 @@ from microneedling.reports import (
     planned_session_document,
 )
 from microneedling.web.deps import RecordId
+from microneedling.web.headers import CONTENT_SECURITY_POLICY
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import SignedDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 # Patient documents must not linger in shared caches or the browser's history cache.
 NO_STORE = {"Cache-Control": "no-store"}
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def printout_page(html: str) -> HTMLResponse:
+    """A print-ready page. Its stylesheet is the PDF template's own <style> block (WeasyPrint
+    reads it there), so the page's CSP allows exactly that block by its SHA-256 (CSP level 3
+    hash source) and nothing else inline."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(block.encode()).digest()).decode() + "'"
+        for block in _STYLE.findall(html)
+    )
+    policy = CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src 'self' {hashes}")
+    return HTMLResponse(html, headers={**NO_STORE, "Content-Security-Policy": policy})
 
 
 def _pdf(content: bytes, filename: str) -> Response:
@@ -44,7 +62,7 @@ def _summary(page: SignedDep, plan_id: int) -> PlanSummaryDocument:
 
 @router.get("/plans/{plan_id}/summary", name="plan_summary")
 def plan_summary(plan_id: RecordId, page: SignedDep) -> Response:
-    return HTMLResponse(plan_summary_html(_summary(page, plan_id)), headers=NO_STORE)
+    return printout_page(plan_summary_html(_summary(page, plan_id)))
 
 
 @router.get("/plans/{plan_id}/summary.pdf", name="plan_summary_pdf")
@@ -64,7 +82,7 @@ def _planned_sheet(page: SignedDep, plan_id: int, number: int) -> AftercareDocum
 
 @router.get("/plans/{plan_id}/sessions/{number}/aftercare", name="planned_aftercare")
 def planned_aftercare(plan_id: RecordId, number: RecordId, page: SignedDep) -> Response:
-    return HTMLResponse(aftercare_html(_planned_sheet(page, plan_id, number)), headers=NO_STORE)
+    return printout_page(aftercare_html(_planned_sheet(page, plan_id, number)))
 
 
 @router.get("/plans/{plan_id}/sessions/{number}/aftercare.pdf", name="planned_aftercare_pdf")

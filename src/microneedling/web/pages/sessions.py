@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
 
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.services.appointments import AppointmentService
@@ -36,6 +35,7 @@ from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
 from microneedling.web.pages.intake_form import label
+from microneedling.web.pages.printouts import printout_page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 END_POINTS = (
@@ -268,9 +268,7 @@ def _sheet(page: Signed, session_id: int) -> AftercareDocument:
 
 @router.get("/sessions/{session_id}/aftercare", name="session_aftercare_sheet")
 def session_aftercare(session_id: RecordId, page: SignedDep) -> Response:
-    return HTMLResponse(
-        aftercare_html(_sheet(page, session_id)), headers={"Cache-Control": "no-store"}
-    )
+    return printout_page(aftercare_html(_sheet(page, session_id)))
 
 
 @router.get("/sessions/{session_id}/aftercare.pdf", name="session_aftercare_sheet_pdf")

@@ -1,5 +1,6 @@
 // Small behaviours the pages need beyond htmx. Everything works without this file; it only
-// adds the live anaesthetic timer and focuses the first field that has an error.
+// adds the live anaesthetic timer, focuses the first field that has an error, and the few
+// behaviours that would otherwise be inline handlers (the CSP refuses those).
 (function () {
   "use strict";
 
@@ -36,9 +37,34 @@
     if (bad) { bad.focus(); }
   }
 
+  // A <select data-navigate-query="site|concern"> opens the page for the chosen option: its
+  // value holds the query parameters' values, "|"-separated, in the order the attribute names.
+  function navigateOnChange() {
+    document.querySelectorAll("select[data-navigate-query]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        var names = select.getAttribute("data-navigate-query").split("|");
+        var values = select.value.split("|");
+        var query = new URLSearchParams();
+        names.forEach(function (name, i) { query.set(name, values[i] || ""); });
+        location.search = "?" + query.toString();
+      });
+    });
+  }
+
+  // <a data-go-back> returns to the previous page (the link's own href is the fallback).
+  function goBackLinks() {
+    document.querySelectorAll("a[data-go-back]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (history.length > 1) { event.preventDefault(); history.back(); }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tickTimers();
     setInterval(tickTimers, 1000);
     focusFirstError();
+    navigateOnChange();
+    goBackLinks();
   });
 })();
