@@ -119,7 +119,7 @@ class CalendarService(Service):
         starts = datetime.combine(first_day, time(), zone)
         ends = datetime.combine(last_day + timedelta(days=1), time(), zone)
         dates = [first_day + timedelta(days=i) for i in range(days)]
-        with self.unit(Permission.READ_APPOINTMENTS) as u:
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
             diaries = practitioner_diaries(u.session, self.clinic, starts, ends)
             query = (
                 select(Appointment, Patient)
@@ -201,7 +201,7 @@ class CalendarService(Service):
         earliest = max(datetime.combine(first_day, time(), zone), next_grid(now))
         ends = datetime.combine(last_day + timedelta(days=1), time(), zone)
         rooms = [query.room] if query.room else list(self.clinic.settings.rooms)
-        with self.unit(Permission.READ_APPOINTMENTS) as u:
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
             staff_ids = None
             if query.practitioner_id is not None:
                 treating_member(u.session, query.practitioner_id, "practitioner_id")

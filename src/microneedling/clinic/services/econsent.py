@@ -273,13 +273,13 @@ class ConsentDocumentService(Service):
             return document_out(u.session, doc)
 
     def get(self, document_id: int) -> ConsentDocumentOut:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             doc = _document(u.session, document_id)
             u.audit.read("consent_document", doc.id, doc.patient_id)
             return document_out(u.session, doc)
 
     def for_patient(self, patient_id: int) -> list[ConsentDocumentOut]:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             live_patient(u.session, patient_id)
             rows = list(
                 u.session.scalars(
@@ -292,7 +292,7 @@ class ConsentDocumentService(Service):
             return [document_out(u.session, r) for r in rows]
 
     def pdf(self, document_id: int) -> bytes:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             doc = _document(u.session, document_id)
             if doc.pdf is None:
                 raise NotFound("document_id", "signed PDF of consent document", document_id)
@@ -301,7 +301,7 @@ class ConsentDocumentService(Service):
 
     def verify(self, document_id: int) -> Verification:
         """The stored PDF's SHA-256 computed again beside the one recorded at signing."""
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             doc = _document(u.session, document_id)
             if doc.pdf is None or doc.pdf_sha256 is None:
                 raise NotFound("document_id", "signed PDF of consent document", document_id)

@@ -138,7 +138,7 @@ class IntakeDraftService(Service):
 
     def for_patient(self, patient_id: int) -> list[DraftOut]:
         """The patient's drafts, newest first."""
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             live_patient(u.session, patient_id)
             rows = list(
                 u.session.scalars(
@@ -151,7 +151,7 @@ class IntakeDraftService(Service):
             return [_out(r) for r in rows]
 
     def get(self, draft_id: int) -> DraftOut:
-        with self.unit(Permission.READ_CLINICAL) as u:
+        with self.reading(Permission.READ_CLINICAL) as u:
             draft = _draft(u.session, draft_id)
             u.audit.read("intake_draft", draft.id, draft.patient_id)
             return _out(draft)

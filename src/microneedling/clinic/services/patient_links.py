@@ -209,7 +209,7 @@ class PatientLinkService(Service):
 
     def for_patient(self, patient_id: int) -> list[LinkOut]:
         """The patient's links, newest first (their tokens are not kept, so not shown)."""
-        with self.unit(Permission.ISSUE_PATIENT_LINKS) as u:
+        with self.reading(Permission.ISSUE_PATIENT_LINKS) as u:
             live_patient(u.session, patient_id)
             rows = u.session.scalars(
                 select(PatientLink)

@@ -169,7 +169,7 @@ def recall_csv(entries: list[RecallEntry]) -> str:
 class RecallService(Service):
     def due(self, where: RecallFilter) -> list[RecallEntry]:
         """The recall list; maintenance due by ``due_by`` (default: the notice period ahead)."""
-        with self.unit(Permission.READ_CONTACTS, Permission.READ_APPOINTMENTS) as u:
+        with self.reading(Permission.READ_CONTACTS, Permission.READ_APPOINTMENTS) as u:
             due_by = where.due_by or self.clinic.today() + timedelta(
                 days=self.clinic.settings.recall_notice_days
             )

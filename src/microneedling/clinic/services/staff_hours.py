@@ -165,7 +165,7 @@ class StaffHoursService(Service):
     """Working hours and absences: admins and the front desk keep them, the diary reads them."""
 
     def hours(self, staff_id: int | None = None) -> list[WorkingHoursOut]:
-        with self.unit(Permission.READ_APPOINTMENTS) as u:
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
             query = select(WorkingHours).order_by(WorkingHours.staff_id, WorkingHours.weekday)
             if staff_id is not None:
                 query = query.where(WorkingHours.staff_id == staff_id)
@@ -208,7 +208,7 @@ class StaffHoursService(Service):
         self, staff_id: int | None = None, ends_after: datetime | None = None
     ) -> list[AbsenceOut]:
         """Absences in start order; only those ending after ``ends_after`` when given."""
-        with self.unit(Permission.READ_APPOINTMENTS) as u:
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
             query = select(Absence).order_by(Absence.starts_at, Absence.id)
             if staff_id is not None:
                 query = query.where(Absence.staff_id == staff_id)

@@ -134,7 +134,7 @@ class WaitlistService(Service):
             return self._out(entry)
 
     def find(self, status: WaitlistStatus | None = "waiting") -> list[WaitlistOut]:
-        with self.unit(Permission.READ_APPOINTMENTS) as u:
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
             query = (
                 select(WaitlistEntry)
                 .join(Patient, Patient.id == WaitlistEntry.patient_id)
