@@ -6,7 +6,8 @@ declares them per operation from what the route is, in one place rather than per
 
 - 401 and 403 (not signed in; role or CSRF refusal) where the route needs a signed-in actor;
 - 422 where it takes a path, query or body parameter; 404 where it takes a record id in the
-  path or a body that names records; 409 (refused by a clinical or booking rule) on writes;
+  path or the query, or a body that names records; 409 (refused by a clinical or booking
+  rule) on writes;
 - 400, 413 and 415 where it takes a body (malformed, larger than ``request_max_bytes``,
   unsupported media type); 401 and 429 on sign-in (``POST /api/auth/token``);
 - 405 for methods a path does not document comes from :mod:`.methods`, with ``Allow``.
@@ -59,6 +60,18 @@ def _all_params(dependant: Dependant) -> tuple[bool, bool]:
     return path, query
 
 
+def _query_names_record(dependant: Dependant) -> bool:
+    """Does a query parameter name a record (``practitioner_id``), through sub-dependencies?"""
+    names = [p.name for p in dependant.query_params]
+    for param in dependant.query_params:
+        # A query model (``Annotated[SlotQuery, Query()]``) names its fields, not itself.
+        fields = getattr(param.field_info.annotation, "model_fields", None)
+        names += list(fields or ())
+    return any(name.endswith("_id") for name in names) or any(
+        _query_names_record(d) for d in dependant.dependencies
+    )
+
+
 def problem_statuses(route: APIRoute, path: str, actor: Callable[..., Any]) -> set[int]:
     """The problem statuses ``route`` (served at ``path``) can answer with."""
     in_path, query = _all_params(route.dependant)
@@ -68,7 +81,7 @@ def problem_statuses(route: APIRoute, path: str, actor: Callable[..., Any]) -> s
         statuses |= {401, 403}
     if in_path or query or body:
         statuses.add(422)
-    if in_path or body:
+    if in_path or body or _query_names_record(route.dependant):
         statuses.add(404)
     if body:
         statuses |= {400, 413, 415}

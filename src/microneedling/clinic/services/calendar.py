@@ -9,8 +9,9 @@ slots :func:`microneedling.clinic.slots.clash` accepts.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from sqlalchemy import select
 
 from microneedling.clinic.clinic import Service
@@ -67,6 +68,15 @@ class CalendarEntry(BaseModel):
     ends_at: datetime
 
 
+#: A wall-clock time in the clinic's zone, sent as "HH:MM" (JSON Schema's ``time`` format
+#: requires a UTC offset, which opening hours do not have).
+ClockTime = Annotated[
+    time,
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+]
+
+
 class CalendarView(BaseModel):
     """Days from ``first_day`` to ``last_day``, in the clinic's zone (``timezone``)."""
 
@@ -74,7 +84,9 @@ class CalendarView(BaseModel):
     last_day: date
     timezone: str
     room: str | None
-    opening: dict[date, tuple[time, time] | None]
+    #: Each day's opening and closing time, or None when closed (a two-item list: the schema
+    #: published for a tuple rejected the API's own responses under schemathesis).
+    opening: dict[date, Annotated[list[ClockTime], Field(min_length=2, max_length=2)] | None]
     practitioners: list[CalendarPractitioner]
     days: list[PractitionerDay]
     entries: list[CalendarEntry]
