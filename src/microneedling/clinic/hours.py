@@ -5,8 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Annotated
+
+from pydantic import PlainSerializer, WithJsonSchema
 
 from microneedling.errors import InvalidInput
+
+#: A wall-clock time in the clinic's zone as the API sends it, "HH:MM" (JSON Schema's ``time``
+#: format requires a UTC offset, which opening and working hours do not have).
+ClockTime = Annotated[
+    time,
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(

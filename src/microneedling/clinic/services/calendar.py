@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.diary_range import FIRST_DIARY_DAY, LAST_DIARY_DAY
+from microneedling.clinic.hours import ClockTime
 from microneedling.clinic.models import Appointment, Patient
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import Permission
@@ -44,8 +45,8 @@ class PractitionerDay(BaseModel):
 
     staff_id: int
     day: date
-    works_from: time | None
-    works_until: time | None
+    works_from: ClockTime | None
+    works_until: ClockTime | None
     absences: list[AbsenceBlock]
 
 
@@ -66,15 +67,6 @@ class CalendarEntry(BaseModel):
     plan_id: int | None
     starts_at: datetime
     ends_at: datetime
-
-
-#: A wall-clock time in the clinic's zone, sent as "HH:MM" (JSON Schema's ``time`` format
-#: requires a UTC offset, which opening hours do not have).
-ClockTime = Annotated[
-    time,
-    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
-]
 
 
 class CalendarView(BaseModel):

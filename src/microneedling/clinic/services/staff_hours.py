@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.diary_range import refuse_beyond_diary
 from microneedling.clinic.errors import NotFound
-from microneedling.clinic.hours import OpeningHours
+from microneedling.clinic.hours import ClockTime, OpeningHours
 from microneedling.clinic.models import Absence, Appointment, StaffMember, WorkingHours
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import TREATING, Permission
@@ -55,8 +55,8 @@ class WorkingHoursOut(BaseModel):
     id: int
     staff_id: int
     weekday: Weekday
-    starts: time
-    ends: time
+    starts: ClockTime
+    ends: ClockTime
 
 
 class AbsenceIn(BaseModel):
