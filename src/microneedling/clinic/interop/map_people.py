@@ -15,8 +15,6 @@ from microneedling.clinic.interop.terms import TERMS_URL, concept_code, local, s
 from microneedling.clinic.models import CartridgeLot, ClinicDevice, Patient, StaffMember
 
 CLINIC_ID = "clinic"
-#: The Organization's name (the settings hold no clinic name yet).
-CLINIC_NAME = "Microneedling clinic"
 
 
 def organization(name: str) -> Resource:

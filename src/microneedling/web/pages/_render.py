@@ -131,9 +131,9 @@ class PageContext:
 
 
 def clinic_name(request: Request) -> str:
-    settings = request.app.state.clinic.settings
-    name = getattr(settings, "clinic_name", None)
-    return name if isinstance(name, str) and name else DEFAULT_CLINIC_NAME
+    """The clinic's name from its settings (never empty: the setting requires a name)."""
+    name: str = request.app.state.clinic.settings.clinic_name
+    return name
 
 
 def render(
