@@ -98,7 +98,8 @@ def problem() -> DiffusionProblem:
 
 
 def load() -> str:
-    return Path("/proc/loadavg").read_text(encoding="utf-8").split(" ", 3)[:3].__str__()
+    """The 1, 5 and 15 min load averages."""
+    return " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
 
 
 # --- this solver -------------------------------------------------------------------------
