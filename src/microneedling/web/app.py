@@ -22,7 +22,7 @@ from microneedling.clinic.messages import MessageWorker
 from microneedling.clinic.settings import ClinicSettings
 from microneedling.web import problem_docs, problems
 from microneedling.web.api import ROUTERS
-from microneedling.web.deps import current_actor
+from microneedling.web.deps import current_actor, enrolling_actor
 from microneedling.web.headers import SecurityHeaders
 from microneedling.web.limits import BodySizeLimit
 from microneedling.web.methods import DocumentedMethods
@@ -85,7 +85,7 @@ def create_app(
     app.include_router(api)
     app.include_router(patient_pages)
     _mount_pages(app)
-    problem_docs.install(app, ROUTERS, API_PREFIX, current_actor)
+    problem_docs.install(app, ROUTERS, API_PREFIX, (current_actor, enrolling_actor))
     app.add_middleware(DocumentedMethods, document=app.openapi, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
     app.add_middleware(
