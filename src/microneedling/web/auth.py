@@ -84,29 +84,26 @@ def login_csrf_ok(clinic: Clinic, request: Request, sent: str | None) -> bool:
     return hmac.compare_digest(sent, login_csrf_token(clinic, nonce))
 
 
-def set_login_cookie(response: Response, clinic: Clinic, nonce: str) -> None:
+def _signin_cookie(response: Response, clinic: Clinic, name: str, value: str, max_age: int) -> None:
+    """A cookie only the sign-in pages see: HttpOnly, SameSite=Strict, path /login."""
     response.set_cookie(
-        LOGIN_COOKIE,
-        nonce,
-        max_age=3600,
+        name,
+        value,
+        max_age=max_age,
         httponly=True,
         secure=clinic.settings.secure_cookies,
         samesite="strict",
         path="/login",
     )
+
+
+def set_login_cookie(response: Response, clinic: Clinic, nonce: str) -> None:
+    _signin_cookie(response, clinic, LOGIN_COOKIE, nonce, 3600)
 
 
 def set_challenge_cookie(response: Response, clinic: Clinic, challenge: str) -> None:
-    """Keep a two-step sign-in's challenge for the code form (HttpOnly, only /login sees it)."""
-    response.set_cookie(
-        CHALLENGE_COOKIE,
-        challenge,
-        max_age=CHALLENGE_MINUTES * 60,
-        httponly=True,
-        secure=clinic.settings.secure_cookies,
-        samesite="strict",
-        path="/login",
-    )
+    """Keep a two-step sign-in's challenge for the code form, as long as it stands."""
+    _signin_cookie(response, clinic, CHALLENGE_COOKIE, challenge, CHALLENGE_MINUTES * 60)
 
 
 def clear_challenge_cookie(response: Response, clinic: Clinic) -> None:
