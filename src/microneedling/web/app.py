@@ -14,7 +14,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from microneedling import __version__
 from microneedling.clinic.clinic import Clinic
@@ -27,6 +27,7 @@ from microneedling.web.headers import SecurityHeaders
 from microneedling.web.limits import BodySizeLimit
 from microneedling.web.methods import DocumentedMethods
 from microneedling.web.patient import router as patient_pages
+from microneedling.web.query_params import refuse_unknown_query
 
 API_PREFIX = "/api"
 
@@ -79,7 +80,7 @@ def create_app(
     )
     app.state.clinic = clinic
     problems.install(app)
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(refuse_unknown_query)])
     for router in ROUTERS:
         api.include_router(router)
     app.include_router(api)

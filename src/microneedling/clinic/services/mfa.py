@@ -31,7 +31,7 @@ from microneedling.clinic.services.second_factor import (
     recovery_codes_left,
 )
 from microneedling.clinic.services.signin import end_other_sessions
-from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.errors import RequestRefused
 
 
 class MfaStatus(BaseModel):
@@ -123,7 +123,7 @@ class MfaService(Service):
                 # Committed with the unit: the wrong code is in the trail though we refuse.
                 u.audit.record("mfa_failed", "staff", staff_id, detail={"stage": "confirm"})
         if codes is None:
-            raise InvalidInput("code", "that code is not the one the app shows now; try again")
+            raise RequestRefused("code", "that code is not the one the app shows now; try again")
         return RecoveryCodes(codes=codes)
 
     def reset(self, staff_id: int) -> int:
