@@ -107,6 +107,9 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     expect(page.get_by_role("heading", name="Treatment session")).to_be_visible()
     # Ten minutes of numbing: the timer says to wait.
     expect(page.locator(".timer-status")).to_contain_text("Wait")
+    # The contact time's source by its name, folded away; never the knowledge base's key.
+    expect(page.locator("details.sources summary").first).to_contain_text("Sources")
+    expect(page.get_by_text("seed_patient_education")).to_have_count(0)
     shoot(page, "session-numbing")
 
     # The limits are the service's: 2.0 mm at the cheeks is beyond the plan's depth.
