@@ -161,4 +161,5 @@ def test_the_course_page_says_dates_as_every_page_does(
     assert page.status_code == 200
     text = _text(page.text)
     assert "Maintenance due" in text
+    assert '<details class="sources"><summary>Sources (' in page.text
     assert ISO_DATE.findall(text) == []
