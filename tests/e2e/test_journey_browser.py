@@ -21,6 +21,9 @@ from PIL import Image
 from playwright.sync_api import FilePayload, Page, expect
 
 pytestmark = pytest.mark.browser
+#: Waiting for a PDF to render [ms]: a bound on waiting on a shared machine, not a speed claim
+#: (the first PDF also loads WeasyPrint and its fonts).
+RENDER_MS = 90_000
 
 
 def today_minus(days: int) -> str:
@@ -84,10 +87,10 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     shoot(page, "predicted-course")
     page.goto(plan_url)
 
-    summary = page.request.get(plan_url + "/summary.pdf")
+    summary = page.request.get(plan_url + "/summary.pdf", timeout=RENDER_MS)
     assert summary.status == 200
     assert summary.body().startswith(b"%PDF")
-    aftercare = page.request.get(plan_url + "/sessions/1/aftercare.pdf")
+    aftercare = page.request.get(plan_url + "/sessions/1/aftercare.pdf", timeout=RENDER_MS)
     assert aftercare.status == 200
     assert aftercare.headers["content-type"] == "application/pdf"
     assert aftercare.body().startswith(b"%PDF")
@@ -132,7 +135,7 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     expect(page.get_by_text("For: Rosalind Franklin")).to_be_visible()
     expect(page.get_by_role("cell", name="1.5 mm")).to_be_visible()
     shoot(page, "aftercare-sheet")
-    pdf = page.request.get(page.url + ".pdf")
+    pdf = page.request.get(page.url + ".pdf", timeout=RENDER_MS)
     assert pdf.status == 200
     assert pdf.body().startswith(b"%PDF")
 

@@ -69,6 +69,8 @@
       table.querySelectorAll("tbody tr").forEach(function (row) {
         Array.prototype.forEach.call(row.children, function (cell, i) {
           var name = heads[i] ? heads[i].textContent.trim() : "";
+          // A cell across several columns ("Nothing booked.") belongs to none of them.
+          if (cell.colSpan > 1) { return; }
           if (cell.tagName === "TD" && name && !cell.hasAttribute("data-label")) {
             cell.setAttribute("data-label", name);
           }
