@@ -1,12 +1,13 @@
 """Run the real clinic app for the browser tests:
-``python clinic_server.py PORT DATA_DIR SHIFT_S [TIMEZONE [OPENING_HOURS]]``.
+``python clinic_server.py PORT DATA_DIR SHIFT_S [TIMEZONE [OPENING_HOURS [walk]]]``.
 
 A fresh SQLite clinic in DATA_DIR, migrated, with one account per role (password
 :data:`PASSWORD`), served by uvicorn on 127.0.0.1:PORT until the process is stopped. Patients,
 devices and lots are created by the tests themselves, through the pages. The clinic's clock runs
 SHIFT_S seconds behind real time: the tests' own clock (``e2e_helpers.clinic_now``) uses the
 same shift, so times typed into the pages and the server's "now" agree. TIMEZONE (default UTC)
-and OPENING_HOURS (default every day, all day) let a test module run a clinic of its own kind.
+and OPENING_HOURS (default every day, all day) let a test module run a clinic of its own kind;
+``walk`` seeds the demo clinic and patient links first (``walk_seed.py``, for the page walk).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import uvicorn
+from walk_seed import seed_walk
 
 from microneedling.clinic import Clinic, ClinicSettings, Role
 from microneedling.clinic.services.staff import StaffIn, create_staff
@@ -37,6 +39,7 @@ def main(
     shift_s: float,
     timezone: str = "UTC",
     opening_hours: str = "mon-sun 00:00-23:59",
+    seed: str = "",
 ) -> None:
     settings = ClinicSettings(
         environment="production",
@@ -48,7 +51,11 @@ def main(
     shift = timedelta(seconds=shift_s)
     clinic = Clinic(settings, clock=lambda: datetime.now(UTC) - shift)
     clinic.start()
+    if seed == "walk":
+        seed_walk(clinic, data_dir, f"http://127.0.0.1:{port}")
     for username, (full_name, role) in STAFF.items():
+        if seed == "walk":
+            username = f"walk.{username}"  # the demo has its own "admin"
         create_staff(
             clinic, StaffIn(username=username, full_name=full_name, role=role, password=PASSWORD)
         )
@@ -57,4 +64,4 @@ def main(
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]), *sys.argv[4:6])
+    main(int(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]), *sys.argv[4:7])

@@ -66,7 +66,8 @@ def server_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(request: pytest.FixtureRequest, server_data_dir: Path) -> Iterator[str]:
     """Base URL of a fresh clinic (one per test module). A module may set ``CLINIC_TIMEZONE``
     and ``CLINIC_OPENING_HOURS`` for a clinic of its own kind (default: UTC, always open), and
-    ``CLINIC_ENV`` (a dict of ``MICRONEEDLING_*`` settings) for any other setting."""
+    ``CLINIC_ENV`` (a dict of ``MICRONEEDLING_*`` settings) for any other setting,
+    and ``CLINIC_SEED = "walk"`` for the demo clinic with patient links (``walk_seed.py``)."""
     data_dir = server_data_dir
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MICRONEEDLING_")}
@@ -82,6 +83,7 @@ def server(request: pytest.FixtureRequest, server_data_dir: Path) -> Iterator[st
             str(CLOCK_SHIFT.total_seconds()),
             getattr(request.module, "CLINIC_TIMEZONE", "UTC"),
             getattr(request.module, "CLINIC_OPENING_HOURS", "mon-sun 00:00-23:59"),
+            getattr(request.module, "CLINIC_SEED", ""),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

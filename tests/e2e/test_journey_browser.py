@@ -21,6 +21,9 @@ from PIL import Image
 from playwright.sync_api import FilePayload, Page, expect
 
 pytestmark = pytest.mark.browser
+#: Waiting for a PDF to render [ms]: a bound on waiting on a shared machine, not a speed claim
+#: (the first PDF also loads WeasyPrint and its fonts).
+RENDER_MS = 90_000
 
 
 def today_minus(days: int) -> str:
@@ -84,10 +87,10 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     shoot(page, "predicted-course")
     page.goto(plan_url)
 
-    summary = page.request.get(plan_url + "/summary.pdf")
+    summary = page.request.get(plan_url + "/summary.pdf", timeout=RENDER_MS)
     assert summary.status == 200
     assert summary.body().startswith(b"%PDF")
-    aftercare = page.request.get(plan_url + "/sessions/1/aftercare.pdf")
+    aftercare = page.request.get(plan_url + "/sessions/1/aftercare.pdf", timeout=RENDER_MS)
     assert aftercare.status == 200
     assert aftercare.headers["content-type"] == "application/pdf"
     assert aftercare.body().startswith(b"%PDF")
@@ -107,6 +110,9 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     expect(page.get_by_role("heading", name="Treatment session")).to_be_visible()
     # Ten minutes of numbing: the timer says to wait.
     expect(page.locator(".timer-status")).to_contain_text("Wait")
+    # The contact time's source by its name, folded away; never the knowledge base's key.
+    expect(page.locator("details.sources summary").first).to_contain_text("Sources")
+    expect(page.get_by_text("seed_patient_education")).to_have_count(0)
     shoot(page, "session-numbing")
 
     # The limits are the service's: 2.0 mm at the cheeks is beyond the plan's depth.
@@ -129,7 +135,7 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     expect(page.get_by_text("For: Rosalind Franklin")).to_be_visible()
     expect(page.get_by_role("cell", name="1.5 mm")).to_be_visible()
     shoot(page, "aftercare-sheet")
-    pdf = page.request.get(page.url + ".pdf")
+    pdf = page.request.get(page.url + ".pdf", timeout=RENDER_MS)
     assert pdf.status == 200
     assert pdf.body().startswith(b"%PDF")
 

@@ -24,7 +24,11 @@ def test_pregnant_patient_is_not_eligible_and_the_reason_is_shown(
     # The preview is htmx's: the core's screen() on the answers so far, nothing saved yet.
     expect(preview.locator(".decision")).to_have_text("Not eligible")
     expect(preview).to_contain_text("Pregnan")
-    expect(preview.locator(".sources li").first).to_be_visible()
+    # The reason's sources are folded into a disclosure, each listed once, shown on request.
+    sources = preview.locator("details.sources").first
+    expect(sources.locator("li").first).to_be_hidden()
+    sources.locator("summary").click()
+    expect(sources.locator("li").first).to_be_visible()
     shoot(page, "intake-screening-preview")
     page.get_by_role("button", name="Save intake and screening").click()
     record = page.locator("#screening")

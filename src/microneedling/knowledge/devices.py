@@ -26,12 +26,22 @@ MATERIAL_ALLERGENS: dict[str, tuple[str, ...]] = {
 }
 
 
+def cartridge_name(needle_count: int) -> str:
+    """A cartridge as clinics and makers call it: ``14-needle cartridge`` (the knowledge base's
+    cartridge ids are keys, not names)."""
+    return f"{needle_count}-needle cartridge"
+
+
 class Cartridge(Frozen):
     """A pen cartridge: how many needles strike together."""
 
     id: str = Field(min_length=1)
     needle_count: int = Field(gt=0)
     needle_diameter_mm: float | None = Field(default=None, gt=0)
+
+    @property
+    def name(self) -> str:
+        return cartridge_name(self.needle_count)
 
 
 class Device(Sourced):

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from microneedling.knowledge import Severity
+from microneedling.knowledge.devices import cartridge_name
 from microneedling.planning.explained import Explained, NeedleDepth, PlanPart, Provenance
 from microneedling.planning.request import ClinicContact, RequestedCourse
 from microneedling.screening.result import ScreeningResult, SourceRef
@@ -39,6 +40,13 @@ class PlanDevice(PlanPart):
     needle_length_max_mm: float
     labelled_max_depth_mm: float
     sources: list[SourceRef] = Field(default_factory=list)
+
+    @property
+    def cartridge_name(self) -> str | None:
+        """The cartridge in words (``14-needle cartridge``); None for a roller."""
+        if self.cartridge is None or self.needle_count is None:
+            return None
+        return cartridge_name(self.needle_count)
 
 
 class ConcernPlan(PlanPart):

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 
 from microneedling.model import CohortResult, CourseResult
 from microneedling.model.inflammation import VISIBLE_GRADE
+from microneedling.reports.words import day_date
 
 
 def plot_course(result: CourseResult, cohort: CohortResult | None, path: Path) -> Path:
@@ -78,7 +79,7 @@ def plot_course(result: CourseResult, cohort: CohortResult | None, path: Path) -
     for when, label, colour in marks:
         if when is None:
             continue
-        bottom.axvline(when, color=colour, lw=1.4, label=f"{label} {when.isoformat()}")
+        bottom.axvline(when, color=colour, lw=1.4, label=f"{label} {day_date(when)}")
     bottom.set_ylabel("papillary collagen [% of baseline]")
     bottom.legend(loc="upper right", fontsize=8)
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]

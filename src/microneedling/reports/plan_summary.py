@@ -25,7 +25,8 @@ class PlanSummaryDocument(BaseModel):
     plan: TreatmentPlan
 
 
-def _plan_sources(plan: TreatmentPlan) -> list[list[SourceRef]]:
+def plan_sources(plan: TreatmentPlan) -> list[list[SourceRef]]:
+    """Every group of sources a plan cites, in the order the plan shows them."""
     groups: list[list[SourceRef]] = [f.sources for f in plan.screening.findings]
     for area in plan.areas:
         groups += [step.sources for step in area.depth.steps]
@@ -39,9 +40,15 @@ def _plan_sources(plan: TreatmentPlan) -> list[list[SourceRef]]:
     return groups
 
 
+def plan_citations(plan: TreatmentPlan) -> tuple[dict[str, int], list[SourceRef]]:
+    """The plan's sources numbered once each, in order of first citation (the plan page and
+    the printed summary number them alike)."""
+    return numbered_sources(plan_sources(plan))
+
+
 def plan_summary_html(document: PlanSummaryDocument) -> str:
     """The plan as a complete, print-ready HTML page (A4, no external resources)."""
-    numbers, references = numbered_sources(_plan_sources(document.plan))
+    numbers, references = plan_citations(document.plan)
     return render(
         "plan_summary.html",
         doc=document,

@@ -19,7 +19,7 @@ from microneedling.reports import (
     planned_session_document,
 )
 from microneedling.reports.aftercare_sheet import day_groups
-from microneedling.reports.templates import long_date
+from microneedling.reports.words import day_date
 from microneedling.screening import Finding, ScreeningResult, SourceRef
 
 CLINIC = "Harbour Skin Clinic"
@@ -33,15 +33,15 @@ def test_sheet_shows_clinic_session_areas_days_warnings_and_whom_to_call(
     session = plan.sessions[0]
     assert CLINIC in html
     assert "Ada Lovelace" in html
-    assert long_date(session.date) in html
+    assert day_date(session.date) in html
     names = {a.site: a.name for a in plan.areas}
     for area in session.areas:
         assert names[area.site] in html
         assert f"{area.depth_mm:g} mm" in html
     sheet = doc.sheet
     for group in day_groups(sheet.days):
-        assert long_date(group.first.date) in html
-        assert long_date(group.last.date) in html
+        assert day_date(group.first.date) in html
+        assert day_date(group.last.date) in html
     for day in sheet.days:
         for item in day.instructions:
             assert escape(item.text) in html
@@ -130,7 +130,7 @@ def test_pdf_holds_the_same_sheet(plan: TreatmentPlan, pdf_text: Callable[[bytes
     text = pdf_text(pdf)
     assert CLINIC in text
     assert "Ada Lovelace" in text
-    assert long_date(plan.sessions[0].date) in text
+    assert day_date(plan.sessions[0].date) in text
     for warning in doc.sheet.warning_signs:
         assert warning.text in text
     assert "01234 567890" in text

@@ -10,7 +10,8 @@ from markupsafe import escape
 
 from microneedling.planning import TreatmentPlan
 from microneedling.reports import PlanSummaryDocument, plan_summary_html, plan_summary_pdf
-from microneedling.reports.templates import depth, long_date, numbered_sources
+from microneedling.reports.templates import numbered_sources
+from microneedling.reports.words import day_date, depth
 from microneedling.screening import SourceRef
 
 
@@ -28,12 +29,12 @@ def test_summary_shows_depths_with_every_step_and_its_reason(plan: TreatmentPlan
 def test_summary_lists_sessions_milestones_maintenance(plan: TreatmentPlan) -> None:
     html = plan_summary_html(PlanSummaryDocument(clinic_name="Clinic", plan=plan))
     for session in plan.sessions:
-        assert long_date(session.date) in html
+        assert day_date(session.date) in html
         assert f"{round(session.duration.total_minutes)} min" in html
     for milestone in plan.milestones:
         assert escape(milestone.text) in html
     for when in plan.maintenance.dates:
-        assert long_date(when) in html
+        assert day_date(when) in html
     assert escape(plan.session_count.reason) in html
     assert escape(plan.interval_weeks.reason) in html
 
@@ -53,7 +54,7 @@ def test_summary_pdf(plan: TreatmentPlan, pdf_text: Callable[[bytes], str]) -> N
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert "Your microneedling treatment plan" in text
-    assert long_date(plan.sessions[0].date) in text
+    assert day_date(plan.sessions[0].date) in text
 
 
 _refs = st.sampled_from(["a", "b", "c", "d", "e"]).map(lambda r: SourceRef(ref=r, label=r.upper()))

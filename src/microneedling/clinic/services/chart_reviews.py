@@ -21,6 +21,7 @@ from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import ChartReview, Patient, StaffMember, TreatmentSession
 from microneedling.clinic.paging import Page, PageRequest
 from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.course_number import course_number
 from microneedling.clinic.services.treatments import get_treatment
 from microneedling.clinic.text import LongText
 from microneedling.errors import RequestRefused
@@ -57,6 +58,7 @@ class QueuedChart(BaseModel):
     """A completed session in the sample, and its review once there is one."""
 
     session_id: int
+    course_number: int = Field(description="the session's number in its course (1 = first)")
     patient_id: int
     patient_name: str
     practitioner_name: str
@@ -112,6 +114,7 @@ class ChartReviewService(Service):
             items = [
                 QueuedChart(
                     session_id=treatment.id,
+                    course_number=course_number(u.session, treatment),
                     patient_id=patient.id,
                     patient_name=f"{patient.given_name} {patient.family_name}",
                     practitioner_name=practitioner.full_name,

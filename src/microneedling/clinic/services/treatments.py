@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
@@ -33,6 +33,7 @@ from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
 from microneedling.clinic.services.approvals import refuse_unapproved_plan
 from microneedling.clinic.services.consent_rules import refuse_unsigned_consent
+from microneedling.clinic.services.course_number import course_number
 from microneedling.clinic.services.devices import get_device, get_lot, lot_refusal
 from microneedling.clinic.services.examinations import refuse_without_valid_exam
 from microneedling.clinic.services.intakes import (
@@ -154,6 +155,9 @@ class AdverseEventOut(BaseModel):
 
 class SessionOut(BaseModel):
     id: int
+    course_number: int = Field(
+        description="the session's number in its course as the patient counts it (1 = first)"
+    )
     appointment_id: int
     patient_id: int
     plan_id: int
@@ -412,17 +416,7 @@ class TreatmentService(Service):
                 raise InvalidInput("treatment_started_at", "is before the anaesthetic started")
             record = get_plan(u.session, treatment.plan_id)
             plan = current_treatment_plan(u.session, record)
-            number = (
-                u.session.scalar(
-                    select(func.count())
-                    .select_from(TreatmentSession)
-                    .where(
-                        TreatmentSession.plan_id == record.id,
-                        TreatmentSession.status == "completed",
-                    )
-                )
-                or 0
-            ) + 1
+            number = course_number(u.session, treatment)
             screening = plan.screening
             if treatment.check_screening_id is not None:
                 check = u.session.get(ScreeningRecord, treatment.check_screening_id)
@@ -534,6 +528,7 @@ class TreatmentService(Service):
             check_result = ScreeningResult.model_validate(check.result)
         return SessionOut(
             id=treatment.id,
+            course_number=course_number(session, treatment),
             appointment_id=treatment.appointment_id,
             patient_id=treatment.patient_id,
             plan_id=treatment.plan_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,22 +15,35 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from starlette.routing import NoMatchFound
 
-from microneedling.reports.templates import depth, long_date, short_date
+from microneedling.knowledge.devices import cartridge_name
+from microneedling.reports.plan_summary import plan_citations
+from microneedling.reports.words import (
+    born_with_age,
+    day_date,
+    day_date_time,
+    depth,
+    humanize,
+    site_name,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_CLINIC_NAME = "Microneedling clinic"
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 _env = templates.env
-_env.filters["long_date"] = long_date
-_env.filters["short_date"] = short_date
+_env.filters["day_date"] = day_date
+_env.filters["cartridge"] = cartridge_name
 _env.filters["depth"] = depth
-_env.filters["humanize"] = lambda s: str(s).replace("_", " ") if s is not None else ""
+_env.filters["humanize"] = humanize
+
+
+def _clinic(context: Context) -> Any:
+    request = context.get("request")
+    return getattr(getattr(getattr(request, "app", None), "state", None), "clinic", None)
 
 
 def _zone(context: Context) -> ZoneInfo:
-    request = context.get("request")
-    clinic = getattr(getattr(getattr(request, "app", None), "state", None), "clinic", None)
+    clinic = _clinic(context)
     return clinic.zone if clinic is not None else ZoneInfo("UTC")
 
 
@@ -47,8 +60,7 @@ def _when(context: Context, value: datetime | None) -> str:
     """Day, date and time of a moment in the clinic's zone: every page formats moments here."""
     if value is None:
         return ""
-    local = clinic_time(value, _zone(context))
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    return day_date_time(clinic_time(value, _zone(context)))
 
 
 @pass_context
@@ -57,7 +69,28 @@ def _hhmm(context: Context, value: datetime | None) -> str:
     return "" if value is None else f"{clinic_time(value, _zone(context)):%H:%M}"
 
 
+@pass_context
+def _born(context: Context, value: date | None) -> str:
+    """A date of birth with the age on the clinic's today beside it."""
+    clinic = _clinic(context)
+    if value is None or clinic is None:
+        return "" if value is None else day_date(value)
+    return born_with_age(value, clinic.today())
+
+
+@pass_context
+def _site_name(context: Context, site: str | None) -> str:
+    """A site id as the knowledge base names it."""
+    clinic = _clinic(context)
+    if site is None:
+        return ""
+    return site_name(clinic.kb, site) if clinic is not None else humanize(site)
+
+
 _env.filters["when"] = _when
+_env.globals["plan_citations"] = plan_citations
+_env.filters["born"] = _born
+_env.filters["site_name"] = _site_name
 # A stored (UTC) moment as the clinic's wall-clock time: ``{{ moment | in_zone(zone) | when }}``.
 _env.filters["in_zone"] = lambda v, zone: None if v is None else v.astimezone(zone)
 _env.filters["hhmm"] = _hhmm

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from microneedling.reports.words import axis_date, day_date
+
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 18, 42
 
@@ -118,17 +120,15 @@ def line_chart(
             chart.paths.append((path(line.points), line.css, line.label))
             if dots:
                 chart.dots += [
-                    (x(d), y(v), line.css, f"{line.label}: {v:g} on {d.isoformat()}")
+                    (x(d), y(v), line.css, f"{line.label}: {v:g} on {day_date(d)}")
                     for d, v in line.points
                 ]
     chart.markers = [(x(m.when), m.label, m.css) for m in markers]
-    tick_days = _nice_step(span_days, 6)
+    tick_days = max(1.0, _nice_step(span_days, 6))  # a tick is a whole day
     day = 0.0
     while day <= span_days:
         when = date.fromordinal(start.toordinal() + int(day))
-        chart.x_ticks.append(
-            (x(when), f"{when:%b} {when.day}" if span_days < 120 else f"{when:%b %Y}")
-        )
+        chart.x_ticks.append((x(when), axis_date(when, tick_days)))
         day += tick_days
     value = low
     while value <= high + 1e-9:

@@ -32,12 +32,12 @@ def _devices_page(
     service = page.service(DeviceService)
     kb = page.clinic.kb
     types = [(d.id, d.name) for d in kb.devices.values()]
-    cartridges = sorted({c.id for d in kb.devices.values() for c in d.cartridges})
+    cartridges = sorted({c.id: c.name for d in kb.devices.values() for c in d.cartridges}.items())
     return render(
         page.ctx, "devices.html", status_code, nav="devices", title="Devices and lots",
         devices=service.devices(PageRequest(limit=200)).items,
         lots=service.lots(PageRequest(limit=200)).items,
-        type_names=dict(types), types=types, cartridges=[(c, c) for c in cartridges],
+        type_names=dict(types), types=types, cartridges=cartridges,
         may_manage=page.may(Permission.MANAGE_DEVICES), may_recall=page.may(Permission.RECALL_LOTS),
         form=form or {}, errors=errors or {}, which=which,
     )  # fmt: skip

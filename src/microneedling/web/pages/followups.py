@@ -27,6 +27,7 @@ from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase
+from microneedling.reports.words import day_date
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors, stripped, submit
 from microneedling.web.pages._render import render
@@ -92,8 +93,7 @@ def outcome_charts(outcomes: list[OutcomeOut], kb: KnowledgeBase) -> list[Chart]
                 dots=True,
                 summary="Clinician scores at each assessment: "
                 + "; ".join(
-                    f"{line.label}: "
-                    + ", ".join(f"{v:g} on {d.isoformat()}" for d, v in line.points)
+                    f"{line.label}: " + ", ".join(f"{v:g} on {day_date(d)}" for d, v in line.points)
                     for line in lines
                 ),
             )

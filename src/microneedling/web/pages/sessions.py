@@ -29,6 +29,8 @@ from microneedling.clinic.services.treatments import (
 )
 from microneedling.knowledge.contraindications import MEDICATION_CLASSES
 from microneedling.reports import AftercareDocument, TreatedArea, aftercare_html, aftercare_pdf
+from microneedling.reports.words import day_date
+from microneedling.screening.result import cite
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, submit, values
 from microneedling.web.pages._render import render
@@ -88,7 +90,7 @@ def _start_page(
     lot_options = [
         (
             str(lot.id),
-            f"lot {lot.lot_number}: {lot.needle_length_mm:g} mm, expires {lot.expires_on}"
+            f"lot {lot.lot_number}: {lot.needle_length_mm:g} mm, expires {day_date(lot.expires_on)}"
             + ("" if lot.usable else " (not usable)"),
         )
         for lot in devices.lots(PageRequest(limit=200), device_type=kind).items
@@ -165,7 +167,8 @@ def _session_page(
     return render(
         page.ctx, "session.html", status_code, nav="schedule", title="Treatment session",
         treatment=treatment, plan=plan, patient=patient, form=defaults | (form or {}),
-        errors=errors or {}, visit=visit, numbing_local=numbing_local,
+        errors=errors or {}, visit=visit, visit_sources=cite(page.clinic.kb, visit.sources),
+        numbing_local=numbing_local,
         numbed_minutes=numbed_minutes, end_points=END_POINTS, severities=SEVERITIES,
         area_options=[(a.site, f"{a.name} (plan: {a.depth.value_mm:g} mm × {a.passes.value})")
                       for a in remaining],
@@ -273,9 +276,11 @@ def session_aftercare(session_id: RecordId, page: SignedDep) -> Response:
 
 @router.get("/sessions/{session_id}/aftercare.pdf", name="session_aftercare_sheet_pdf")
 def session_aftercare_pdf(session_id: RecordId, page: SignedDep) -> Response:
+    sheet = _sheet(page, session_id)
+    # Named by the session's number in the course, as the sheet itself says it.
     headers = {
         "Cache-Control": "no-store",
-        "Content-Disposition": f'inline; filename="aftercare-session-{session_id}.pdf"',
+        "Content-Disposition": f'inline; filename="aftercare-session-{sheet.session_number}.pdf"',
     }
-    pdf = aftercare_pdf(_sheet(page, session_id))
+    pdf = aftercare_pdf(sheet)
     return Response(pdf, media_type="application/pdf", headers=headers)

@@ -60,7 +60,29 @@
     });
   }
 
+  // On a phone a table shows as cards (clinic.css): each cell carries its column's name,
+  // copied here from the table's heading row, so a card reads "State: usable", not "usable".
+  function labelTableCells(root) {
+    root.querySelectorAll("table:not(.calendar)").forEach(function (table) {
+      var heads = table.querySelectorAll("thead tr:last-child th");
+      if (!heads.length) { return; }
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          var name = heads[i] ? heads[i].textContent.trim() : "";
+          // A cell across several columns ("Nothing booked.") belongs to none of them.
+          if (cell.colSpan > 1) { return; }
+          if (cell.tagName === "TD" && name && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", name);
+          }
+        });
+      });
+    });
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) { labelTableCells(event.target); });
+
   document.addEventListener("DOMContentLoaded", function () {
+    labelTableCells(document);
     tickTimers();
     setInterval(tickTimers, 1000);
     focusFirstError();
