@@ -15,6 +15,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from starlette.routing import NoMatchFound
 
+from microneedling.clinic.locations import clinic_name as profile_name
 from microneedling.reports.templates import depth, long_date, short_date
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -29,6 +30,10 @@ _env.filters["humanize"] = lambda s: str(s).replace("_", " ") if s is not None e
 
 
 def _zone(context: Context) -> ZoneInfo:
+    # A page about one location (its calendar, the patient's visits) shows that location's zone.
+    page_zone = context.get("page_zone")
+    if isinstance(page_zone, ZoneInfo):
+        return page_zone
     request = context.get("request")
     clinic = getattr(getattr(getattr(request, "app", None), "state", None), "clinic", None)
     return clinic.zone if clinic is not None else ZoneInfo("UTC")
@@ -58,6 +63,17 @@ def _hhmm(context: Context, value: datetime | None) -> str:
 
 
 _env.filters["when"] = _when
+
+
+def _when_at(value: datetime | None, zone: str) -> str:
+    """Day, date and time of a moment in a named zone (a location's), the zone named."""
+    if value is None:
+        return ""
+    local = clinic_time(value, ZoneInfo(zone))
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M} ({zone})"
+
+
+_env.filters["when_at"] = _when_at
 # A stored (UTC) moment as the clinic's wall-clock time: ``{{ moment | in_zone(zone) | when }}``.
 _env.filters["in_zone"] = lambda v, zone: None if v is None else v.astimezone(zone)
 _env.filters["hhmm"] = _hhmm
@@ -131,9 +147,8 @@ class PageContext:
 
 
 def clinic_name(request: Request) -> str:
-    """The clinic's name from its settings (never empty: the setting requires a name)."""
-    name: str = request.app.state.clinic.settings.clinic_name
-    return name
+    """The clinic's name from its profile (never empty: the profile requires a name)."""
+    return profile_name(request.app.state.clinic)
 
 
 def render(
