@@ -169,6 +169,15 @@ def clinic_name(clinic: Clinic) -> str:
         return profile_row(session).name
 
 
+def clinic_logo(clinic: Clinic) -> tuple[bytes, str, str] | None:
+    """The logo's bytes, media type and SHA-256, or none. Public: it is on every letter."""
+    with clinic.db.reading() as session:
+        row = profile_row(session)
+        if row.logo is None or row.logo_type is None or row.logo_sha256 is None:
+            return None
+        return row.logo, row.logo_type, row.logo_sha256
+
+
 def seed_from_settings(clinic: Clinic) -> bool:
     """Copy the settings into the profile and default location once, on the first start.
 

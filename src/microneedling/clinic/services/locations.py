@@ -181,14 +181,6 @@ class LocationService(Service):
             u.audit.record("delete", "clinic_logo", row.id)
             return ProfileOut(name=row.name, logo_sha256=None, logo_type=None)
 
-    def logo(self) -> tuple[bytes, str, str]:
-        """The logo's bytes, media type and checksum (anyone may read it: it is on letters)."""
-        with self.clinic.db.reading() as session:
-            row = profile_row(session)
-            if row.logo is None or row.logo_type is None or row.logo_sha256 is None:
-                raise NotFound("logo", "logo", "of the clinic")
-            return row.logo, row.logo_type, row.logo_sha256
-
     def locations(self) -> list[LocationOut]:
         with self.reading(Permission.READ_APPOINTMENTS) as u:
             rows = u.session.scalars(select(Location).order_by(Location.id))

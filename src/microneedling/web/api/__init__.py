@@ -11,6 +11,7 @@ from microneedling.web.api import (
     devices,
     fhir,
     intakes,
+    locations,
     messages,
     outcomes,
     oversight,
@@ -27,6 +28,7 @@ from microneedling.web.api import (
 ROUTERS: list[APIRouter] = [
     auth.router,
     staff.router,
+    locations.router,
     patients.router,
     intakes.router,
     plans.router,
