@@ -248,6 +248,17 @@ class LocationService(Service):
             )
             return StaffLocationsOut(staff_id=staff_id, location_ids=list(ids))
 
+    def assignments(self) -> dict[int, list[int]]:
+        """Every assignment: staff id to the locations they work at (absent: every one)."""
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
+            out: dict[int, list[int]] = {}
+            rows = u.session.scalars(
+                select(StaffLocation).order_by(StaffLocation.staff_id, StaffLocation.location_id)
+            )
+            for row in rows:
+                out.setdefault(row.staff_id, []).append(row.location_id)
+            return out
+
     def assign_staff(self, staff_id: int, data: StaffLocationsIn) -> StaffLocationsOut:
         """Where a staff member works (replacing what was set; empty: every location)."""
         wanted = sorted(set(data.location_ids))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, Response, UploadFile, status
 
-from microneedling.clinic.errors import NotFound, TooLarge
+from microneedling.clinic.errors import TooLarge
 from microneedling.clinic.locations import clinic_logo
 from microneedling.clinic.services.locations import (
     LOGO_MAX_BYTES,
@@ -20,6 +20,7 @@ from microneedling.clinic.services.locations import (
     StaffLocationsOut,
 )
 from microneedling.web.deps import ClinicDep, RecordId, service
+from microneedling.web.logo import logo_response
 
 router = APIRouter(tags=["locations"])
 Locations = Annotated[LocationService, Depends(service(LocationService))]
@@ -55,28 +56,13 @@ def delete_logo(locations: Locations) -> None:
 
 @router.get(
     "/clinic/logo",
-    summary="The clinic's logo (public: it is on letters and patients' pages)",
+    summary="The clinic's logo (pages also serve it to anyone at /clinic-logo)",
     response_class=Response,
     responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}, 304: {}},
 )
-def get_logo(clinic: ClinicDep, request: Request) -> Response:
+def get_logo(clinic: ClinicDep, request: Request, locations: Locations) -> Response:
+    locations.profile()  # signed in: any role
     return logo_response(clinic_logo(clinic), request)
-
-
-def logo_response(logo: tuple[bytes, str, str] | None, request: Request) -> Response:
-    """The logo with its type, checksum ETag (304 when the client has it) and no sniffing."""
-    if logo is None:
-        raise NotFound("logo", "logo", "of the clinic")
-    data, media_type, sha256 = logo
-    headers = {
-        "ETag": f'"{sha256}"',
-        "Cache-Control": "public, max-age=300",
-        "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": "inline",
-    }
-    if request.headers.get("if-none-match") == headers["ETag"]:
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(content=data, media_type=media_type, headers=headers)
 
 
 @router.get("/locations", summary="The clinic's locations")

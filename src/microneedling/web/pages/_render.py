@@ -115,6 +115,7 @@ NAV: tuple[tuple[str, str, str, frozenset[str]], ...] = (
     ("waitlist", "Waitlist", "waitlist_page", frozenset({"admin", "practitioner", "front_desk"})),
     ("messages", "Messages", "outbox_page", frozenset({"admin", "front_desk"})),
     ("users", "Users", "admin_users", frozenset({"admin"})),
+    ("clinic", "Clinic", "admin_clinic", frozenset({"admin"})),
     ("feeds", "Calendar feeds", "feeds_page", frozenset({"admin"})),
     ("audit", "Audit trail", "admin_audit", frozenset({"admin"})),
     ("oversight", "Oversight", "oversight_desk", frozenset({"medical_director"})),
