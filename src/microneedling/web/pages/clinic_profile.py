@@ -45,14 +45,14 @@ def _profile_page(
     """``editing`` names the form the posted values and errors belong to (``profile``,
     ``new``, a location id, ``staff-N``)."""
     page.service(LocationService).require(Permission.MANAGE_LOCATIONS)
+    # StaffService.find opens a writing unit (it records the listing), so it reads apart.
+    members = page.service(StaffService).find(PageRequest(limit=200)).items
+    staff = [m for m in members if m.active]
     with page.one_read():
         service = page.service(LocationService)
         profile = service.profile()
         locations = service.locations()
         assignments = service.assignments()
-        staff = [
-            m for m in page.service(StaffService).find(PageRequest(limit=200)).items if m.active
-        ]
     return render(
         page.ctx, "clinic_profile.html", status_code, nav="clinic", title="Clinic profile",
         profile=profile, locations=locations, staff=staff, assignments=assignments,
@@ -61,8 +61,10 @@ def _profile_page(
 
 
 def _back(note: str, page: Signed) -> Response:
-    """The page again, saying what was saved (as the users page does)."""
+    """The page again, saying what was saved (as the users page does); the header shows the
+    name just saved."""
     page.ctx.flashes.append(Flash(note))
+    page.ctx.clinic_name = page.service(LocationService).profile().name
     return _profile_page(page)
 
 
