@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import NoMatchFound
 
 from microneedling.clinic.locations import clinic_name as profile_name
@@ -149,7 +150,13 @@ class PageContext:
 
 def clinic_name(request: Request) -> str:
     """The clinic's name from its profile (never empty: the profile requires a name)."""
-    return profile_name(request.app.state.clinic)
+    clinic = request.app.state.clinic
+    try:
+        return profile_name(clinic)
+    except SQLAlchemyError:
+        # The error page of a database that cannot be read still needs a header.
+        name: str = clinic.settings.clinic_name
+        return name
 
 
 def render(
