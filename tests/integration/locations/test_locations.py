@@ -249,3 +249,41 @@ def test_the_last_active_location_cannot_retire(clinic: Clinic, team: Team) -> N
     main = admin.locations()[0]
     with pytest.raises(RequestRefused, match="last active location"):
         admin.update(main.id, LocationChange(active=False))
+
+
+def test_the_aftercare_sheet_gives_the_sessions_location_phone(
+    clinic: Clinic, team: Team, clock: Clock, intake_answers: dict[str, object], course: object
+) -> None:
+    from datetime import timedelta
+
+    from messages_support import book_session, consented_course
+    from microneedling.clinic.services.treatments import (
+        AreaIn,
+        PreTreatmentCheck,
+        SessionCompletion,
+        SessionStart,
+        TreatmentService,
+    )
+
+    assert callable(course)
+
+    def without_contact(start: str) -> dict[str, object]:
+        # A plan as the form now writes it: no phone typed (one typed on an older plan wins).
+        return {k: v for k, v in course(start).items() if k != "contact"}
+
+    world = consented_course(clinic, team, intake_answers, without_contact)
+    day = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)
+    appointment_id = book_session(clinic, team, world, day.isoformat())
+    clock.set(day + timedelta(minutes=5))
+    treat = TreatmentService(clinic, team.practitioner)
+    check = PreTreatmentCheck(new_medication=False, pregnant=False, cold_sore=False,
+                              breakout=False)  # fmt: skip
+    sid = treat.start(SessionStart(appointment_id=appointment_id, device_id=world.device_id,
+                                   lot_id=world.lot_id, check=check)).id  # fmt: skip
+    treat.record_area(sid, AreaIn(site="cheeks", depth_mm=1.0, passes=2))
+    clock.advance(minutes=40)
+    treat.complete(sid, SessionCompletion(treatment_started_at=day + timedelta(minutes=10),
+                                          treatment_ended_at=day + timedelta(minutes=30),
+                                          end_point="pinpoint_bleeding"))  # fmt: skip
+    sheet = treat.aftercare(sid)
+    assert sheet.whom_to_call.startswith("Call Riverside Skin Clinic on +49 30 1234567 ")
