@@ -21,10 +21,12 @@ from microneedling.clinic.services.locations import (
 )
 from microneedling.web.deps import ClinicDep, RecordId, service
 from microneedling.web.logo import logo_response
+from microneedling.web.problems import MEDIA_TYPE
 
 router = APIRouter(tags=["locations"])
 Locations = Annotated[LocationService, Depends(service(LocationService))]
 CHUNK_BYTES = 64 * 1024
+NO_LOGO = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 @router.get("/clinic/profile", summary="The clinic's name and whether it has a logo")
@@ -58,7 +60,11 @@ def delete_logo(locations: Locations) -> None:
     "/clinic/logo",
     summary="The clinic's logo (pages also serve it to anyone at /clinic-logo)",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}, 304: {}},
+    responses={
+        200: {"content": {"image/png": {}, "image/jpeg": {}}},
+        304: {"description": "Not modified: the client holds this logo (If-None-Match)"},
+        404: {"description": "Not found: the clinic has no logo", "content": NO_LOGO},
+    },
 )
 def get_logo(clinic: ClinicDep, request: Request, locations: Locations) -> Response:
     locations.profile()  # signed in: any role
