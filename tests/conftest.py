@@ -372,8 +372,15 @@ def _build_records(clinic: Clinic, team: Team, clock: Clock) -> dict[str, int]:
         "spare_patient": spare.id, "note": note.id, "plan": plan.id,
         "session_appointment": session_slot.id, "follow_up": follow.id, "session": session.id,
         "outcome": outcome.id, "photo": photo.id, "practitioner": team.practitioner.staff_id,
-        "front_desk": team.front_desk.staff_id,
+        "front_desk": team.front_desk.staff_id, "location": _default_location(clinic),
     }  # fmt: skip
+
+
+def _default_location(clinic: Clinic) -> int:
+    from microneedling.clinic.locations import default_place
+
+    with clinic.db.reading() as session:
+        return default_place(session).id
 
 
 @pytest.fixture(

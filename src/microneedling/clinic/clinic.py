@@ -97,10 +97,14 @@ class Clinic:
         return moment.astimezone(self.zone)
 
     def start(self) -> None:
-        """Prepare storage: migrate the schema and create the photo directory."""
+        """Prepare storage: migrate the schema, create the photo directory, and on the first
+        start copy the settings' profile and location values into the database."""
+        from microneedling.clinic.locations import seed_from_settings  # it builds on Clinic
+
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings.photo_dir.mkdir(parents=True, exist_ok=True)
         self.db.migrate()
+        seed_from_settings(self)
 
 
 @dataclass

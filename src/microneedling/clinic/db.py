@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -148,14 +149,43 @@ class Database:
         if self.backend == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest migration shipped with the package."""
-        with self.engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "head")
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema to the newest migration shipped with the package (or up to
+        ``revision``)."""
+        with self.migration() as connection:
+            command.upgrade(alembic_config(connection), revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Undo migrations down to ``revision`` (what a release's rollback runs)."""
+        with self.migration() as connection:
+            command.downgrade(alembic_config(connection), revision)
+
+    @contextmanager
+    def migration(self) -> Iterator[Any]:
+        """One transaction for schema changes.
+
+        SQLite rebuilds a table to change a column (alembic's batch mode), and dropping the old
+        table would trip the foreign keys of rows that refer to it; so, as SQLite's own
+        procedure for altering tables says, foreign keys are off while it runs (the pragma
+        only takes effect outside a transaction), and ``PRAGMA foreign_key_check`` must find
+        nothing before the transaction commits.
+        """
+        with self.engine.connect() as connection:
+            raw = connection.connection.dbapi_connection if self.backend == "sqlite" else None
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with connection.begin():
+                    yield connection
+                    if raw is not None:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if broken:
+                            raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys = ON")
 
     def schema_revision(self) -> str | None:
-        from alembic.runtime.migration import MigrationContext
-
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 

@@ -8,6 +8,8 @@ diary reads them.
 
 The outbox of messages to patients (what went, what failed, retry, cancel) is the front desk's
 and the admins'; staff calendar feeds (secret links) are made and revoked by admins only.
+Only admins keep the clinic's profile (name, logo) and its locations (address, phone, time zone,
+opening hours, rooms, who works where); everyone who reads the diary reads the locations.
 Only admins manage staff accounts and devices, read the audit trail, and import records
 (FHIR, CSV). Admins, practitioners and medical directors export a patient's whole record
 (FHIR ``$everything``, CSV); front desk staff do not.
@@ -55,6 +57,7 @@ class Permission(StrEnum):
     MANAGE_STAFF_HOURS = "manage_staff_hours"
     EXPORT_RECORDS = "export_records"
     IMPORT_RECORDS = "import_records"
+    MANAGE_LOCATIONS = "manage_locations"
 
 
 _ALL = frozenset(Permission)

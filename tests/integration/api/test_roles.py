@@ -77,6 +77,21 @@ CALLS = [
     Call("GET", "/api/staff/practitioners", ALL, _none),
     Call("PATCH", "/api/staff/{staff_id}", ADMIN,
          lambda i: {"json": {"full_name": "Frank F"}, "path": {"staff_id": i["front_desk"]}}),
+    Call("GET", "/api/clinic/profile", ALL, _none),
+    Call("PUT", "/api/clinic/profile", ADMIN, _json(lambda i: {"name": "Microneedling clinic"})),
+    Call("PUT", "/api/clinic/logo", ADMIN,
+         lambda i: {"files": {"file": ("logo.jpg", i["jpeg"], "image/jpeg")}}),
+    Call("GET", "/api/clinic/logo", ALL, _none),
+    Call("DELETE", "/api/clinic/logo", ADMIN, _none),
+    Call("GET", "/api/locations", ALL, _none),
+    Call("POST", "/api/locations", ADMIN, _json(lambda i: {
+        "name": f"Branch {i['n']}", "timezone": "Europe/Berlin",
+        "opening_hours": "mon-fri 09:00-17:00", "rooms": ["b-1"]})),
+    Call("GET", "/api/locations/{location_id}", ALL, _none),
+    Call("PATCH", "/api/locations/{location_id}", ADMIN,
+         lambda i: {"json": {"phone": "+44 1 2345"}, "path": {"location_id": 10_000}}),
+    Call("GET", "/api/staff/{staff_id}/locations", ALL, _none),
+    Call("PUT", "/api/staff/{staff_id}/locations", ADMIN, _json(lambda i: {"location_ids": []})),
     Call("POST", "/api/patients", ALL, _json(lambda i: {
         "given_name": "Neo", "family_name": "Patient", "date_of_birth": "1991-01-01"})),
     Call("GET", "/api/patients", ALL, _none),
@@ -234,6 +249,7 @@ PATH_IDS = {
     "session_id": "session", "photo_id": "photo", "device_id": "device", "lot_id": "lot",
     "staff_id": "front_desk", "link_id": "missing", "draft_id": "missing",
     "document_id": "missing", "hours_id": "patient", "absence_id": "patient",
+    "location_id": "location",
 }  # fmt: skip
 CASES = [(call, role) for call in CALLS for role in sorted(ALL)]
 _counter = iter(range(1, 10**6))

@@ -13,6 +13,7 @@ from mail_server import MailServer
 from messages_support import DOMAIN, book_session, consented_course, register_patient
 from microneedling.clinic import Clinic
 from microneedling.clinic.messages import MessageWorker
+from microneedling.clinic.services.locations import LocationIn, LocationService
 from microneedling.clinic.services.signin import SignIn
 from microneedling.clinic.services.treatments import (
     AreaIn,
@@ -188,6 +189,15 @@ def test_the_recall_list_shows_a_lapsed_series_and_exports_csv_and_books_from_it
         (world.patient_id, "lapsed_series", 1)
     ]
     assert live_api.get("/api/recall?reason=maintenance", headers=desk).json() == []
+    # Called back to where they were seen; another location's list does not have them.
+    main = entries[0]["location_id"]
+    assert main == live_api.get("/api/locations", headers=desk).json()[0]["id"]
+    annex = LocationIn(
+        name="Annex", timezone="Europe/Berlin", opening_hours="mon 09:00-12:00", rooms=["a-1"]
+    )
+    other = LocationService(clinic, team.admin).create(annex)
+    assert len(live_api.get(f"/api/recall?location_id={main}", headers=desk).json()) == 1
+    assert live_api.get(f"/api/recall?location_id={other.id}", headers=desk).json() == []
     csv = live_api.get("/api/recall/csv?reason=lapsed_series", headers=desk)
     assert csv.headers["content-type"].startswith("text/csv")
     header, row = csv.text.strip().split("\r\n")

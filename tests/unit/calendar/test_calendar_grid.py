@@ -33,7 +33,8 @@ def _entry(n: int, starts: datetime, ends: datetime, staff_id: int = 1) -> Calen
 
 def _view(entries: list[CalendarEntry]) -> CalendarView:
     return CalendarView(
-        first_day=DAY, last_day=DAY, timezone="Europe/Berlin", room=None,
+        first_day=DAY, last_day=DAY, location_id=1, location_name="Main",
+        timezone="Europe/Berlin", room=None,
         opening={DAY: (time(9), time(12))},
         practitioners=[CalendarPractitioner(staff_id=1, name="Pia", own_hours=True),
                        CalendarPractitioner(staff_id=2, name="Mona", own_hours=False)],

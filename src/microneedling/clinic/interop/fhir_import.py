@@ -20,6 +20,7 @@ from microneedling.clinic.interop.fhir_source import FhirSource
 from microneedling.clinic.interop.map_care import read_answer
 from microneedling.clinic.interop.resources import Resource
 from microneedling.clinic.interop.terms import TERMS_URL
+from microneedling.clinic.locations import default_place
 from microneedling.clinic.models import (
     AdverseEvent,
     Appointment,
@@ -52,6 +53,7 @@ class Importer:
 
     def __init__(self, session: Session, source: FhirSource, photo_dir: Path) -> None:
         self.session = session
+        self._location_id = default_place(session).id
         self.source = source
         self.photo_dir = photo_dir
         self.ids: dict[str, int] = {}
@@ -259,7 +261,9 @@ class Importer:
                 patient_id=self._id(f, actors.get("Patient"), "participant[Patient]"),
                 practitioner_id=self._id(f, actors.get("Practitioner"),
                                          "participant[Practitioner]"),
-                room=f.ext("room"), kind=f.ext("kind"), status=f.ext("status"),
+                # The export names rooms, not locations: imported visits are at the default one.
+                location_id=self._location_id, room=f.ext("room"), kind=f.ext("kind"),
+                status=f.ext("status"),
                 plan_id=self._maybe_id(f, f.ext("plan", required=False), "plan"),
                 starts_at=f.moment(r.get("start"), "start"), ends_at=f.moment(r.get("end"), "end"),
                 note=r.get("comment"), created_at=f.moment(r.get("created"), "created"),

@@ -21,6 +21,7 @@ from microneedling.clinic.interop.fhir_export import ExportScope, FhirExport, ga
 from microneedling.clinic.interop.fhir_import import Importer
 from microneedling.clinic.interop.fhir_source import read_source
 from microneedling.clinic.interop.map_care import ConsentDocuments, SignedDocument
+from microneedling.clinic.locations import places, profile_row
 from microneedling.clinic.models import ConsentDocument, Patient, PlanConsent
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
@@ -78,8 +79,9 @@ class InteropService(Service):
             may_audit = self.actor.may(Permission.READ_AUDIT)
             settings = self.clinic.settings
             export = gather(
-                unit.session, self.clinic.kb, clinic_name=settings.clinic_name,
-                rooms=list(settings.rooms), photo_dir=settings.photo_dir, zone=self.clinic.zone,
+                unit.session, self.clinic.kb, clinic_name=profile_row(unit.session).name,
+                rooms=[room for place in places(unit.session) for room in place.rooms],
+                photo_dir=settings.photo_dir, zone=self.clinic.zone,
                 scope=ExportScope(scope.patient_id, scope.since, scope.include_audit and may_audit),
                 documents=documents or signed_pdfs(unit.session),
             )  # fmt: skip

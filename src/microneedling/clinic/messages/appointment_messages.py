@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic
+from microneedling.clinic.locations import Place, clinic_contact
 from microneedling.clinic.messages.outbox import Outbox
-from microneedling.clinic.messages.wording import VISIT_NAMES, format_day, format_when, place
+from microneedling.clinic.messages.wording import VISIT_NAMES, format_day, format_when
 from microneedling.clinic.models import Appointment, Patient
 
 #: The aftercare check goes the day after a session, at this clinic time.
@@ -24,17 +25,20 @@ AFTERCARE_CHECK_AT = time(10, 0)
 
 
 def appointment_context(
-    clinic: Clinic, appointment: Appointment, patient: Patient
+    session: Session, appointment: Appointment, patient: Patient
 ) -> dict[str, Any]:
-    """The variables every appointment template may use (no clinical detail)."""
+    """The variables every appointment template may use (no clinical detail): the time in the
+    appointment's location's zone, and that location's name, address and phone."""
     minutes = round((appointment.ends_at - appointment.starts_at).total_seconds() / 60)
+    contact = clinic_contact(session, appointment=appointment)
     return {
-        "clinic_name": clinic.settings.clinic_name,
+        "clinic_name": contact.clinic_name,
         "given_name": patient.given_name,
         "visit": VISIT_NAMES.get(appointment.kind, "appointment"),
-        "when": format_when(clinic, appointment.starts_at),
+        "when": format_when(contact.place, appointment.starts_at),
         "minutes": minutes,
-        "place": place(clinic),
+        "place": contact.address_line,
+        "phone": contact.phone or "",
         "appointment_id": appointment.id,
     }
 
@@ -47,12 +51,14 @@ def _ics(appointment: Appointment, method: str) -> dict[str, Any]:
     return {"type": "appointment_ics", "appointment_id": appointment.id, "method": method}
 
 
-def pre_visit_instructions(clinic: Clinic, starts_at: datetime) -> list[dict[str, str]]:
-    """The knowledge base's before-visit guidance, each with the day to start it."""
+def pre_visit_instructions(
+    clinic: Clinic, place: Place, starts_at: datetime
+) -> list[dict[str, str]]:
+    """The knowledge base's before-visit guidance, each with the day (at ``place``) to start it."""
     return [
         {
             "text": item.text,
-            "from_day": format_day(clinic, starts_at - timedelta(days=item.days_before)),
+            "from_day": format_day(place, starts_at - timedelta(days=item.days_before)),
         }
         for item in sorted(clinic.kb.aftercare.before_visit, key=lambda i: -i.days_before)
     ]
@@ -64,7 +70,8 @@ def sync_appointment_messages(session: Session, clinic: Clinic, appointment: App
     patient = session.get(Patient, appointment.patient_id)
     if patient is None:
         return
-    context = appointment_context(clinic, appointment, patient)
+    context = appointment_context(session, appointment, patient)
+    place = clinic_contact(session, appointment=appointment).place
     now = clinic.now()
     wanted: list[str] = []
 
@@ -91,7 +98,7 @@ def sync_appointment_messages(session: Session, clinic: Clinic, appointment: App
         return
     if appointment.status == "completed":
         if appointment.kind == "session":
-            want("aftercare_check", _next_day(clinic, appointment.starts_at))
+            want("aftercare_check", _next_day(place, appointment.starts_at))
         outbox.cancel_for_appointment(appointment.id, "appointment completed", keep=wanted)
         return
     starts = appointment.starts_at
@@ -101,14 +108,14 @@ def sync_appointment_messages(session: Session, clinic: Clinic, appointment: App
         if at > now:
             want(f"reminder-{hours:g}h", at)
     if appointment.kind == "session":
-        instructions = pre_visit_instructions(clinic, starts)
+        instructions = pre_visit_instructions(clinic, place, starts)
         if instructions:
             days = max(i.days_before for i in clinic.kb.aftercare.before_visit)
             want("pre_visit", starts - timedelta(days=days, hours=12), instructions=instructions)
-        want("aftercare_check", _next_day(clinic, starts))
+        want("aftercare_check", _next_day(place, starts))
     outbox.cancel_for_appointment(appointment.id, "appointment changed", keep=wanted)
 
 
-def _next_day(clinic: Clinic, moment: datetime) -> datetime:
-    day = clinic.local(moment).date() + timedelta(days=1)
-    return datetime.combine(day, AFTERCARE_CHECK_AT, clinic.zone)
+def _next_day(place: Place, moment: datetime) -> datetime:
+    day = place.local(moment).date() + timedelta(days=1)
+    return datetime.combine(day, AFTERCARE_CHECK_AT, place.zone)

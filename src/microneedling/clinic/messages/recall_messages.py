@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic
+from microneedling.clinic.locations import clinic_contact
 from microneedling.clinic.messages.outbox import Outbox
 from microneedling.clinic.messages.wording import format_day
 from microneedling.clinic.models import Patient
@@ -35,11 +36,14 @@ def plan_recall_messages(session: Session, clinic: Clinic) -> int:
         patient = session.get(Patient, entry.patient_id)
         assert patient is not None
         due = f"{entry.due_on:%A} {entry.due_on.day} {entry.due_on:%B %Y}"
+        contact = clinic_contact(session, patient_id=entry.patient_id, now=now)
         context = {
-            "clinic_name": clinic.settings.clinic_name,
+            "clinic_name": contact.clinic_name,
             "given_name": patient.given_name,
             "due_on": due,
-            "today": format_day(clinic, now),
+            "today": format_day(contact.place, now),
+            "place": contact.address_line,
+            "phone": contact.phone or "",
         }
         if outbox.enqueue(kind, entry.patient_id, send_after=now, dedupe_key=key,
                           context=context) is not None:  # fmt: skip

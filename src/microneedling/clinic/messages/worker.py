@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from microneedling.clinic.audit import AuditLog
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.ics import calendar_bytes
+from microneedling.clinic.locations import clinic_contact
 from microneedling.clinic.messages.email import (
     Attachment,
     MailError,
@@ -262,6 +263,7 @@ class MessageWorker:
         method = str(spec.get("method", "REQUEST"))
         clinic = self.clinic
         visit = VISIT_NAMES.get(appointment.kind, "appointment")
-        event = appointment_event(clinic, appointment, f"{visit} at {clinic.settings.clinic_name}")
+        contact = clinic_contact(session, appointment=appointment)
+        event = appointment_event(clinic, appointment, f"{visit} at {contact.clinic_name}", contact)
         data = calendar_bytes([event], domain=clinic.settings.calendar_domain, method=method)
         return Attachment("appointment.ics", "text/calendar", data, {"method": method})

@@ -6,6 +6,7 @@ from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
 from microneedling.clinic.models.consent_documents import ConsentDocument
 from microneedling.clinic.models.devices import CartridgeLot, ClinicDevice
 from microneedling.clinic.models.intakes import IntakeRecord, ScreeningRecord
+from microneedling.clinic.models.locations import ClinicProfile, Location, StaffLocation
 from microneedling.clinic.models.messages import CalendarFeed, OutboxMessage, WaitlistEntry
 from microneedling.clinic.models.mfa import MfaRecoveryCode, StaffMfa
 from microneedling.clinic.models.outcomes import Outcome, Photo
@@ -28,12 +29,14 @@ __all__ = [
     "CartridgeLot",
     "ChartReview",
     "ClinicDevice",
+    "ClinicProfile",
     "ClinicalNote",
     "ConsentDocument",
     "Document",
     "GoodFaithExam",
     "IntakeDraft",
     "IntakeRecord",
+    "Location",
     "LoginAttempt",
     "MfaRecoveryCode",
     "OutboxMessage",
@@ -47,6 +50,7 @@ __all__ = [
     "PlanRecord",
     "PlanVersion",
     "ScreeningRecord",
+    "StaffLocation",
     "StaffMember",
     "StaffMfa",
     "TreatedArea",

@@ -16,6 +16,8 @@ class Appointment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    # The room is one of the location's rooms; the location's zone reads the times.
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
     room: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), default=None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from microneedling.clinic.clinic import Service, Unit
 from microneedling.clinic.db import LOCK_BOOKINGS
 from microneedling.clinic.diary_range import refuse_beyond_diary
 from microneedling.clinic.errors import NotFound
+from microneedling.clinic.locations import Place, place_or_default, places
 from microneedling.clinic.messages import sync_appointment_messages
 from microneedling.clinic.models import Appointment, Patient, StaffMember
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
@@ -47,9 +49,12 @@ class AppointmentIn(BaseModel):
 
     patient_id: RecordRef
     practitioner_id: RecordRef
-    room: Code
+    location_id: RecordRef | None = Field(
+        default=None, description="where the visit is; none: the default location"
+    )
+    room: Code = Field(description="one of the location's rooms")
     kind: Kind
-    starts_at: IsoDateTime = Field(description="local clinic time if no zone is given")
+    starts_at: IsoDateTime = Field(description="the location's wall-clock time if no zone is given")
     duration_minutes: int = Field(gt=0, le=8 * 60)
     plan_id: RecordRef | None = Field(default=None, description="required for a session")
     note: ShortText | None = None
@@ -67,10 +72,11 @@ class AppointmentOut(BaseModel):
     id: int
     patient_id: int
     practitioner_id: int
+    location_id: int
     room: str
     kind: Kind
     plan_id: int | None
-    starts_at: datetime
+    starts_at: datetime = Field(description="in the location's zone")
     ends_at: datetime
     status: Status
     note: str | None
@@ -83,6 +89,7 @@ class AppointmentFilter(BaseModel):
 
     patient_id: RecordRef | None = None
     practitioner_id: RecordRef | None = None
+    location_id: RecordRef | None = None
     room: str | None = None
     kind: Kind | None = None
     status: Status | None = None
@@ -99,6 +106,7 @@ def get_appointment(session: Session, appointment_id: int) -> Appointment:
 
 
 def _overlapping(session: Session, starts: datetime, ends: datetime) -> list[Appointment]:
+    """Occupying appointments overlapping the span, at every location."""
     return list(
         session.scalars(
             select(Appointment).where(
@@ -114,35 +122,38 @@ class AppointmentService(Service):
     def book(self, data: AppointmentIn) -> AppointmentOut:
         with self.unit(Permission.BOOK_APPOINTMENTS) as u:
             self.clinic.db.lock(u.session, LOCK_BOOKINGS)
-            return self.out(self.book_in(u, data))
+            return self.out(self.book_in(u, data), zones(u.session))
 
     def book_in(self, u: Unit, data: AppointmentIn) -> Appointment:
         """Book inside an open unit of work (the caller holds the bookings lock)."""
         clinic = self.clinic
-        starts = clinic.local(data.starts_at)
+        place = place_or_default(u.session, data.location_id)
+        if not place.active:
+            raise RequestRefused("location_id", f"{place.name} no longer takes bookings")
+        starts = place.local(data.starts_at)
         ends = starts + timedelta(minutes=data.duration_minutes)
-        refuse_beyond_diary(starts, clinic.zone, "starts_at")
+        refuse_beyond_diary(starts, place.zone, "starts_at")
         live_patient(u.session, data.patient_id)
         practitioner = u.session.get(StaffMember, data.practitioner_id)
         if practitioner is None or practitioner.role not in TREATING:
             raise NotFound("practitioner_id", "practitioner", data.practitioner_id)
         if not practitioner.active:
             raise RequestRefused("practitioner_id", f"{practitioner.full_name} is inactive")
-        if data.room not in clinic.settings.rooms:
+        if data.room not in place.rooms:
             raise InvalidInput(
-                "room", f"no room '{data.room}' (rooms: {', '.join(clinic.settings.rooms)})"
+                "room", f"no room '{data.room}' at {place.name} (rooms: {', '.join(place.rooms)})"
             )
         if starts <= clinic.now():
             raise RequestRefused("starts_at", "is in the past")
-        hours = clinic.settings.hours
+        hours = place.hours
         if not hours.covers(starts, ends):
             raise RequestRefused(
                 "starts_at",
                 f"{starts:%a %Y-%m-%d %H:%M}-{ends:%H:%M} is outside opening hours "
                 f"({hours.describe()})",
             )
-        refuse_unavailable(u.session, clinic, practitioner, starts, ends)
-        self._check_free(u.session, data, starts, ends)
+        refuse_unavailable(u.session, place, practitioner, starts, ends)
+        self._check_free(u.session, data, place, starts, ends)
         if data.kind == "session":
             self._check_session(u.session, data, starts)
         elif data.plan_id is not None:
@@ -150,6 +161,7 @@ class AppointmentService(Service):
         appointment = Appointment(
             patient_id=data.patient_id,
             practitioner_id=data.practitioner_id,
+            location_id=place.id,
             room=data.room,
             kind=data.kind,
             plan_id=data.plan_id,
@@ -168,16 +180,17 @@ class AppointmentService(Service):
         return appointment
 
     def _check_free(
-        self, session: Session, data: AppointmentIn, starts: datetime, ends: datetime
-    ) -> None:
+        self, session: Session, data: AppointmentIn, place: Place, starts: datetime,
+        ends: datetime,
+    ) -> None:  # fmt: skip
         for other in _overlapping(session, starts, ends):
-            local = self.clinic.local
+            local = place.local
             when = f"{local(other.starts_at):%Y-%m-%d %H:%M}-{local(other.ends_at):%H:%M}"
             if other.practitioner_id == data.practitioner_id:
                 raise RequestRefused(
                     "practitioner_id", f"the practitioner is already booked {when}"
                 )
-            if other.room == data.room:
+            if other.location_id == place.id and other.room == data.room:
                 raise RequestRefused("room", f"{data.room} is already booked {when}")
             if other.patient_id == data.patient_id:
                 raise RequestRefused("patient_id", f"the patient is already booked {when}")
@@ -248,7 +261,7 @@ class AppointmentService(Service):
                 status, "appointment", appointment.id, patient_id=appointment.patient_id,
                 detail={"reason": reason},
             )  # fmt: skip
-            return self.out(appointment)
+            return self.out(appointment, zones(u.session))
 
     def cancel(self, appointment_id: int, data: StatusIn) -> AppointmentOut:
         return self._set_status(appointment_id, "cancelled", data.reason)
@@ -275,7 +288,7 @@ class AppointmentService(Service):
         with self.reading(Permission.READ_APPOINTMENTS) as u:
             appointment = get_appointment(u.session, appointment_id)
             u.audit.read("appointment", appointment.id, appointment.patient_id)
-            return self.out(appointment)
+            return self.out(appointment, zones(u.session))
 
     def find(self, where: AppointmentFilter, page: PageRequest) -> Page[AppointmentOut]:
         with self.reading(Permission.READ_APPOINTMENTS) as u:
@@ -287,6 +300,7 @@ class AppointmentService(Service):
             for column, value in (
                 (Appointment.patient_id, where.patient_id),
                 (Appointment.practitioner_id, where.practitioner_id),
+                (Appointment.location_id, where.location_id),
                 (Appointment.room, where.room),
                 (Appointment.kind, where.kind),
                 (Appointment.status, where.status),
@@ -300,22 +314,35 @@ class AppointmentService(Service):
             rows: list[Appointment]
             rows, total = paginate(u.session, query, page, Appointment.starts_at, Appointment.id)
             u.audit.listed("appointment", [a.id for a in rows], [a.patient_id for a in rows])
-            items = [self.out(a) for a in rows]
+            by_location = zones(u.session)
+            items = [self.out(a, by_location) for a in rows]
             return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
-    def day(self, day: date) -> list[AppointmentOut]:
-        """The clinic's diary for one local day, every room."""
+    def day(self, day: date, location_id: int | None = None) -> list[AppointmentOut]:
+        """One location's diary for one of its local days, every room (default location
+        when none is named)."""
         if day > LAST_PLANNABLE_DAY:
             raise InvalidInput("day", f"the diary is kept up to {LAST_PLANNABLE_DAY.isoformat()}")
-        start = datetime.combine(day, datetime.min.time(), self.clinic.zone)
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
+            place = place_or_default(u.session, location_id)
+        start = datetime.combine(day, datetime.min.time(), place.zone)
         page = self.find(
-            AppointmentFilter(starts_from=start, starts_before=start + timedelta(days=1)),
+            AppointmentFilter(
+                location_id=place.id, starts_from=start, starts_before=start + timedelta(days=1)
+            ),
             PageRequest(limit=200),
         )
         return page.items
 
-    def out(self, appointment: Appointment) -> AppointmentOut:
+    def out(self, appointment: Appointment, by_location: dict[int, ZoneInfo]) -> AppointmentOut:
+        """The appointment with its times in its location's zone."""
         out = AppointmentOut.model_validate(appointment)
-        out.starts_at = self.clinic.local(appointment.starts_at)
-        out.ends_at = self.clinic.local(appointment.ends_at)
+        zone = by_location.get(appointment.location_id, self.clinic.zone)
+        out.starts_at = appointment.starts_at.astimezone(zone)
+        out.ends_at = appointment.ends_at.astimezone(zone)
         return out
+
+
+def zones(session: Session) -> dict[int, ZoneInfo]:
+    """Each location's zone, by location id."""
+    return {place.id: place.zone for place in places(session)}

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.diary_range import FIRST_DIARY_DAY, LAST_DIARY_DAY
 from microneedling.clinic.hours import ClockTime
+from microneedling.clinic.locations import Place, place_or_default
 from microneedling.clinic.models import Appointment, Patient
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import Permission
@@ -71,10 +72,12 @@ class CalendarEntry(BaseModel):
 
 
 class CalendarView(BaseModel):
-    """Days from ``first_day`` to ``last_day``, in the clinic's zone (``timezone``)."""
+    """One location's days from ``first_day`` to ``last_day``, in its zone (``timezone``)."""
 
     first_day: date
     last_day: date
+    location_id: int
+    location_name: str
     timezone: str
     room: str | None
     #: Each day's opening and closing time, or None when closed (a two-item list: the schema
@@ -90,7 +93,10 @@ class SlotQuery(BaseModel):
 
     minutes: int = Field(gt=0, le=8 * 60, description="visit length [min]")
     practitioner_id: RecordRef | None = Field(default=None, description="none: anyone")
-    room: str | None = Field(default=None, max_length=64, description="none: any room")
+    location_id: RecordRef | None = Field(default=None, description="none: the default location")
+    room: str | None = Field(
+        default=None, max_length=64, description="one of the location's rooms; none: any room"
+    )
     earliest: IsoDate | None = Field(default=None, description="first day to look at; today")
     count: int = Field(default=5, ge=1, le=MAX_SLOTS)
     within_days: int = Field(default=28, ge=1, le=MAX_SEARCH_DAYS)
@@ -101,6 +107,7 @@ class SlotOut(BaseModel):
     ends_at: datetime
     practitioner_id: int
     practitioner_name: str
+    location_id: int
     room: str
 
 
@@ -110,8 +117,11 @@ def week_start(day: date) -> date:
 
 
 class CalendarService(Service):
-    def view(self, first_day: date, days: int, room: str | None = None) -> CalendarView:
-        """``days`` days from ``first_day``; only appointments in ``room`` when given."""
+    def view(
+        self, first_day: date, days: int, room: str | None = None, location_id: int | None = None
+    ) -> CalendarView:
+        """``days`` days from ``first_day`` at one location (the default one when none is
+        named), in its zone; only appointments in ``room`` when given."""
         last_day = first_day + timedelta(days=days - 1)
         if first_day < FIRST_DIARY_DAY or last_day > LAST_DIARY_DAY:
             raise InvalidInput(
@@ -119,18 +129,22 @@ class CalendarService(Service):
                 f"the diary runs from {FIRST_DIARY_DAY.isoformat()} to "
                 f"{LAST_DIARY_DAY.isoformat()}",
             )
-        self._check_room(room)
-        zone, opening = self.clinic.zone, self.clinic.settings.hours
-        starts = datetime.combine(first_day, time(), zone)
-        ends = datetime.combine(last_day + timedelta(days=1), time(), zone)
         dates = [first_day + timedelta(days=i) for i in range(days)]
         with self.reading(Permission.READ_APPOINTMENTS) as u:
-            diaries = practitioner_diaries(u.session, self.clinic, starts, ends)
+            place = place_or_default(u.session, location_id)
+            _check_room(place, room)
+            zone, opening = place.zone, place.hours
+            starts = datetime.combine(first_day, time(), zone)
+            ends = datetime.combine(last_day + timedelta(days=1), time(), zone)
+            diaries = practitioner_diaries(
+                u.session, self.clinic, starts, ends, location_id=place.id
+            )
             query = (
                 select(Appointment, Patient)
                 .join(Patient, Patient.id == Appointment.patient_id)
                 .where(
                     Patient.deleted_at.is_(None),
+                    Appointment.location_id == place.id,
                     Appointment.status.in_(OCCUPYING),
                     Appointment.starts_at < ends,
                     Appointment.ends_at > starts,
@@ -147,7 +161,7 @@ class CalendarService(Service):
                     patient_name=f"{p.given_name} {p.family_name}",
                     practitioner_id=a.practitioner_id, room=a.room, kind=a.kind,
                     status=a.status, plan_id=a.plan_id,
-                    starts_at=self.clinic.local(a.starts_at), ends_at=self.clinic.local(a.ends_at),
+                    starts_at=place.local(a.starts_at), ends_at=place.local(a.ends_at),
                 )
                 for a, p in rows
             ]  # fmt: skip
@@ -165,8 +179,8 @@ class CalendarService(Service):
                         works_until=window[1] if window else None,
                         absences=[
                             AbsenceBlock(
-                                starts_at=self.clinic.local(b.starts_at),
-                                ends_at=self.clinic.local(b.ends_at),
+                                starts_at=place.local(b.starts_at),
+                                ends_at=place.local(b.ends_at),
                                 reason=b.what,
                             )
                             for b in diary.busy
@@ -179,7 +193,9 @@ class CalendarService(Service):
         return CalendarView(
             first_day=first_day,
             last_day=last_day,
-            timezone=self.clinic.settings.timezone,
+            location_id=place.id,
+            location_name=place.name,
+            timezone=place.timezone,
             room=room,
             opening={day: opening.days.get(day.weekday()) for day in dates},
             practitioners=[
@@ -196,39 +212,44 @@ class CalendarService(Service):
         """The first free slots from ``query.earliest`` (never before now), inside opening
         hours and the practitioner's working hours, clashing with no appointment or absence of
         the practitioner and no appointment in the room."""
-        self._check_room(query.room)
-        zone = self.clinic.zone
         now = self.clinic.now()
-        first_day = max(query.earliest or self.clinic.today(), self.clinic.today())
-        if first_day > LAST_DIARY_DAY:
-            raise InvalidInput("earliest", f"the diary runs to {LAST_DIARY_DAY.isoformat()}")
-        last_day = min(first_day + timedelta(days=query.within_days - 1), LAST_DIARY_DAY)
-        earliest = max(datetime.combine(first_day, time(), zone), next_grid(now))
-        ends = datetime.combine(last_day + timedelta(days=1), time(), zone)
-        rooms = [query.room] if query.room else list(self.clinic.settings.rooms)
         with self.reading(Permission.READ_APPOINTMENTS) as u:
+            place = place_or_default(u.session, query.location_id)
+            _check_room(place, query.room)
+            zone = place.zone
+            today = now.astimezone(zone).date()
+            first_day = max(query.earliest or today, today)
+            if first_day > LAST_DIARY_DAY:
+                raise InvalidInput("earliest", f"the diary runs to {LAST_DIARY_DAY.isoformat()}")
+            last_day = min(first_day + timedelta(days=query.within_days - 1), LAST_DIARY_DAY)
+            earliest = max(datetime.combine(first_day, time(), zone), next_grid(now))
+            ends = datetime.combine(last_day + timedelta(days=1), time(), zone)
+            rooms = [query.room] if query.room else list(place.rooms)
             staff_ids = None
             if query.practitioner_id is not None:
                 treating_member(u.session, query.practitioner_id, "practitioner_id")
                 staff_ids = [query.practitioner_id]
             diaries = Diaries(
                 zone=zone,
-                opening=self.clinic.settings.hours,
+                opening=place.hours,
                 practitioners=practitioner_diaries(
-                    u.session, self.clinic, earliest, ends, staff_ids
+                    u.session, self.clinic, earliest, ends, staff_ids, place.id
                 ),
-                rooms=room_diaries(u.session, rooms, earliest, ends),
+                rooms=room_diaries(u.session, place.id, rooms, earliest, ends),
             )
         names = {d.staff_id: d.name for d in diaries.practitioners}
         return [
             SlotOut(
                 starts_at=s.starts_at, ends_at=s.ends_at, practitioner_id=s.practitioner_id,
-                practitioner_name=names[s.practitioner_id], room=s.room,
+                practitioner_name=names[s.practitioner_id], location_id=place.id,
+                room=s.room,
             )
             for s in free_slots(diaries, earliest, query.minutes, query.count, last_day)
         ]  # fmt: skip
 
-    def _check_room(self, room: str | None) -> None:
-        rooms = self.clinic.settings.rooms
-        if room is not None and room not in rooms:
-            raise InvalidInput("room", f"no room '{room}' (rooms: {', '.join(rooms)})")
+
+def _check_room(place: Place, room: str | None) -> None:
+    if room is not None and room not in place.rooms:
+        raise InvalidInput(
+            "room", f"no room '{room}' at {place.name} (rooms: {', '.join(place.rooms)})"
+        )

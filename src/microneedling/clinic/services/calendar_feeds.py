@@ -20,6 +20,7 @@ from microneedling.clinic.audit import AuditLog
 from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.ics import calendar_bytes
+from microneedling.clinic.locations import clinic_contact, places
 from microneedling.clinic.messages.wording import VISIT_NAMES, appointment_event
 from microneedling.clinic.models import Appointment, CalendarFeed, Patient, StaffMember
 from microneedling.clinic.models.base import stamped_by
@@ -94,9 +95,9 @@ def feed_ics(clinic: Clinic, token: str) -> bytes:
                 else initials(patient)
             )
             visit = VISIT_NAMES.get(appointment.kind, "appointment")
-            events.append(
-                appointment_event(clinic, appointment, f"{visit}: {who}", appointment.room)
-            )
+            contact = clinic_contact(session, appointment=appointment)
+            room = f"{appointment.room}, {contact.place.name}"
+            events.append(appointment_event(clinic, appointment, f"{visit}: {who}", contact, room))
         AuditLog(session, None).record(
             "read", "calendar_feed", feed.id, username="calendar-feed",
             detail={"appointments": len(events)},
@@ -108,9 +109,11 @@ class CalendarFeedService(Service):
     def create(self, data: FeedIn) -> FeedCreated:
         if (data.practitioner_id is None) == (data.room is None):
             raise InvalidInput("practitioner_id", "give either a practitioner or a room")
-        if data.room is not None and data.room not in self.clinic.settings.rooms:
-            raise InvalidInput("room", f"no room '{data.room}'")
         with self.unit(Permission.MANAGE_FEEDS) as u:
+            # A room feed follows that room name at every location that has one.
+            rooms = {room for place in places(u.session) for room in place.rooms}
+            if data.room is not None and data.room not in rooms:
+                raise InvalidInput("room", f"no room '{data.room}'")
             if data.practitioner_id is not None:
                 member = u.session.get(StaffMember, data.practitioner_id)
                 if member is None or member.role not in TREATING:

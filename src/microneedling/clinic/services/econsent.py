@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic, Service, Unit
 from microneedling.clinic.errors import NotFound
+from microneedling.clinic.locations import clinic_contact
 from microneedling.clinic.models import ConsentDocument, Patient, StaffMember
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.consent_text import ConsentContent, consent_content
@@ -238,7 +239,8 @@ class ConsentDocumentService(Service):
             assert patient is not None  # get_plan checked the patient is live
             content = consent_content(
                 current_treatment_plan(u.session, record), record.id, record.current_version,
-                f"{patient.given_name} {patient.family_name}", self.clinic.settings.clinic_name,
+                f"{patient.given_name} {patient.family_name}",
+                clinic_contact(u.session, patient_id=patient.id).clinic_name,
                 self.clinic.kb, self.clinic.today(),
             )  # fmt: skip
             doc = ConsentDocument(

@@ -31,6 +31,7 @@ from microneedling.clinic.actor import PatientActor
 from microneedling.clinic.audit import AuditLog
 from microneedling.clinic.clinic import Clinic, Service, Unit
 from microneedling.clinic.errors import NotFound, PermissionDenied
+from microneedling.clinic.locations import clinic_contact
 from microneedling.clinic.messages.outbox import Outbox
 from microneedling.clinic.models import ConsentDocument, PatientLink, PatientLinkRequest
 from microneedling.clinic.models.base import stamped_by
@@ -191,18 +192,19 @@ class PatientLinkService(Service):
         """Queue the link in the outbox, in the issuing unit of work (the worker drops the
         address from the stored message once it is sent)."""
         patient = live_patient(u.session, patient_id)
-        expires = self.clinic.local(link.expires_at)
+        contact = clinic_contact(u.session, patient_id=patient_id, now=self.clinic.now())
+        expires = contact.place.local(link.expires_at)
         queued = Outbox(u.session, self.clinic).enqueue(
             "patient_link",
             patient_id,
             send_after=self.clinic.now(),
             dedupe_key=f"patient-link:{link.id}",
             context={
-                "clinic_name": self.clinic.settings.clinic_name,
+                "clinic_name": contact.clinic_name,
                 "given_name": patient.given_name,
                 "purpose": LINK_PURPOSES[link.scope],
                 "url": url,
-                "expires": f"{expires:%A %-d %B %Y, %H:%M} ({self.clinic.settings.timezone})",
+                "expires": f"{expires:%A %-d %B %Y, %H:%M} ({contact.place.timezone})",
             },
         )
         return queued is not None

@@ -1,19 +1,21 @@
 """The patient's own page, through a ``patient_page`` link: what they need between visits.
 
 Their upcoming appointments (each as a calendar event), the aftercare sheet of their latest
-completed session, the warning signs from it and whom to call (the clinic's name and phone from
-its settings), and their consent documents. Nothing else of the record, and nothing of anyone
-else: every query is bound to the link's patient.
+completed session, the warning signs from it and whom to call (the clinic's name, and the phone
+and address of the location :func:`~microneedling.clinic.locations.clinic_contact` gives for
+them), and their consent documents. Each visit's time is in its location's zone. Nothing else
+of the record, and nothing of anyone else: every query is bound to the link's patient.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from microneedling.clinic.ics import AppointmentEvent
+from microneedling.clinic.locations import clinic_contact, places
 from microneedling.clinic.models import (
     Appointment,
     ConsentDocument,
@@ -37,12 +39,16 @@ class UpcomingVisit(BaseModel):
     starts_at: datetime
     ends_at: datetime
     with_whom: str
+    where: str = Field(description="the location's name")
+    timezone: str = Field(description="the location's zone")
 
 
 class PatientPageOut(BaseModel):
     given_name: str
     clinic_name: str
     clinic_phone: str | None
+    clinic_address: str
+    timezone: str = Field(description="the zone of the location the patient contacts")
     upcoming: list[UpcomingVisit]
     aftercare: AftercareSheet | None
     consents: list[ConsentDocumentOut]
@@ -55,6 +61,8 @@ class PatientPage(PatientSide):
             if self.link(u.session).scope != "patient_page":
                 raise LinkUnusable()
             patient: Patient = live_patient(u.session, self.actor.patient_id)
+            contact = clinic_contact(u.session, patient_id=patient.id, now=clinic.now())
+            zones = {place.id: place for place in places(u.session)}
             visits = u.session.execute(
                 select(Appointment, StaffMember.full_name)
                 .join(StaffMember, StaffMember.id == Appointment.practitioner_id)
@@ -86,14 +94,18 @@ class PatientPage(PatientSide):
             u.audit.record("read", "patient_page", patient.id, patient_id=patient.id)
             return PatientPageOut(
                 given_name=patient.given_name,
-                clinic_name=clinic.settings.clinic_name,
-                clinic_phone=clinic.settings.clinic_phone,
+                clinic_name=contact.clinic_name,
+                clinic_phone=contact.phone,
+                clinic_address=contact.address_line,
+                timezone=contact.place.timezone,
                 upcoming=[
                     UpcomingVisit(
                         id=a.id,
                         what=KIND_NAMES.get(a.kind, a.kind.replace("_", " ")),
-                        starts_at=clinic.local(a.starts_at),
-                        ends_at=clinic.local(a.ends_at),
+                        starts_at=zones[a.location_id].local(a.starts_at),
+                        ends_at=zones[a.location_id].local(a.ends_at),
+                        where=zones[a.location_id].name,
+                        timezone=zones[a.location_id].timezone,
                         with_whom=name,
                     )
                     for a, name in visits
@@ -114,13 +126,13 @@ class PatientPage(PatientSide):
             if appointment is None or appointment.patient_id != self.actor.patient_id:
                 raise LinkUnusable()
             u.audit.read("appointment", appointment.id, appointment.patient_id)
+            contact = clinic_contact(u.session, appointment=appointment)
             return AppointmentEvent(
                 appointment_id=appointment.id,
                 starts_at=appointment.starts_at,
                 ends_at=appointment.ends_at,
-                summary=f"{KIND_NAMES.get(appointment.kind, 'Visit')} at "
-                f"{clinic.settings.clinic_name}",
-                location=clinic.settings.clinic_name,
+                summary=f"{KIND_NAMES.get(appointment.kind, 'Visit')} at {contact.clinic_name}",
+                location=contact.address_line,
                 cancelled=appointment.status == "cancelled",
                 stamped_at=clinic.now(),
             )

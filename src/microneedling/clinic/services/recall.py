@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic, Service
+from microneedling.clinic.locations import clinic_contact
 from microneedling.clinic.models import Appointment, Patient, PlanRecord, TreatmentSession
+from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.plans import current_treatment_plan
 from microneedling.iso_dates import IsoDate
@@ -49,12 +51,16 @@ class RecallEntry(BaseModel):
     interval_weeks: int
     planned_maintenance_on: date | None = None
     predicted_maintenance_on: date | None = None
+    location_id: int | None = Field(
+        default=None, description="where the patient is called back to (their contact location)"
+    )
 
 
 class RecallFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: RecallReason | None = None
+    location_id: RecordRef | None = None
     due_by: IsoDate | None = None
     with_prediction: bool = False
 
@@ -144,6 +150,7 @@ def recall_entries(
                 planned_maintenance_on=plan.maintenance.dates[0] if plan.maintenance.dates
                 else None,
                 predicted_maintenance_on=predicted,
+                location_id=clinic_contact(session, patient_id=patient.id).place.id,
             )
         )  # fmt: skip
     return sorted(entries, key=lambda e: (e.due_on, e.patient_name))
@@ -179,5 +186,7 @@ class RecallService(Service):
             )
             if where.reason is not None:
                 entries = [e for e in entries if e.reason == where.reason]
+            if where.location_id is not None:
+                entries = [e for e in entries if e.location_id == where.location_id]
             u.audit.listed("recall", [e.plan_id for e in entries], [e.patient_id for e in entries])
             return entries

@@ -22,6 +22,7 @@ from microneedling.clinic.clinic import Service
 from microneedling.clinic.db import LOCK_BOOKINGS
 from microneedling.clinic.diary_range import LAST_DIARY_DAY
 from microneedling.clinic.errors import NotFound, SeveralProblems
+from microneedling.clinic.locations import place_or_default
 from microneedling.clinic.models import Appointment
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import Permission
@@ -29,6 +30,7 @@ from microneedling.clinic.services.appointments import (
     AppointmentIn,
     AppointmentOut,
     AppointmentService,
+    zones,
 )
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
 from microneedling.clinic.services.staff_hours import (
@@ -63,6 +65,9 @@ class SeriesSessionIn(BaseModel):
 class SeriesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    location_id: RecordRef | None = Field(
+        default=None, description="where every session is; none: the default location"
+    )
     sessions: list[SeriesSessionIn] = Field(min_length=1, max_length=12)
 
 
@@ -87,6 +92,7 @@ class SeriesProposal(BaseModel):
     plan_id: int
     patient_id: int
     interval_weeks: int
+    location_id: int
     timezone: str
     sessions: list[ProposedSession]
 
@@ -99,17 +105,22 @@ class SeriesService(Service):
         room: str | None = None,
         at: time | None = None,
         start: date | None = None,
+        location_id: int | None = None,
     ) -> SeriesProposal:
         """A slot for every session not yet booked, in its window (``start``: the first
-        session's earliest day, when later than its own)."""
+        session's earliest day, when later than its own), at one location (the default one
+        when none is named), in its zone."""
         clinic = self.clinic
-        zone = clinic.zone
-        rooms = list(clinic.settings.rooms)
-        if room is not None:
-            if room not in rooms:
-                raise InvalidInput("room", f"no room '{room}' (rooms: {', '.join(rooms)})")
-            rooms = [room]  # asked for: only that room
         with self.unit(Permission.BOOK_APPOINTMENTS) as u:
+            place = place_or_default(u.session, location_id)
+            zone = place.zone
+            rooms = list(place.rooms)
+            if room is not None:
+                if room not in rooms:
+                    raise InvalidInput(
+                        "room", f"no room '{room}' at {place.name} (rooms: {', '.join(rooms)})"
+                    )
+                rooms = [room]  # asked for: only that room
             record = get_plan(u.session, plan_id)
             if record.status == "cancelled":
                 raise RequestRefused("plan_id", "the plan is cancelled")
@@ -134,7 +145,7 @@ class SeriesService(Service):
             elif held:
                 practitioner_id = held[-1].practitioner_id
             if at is None:
-                at = clinic.local(held[-1].starts_at).time() if held else DEFAULT_TIME
+                at = place.local(held[-1].starts_at).time() if held else DEFAULT_TIME
             now = clinic.now()
             horizon_from = min([now, *[a.starts_at for a in held]])
             last = max([s.date for s in plan.sessions] + [clinic.today()])
@@ -146,7 +157,7 @@ class SeriesService(Service):
             # Asked for: only that practitioner; else anyone, the series' own one first.
             everyone = practitioner_diaries(
                 u.session, clinic, horizon_from, horizon_until,
-                [practitioner_id] if chosen and practitioner_id is not None else None,
+                [practitioner_id] if chosen and practitioner_id is not None else None, place.id,
             )  # fmt: skip
             if practitioner_id is not None:
                 everyone.sort(key=lambda d: d.staff_id != practitioner_id)
@@ -162,23 +173,25 @@ class SeriesService(Service):
             )
             diaries = Diaries(
                 zone=zone,
-                opening=clinic.settings.hours,
+                opening=place.hours,
                 practitioners=everyone,
-                rooms=room_diaries(u.session, rooms, horizon_from, horizon_until),
+                rooms=room_diaries(u.session, place.id, rooms, horizon_from, horizon_until),
                 patient_busy=patient_busy,
             )
             outs = AppointmentService(clinic, self.actor)
+            by_location = zones(u.session)
             sessions: list[ProposedSession] = []
             previous: date | None = None
             for number, planned in enumerate(plan.sessions, start=1):
                 minutes = grid_minutes(planned.duration.total_minutes)
                 if number <= len(held):
                     booked = held[number - 1]
-                    previous = clinic.local(booked.starts_at).date()
+                    previous = place.local(booked.starts_at).date()
                     sessions.append(
                         ProposedSession(
                             number=number, planned_on=planned.date, window_from=previous,
-                            window_until=previous, minutes=minutes, booked=outs.out(booked),
+                            window_until=previous, minutes=minutes,
+                            booked=outs.out(booked, by_location),
                         )
                     )  # fmt: skip
                     continue
@@ -213,7 +226,8 @@ class SeriesService(Service):
                     previous = first
             return SeriesProposal(
                 plan_id=plan_id, patient_id=record.patient_id,
-                interval_weeks=plan.interval_weeks.value, timezone=clinic.settings.timezone,
+                interval_weeks=plan.interval_weeks.value, location_id=place.id,
+                timezone=place.timezone,
                 sessions=sessions,
             )  # fmt: skip
 
@@ -300,7 +314,8 @@ class SeriesService(Service):
                             u,
                             AppointmentIn(
                                 patient_id=record.patient_id, practitioner_id=row.practitioner_id,
-                                room=row.room, kind="session", starts_at=row.starts_at,
+                                location_id=data.location_id, room=row.room, kind="session",
+                                starts_at=row.starts_at,
                                 duration_minutes=row.duration_minutes, plan_id=plan_id,
                             ),
                         )
@@ -314,4 +329,5 @@ class SeriesService(Service):
                     problems.append(kind(f"sessions.{i}.{error.field}", error.problem))
             if problems:
                 raise SeveralProblems(problems)
-            return [appointments.out(a) for a in booked]
+            by_location = zones(u.session)
+            return [appointments.out(a, by_location) for a in booked]

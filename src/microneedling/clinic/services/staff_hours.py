@@ -19,6 +19,7 @@ from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.diary_range import refuse_beyond_diary
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.hours import ClockTime, OpeningHours
+from microneedling.clinic.locations import Place, works_at
 from microneedling.clinic.models import Absence, Appointment, StaffMember, WorkingHours
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import TREATING, Permission
@@ -105,13 +106,17 @@ def practitioner_diaries(
     starts: datetime,
     ends: datetime,
     staff_ids: Sequence[int] | None = None,
+    location_id: int | None = None,
 ) -> list[PractitionerDiary]:
     """Working hours, appointments and absences of active practitioners between two moments,
-    in name order (only ``staff_ids``, in that order, when given)."""
+    in name order (only ``staff_ids``, in that order, when given; only those who work at
+    ``location_id`` when given). Their appointments at every location keep them busy."""
     query = select(StaffMember).where(
         StaffMember.role.in_([r.value for r in TREATING]), StaffMember.active
     )
     members = list(session.scalars(query.order_by(StaffMember.full_name, StaffMember.id)))
+    if location_id is not None:
+        members = [m for m in members if works_at(session, m.id, location_id)]
     if staff_ids is not None:
         by_id = {m.id: m for m in members}
         members = [by_id[i] for i in staff_ids if i in by_id]
@@ -141,9 +146,10 @@ def practitioner_diaries(
 
 
 def room_diaries(
-    session: Session, rooms: Sequence[str], starts: datetime, ends: datetime
+    session: Session, location_id: int, rooms: Sequence[str], starts: datetime, ends: datetime
 ) -> list[RoomDiary]:
-    booked = _appointments(session, starts, ends)
+    """The busy times of a location's rooms (room names are the location's own)."""
+    booked = [a for a in _appointments(session, starts, ends) if a.location_id == location_id]
     return [
         RoomDiary(room, tuple(Busy(a.starts_at, a.ends_at) for a in booked if a.room == room))
         for room in rooms
@@ -264,12 +270,15 @@ class StaffHoursService(Service):
 
 
 def refuse_unavailable(
-    session: Session, clinic: Clinic, member: StaffMember, starts: datetime, ends: datetime
+    session: Session, place: Place, member: StaffMember, starts: datetime, ends: datetime
 ) -> None:
-    """Refuse a visit outside the practitioner's working hours or during an absence."""
-    opening = clinic.settings.hours
+    """Refuse a visit at ``place`` outside the practitioner's working hours (wall-clock time
+    there, within its opening hours), during an absence, or where they are not assigned."""
+    if not works_at(session, member.id, place.id):
+        raise RequestRefused("practitioner_id", f"{member.full_name} does not work at {place.name}")
+    opening = place.hours
     hours = own_hours(session, member.id)
-    local_start, local_end = clinic.local(starts), clinic.local(ends)
+    local_start, local_end = place.local(starts), place.local(ends)
     window = working_window(opening, hours, local_start.weekday())
     if window is None or not (window[0] <= local_start.time() and local_end.time() <= window[1]):
         works = "the clinic's opening hours" if hours is None else hours.describe()
@@ -287,6 +296,6 @@ def refuse_unavailable(
         raise RequestRefused(
             "practitioner_id",
             f"{member.full_name} is away ({absence.reason}) "
-            f"{clinic.local(absence.starts_at):%Y-%m-%d %H:%M}-"
-            f"{clinic.local(absence.ends_at):%Y-%m-%d %H:%M}",
+            f"{place.local(absence.starts_at):%Y-%m-%d %H:%M}-"
+            f"{place.local(absence.ends_at):%Y-%m-%d %H:%M}",
         )

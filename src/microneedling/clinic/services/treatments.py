@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
+from microneedling.clinic.locations import clinic_contact
 from microneedling.clinic.models import (
     AdverseEvent,
     Appointment,
@@ -422,12 +423,19 @@ class TreatmentService(Service):
                 check = u.session.get(ScreeningRecord, treatment.check_screening_id)
                 assert check is not None
                 screening = ScreeningResult.model_validate(check.result)
+            appointment = u.session.get(Appointment, treatment.appointment_id)
+            assert appointment is not None
+            # A contact typed on an older plan stays; otherwise the clinic's own, at the
+            # session's location (one rule: clinic_contact).
+            contact = plan.requested.contact or (
+                clinic_contact(u.session, appointment=appointment).aftercare()
+            )
             sheet = aftercare_sheet(
                 clinic.kb,
                 session_number=number,
                 session_date=clinic.local(start).date(),
                 screening=screening,
-                contact=plan.requested.contact,
+                contact=contact,
             )
             treatment.treatment_started_at = start
             treatment.treatment_ended_at = end
@@ -436,8 +444,6 @@ class TreatmentService(Service):
             treatment.aftercare_sheet = sheet.model_dump(mode="json")
             treatment.aftercare_given_at = clinic.now() if data.aftercare_given else None
             treatment.status = "completed"
-            appointment = u.session.get(Appointment, treatment.appointment_id)
-            assert appointment is not None
             appointment.status = "completed"
             appointment.status_changed_at = clinic.now()
             appointment.status_changed_by = self.actor.staff_id

@@ -88,7 +88,7 @@ def offer_freed_slot(session: Session, clinic: Clinic, appointment: Appointment)
         outbox.enqueue(
             "waitlist_offer", entry.patient_id, send_after=clinic.now(),
             dedupe_key=f"waitlist:{entry.id}:appointment:{appointment.id}",
-            context=appointment_context(clinic, appointment, patient),
+            context=appointment_context(session, appointment, patient),
         )  # fmt: skip
     return [entry.id for entry in entries]
 

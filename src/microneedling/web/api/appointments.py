@@ -34,6 +34,7 @@ def list_appointments(
     page: PageDep,
     patient_id: RecordIdFilter = None,
     practitioner_id: RecordIdFilter = None,
+    location_id: RecordIdFilter = None,
     room: Annotated[str | None, Query(max_length=100)] = None,
     kind: Annotated[Kind | None, Query()] = None,
     status: Annotated[Status | None, Query()] = None,
@@ -43,6 +44,7 @@ def list_appointments(
     where = AppointmentFilter(
         patient_id=patient_id,
         practitioner_id=practitioner_id,
+        location_id=location_id,
         room=room,
         kind=kind,
         status=status,
@@ -52,9 +54,11 @@ def list_appointments(
     return appointments.find(where, page)
 
 
-@router.get("/day/{day}", summary="The diary for one day, every room")
-def diary(day: DiaryDay, appointments: Appointments) -> list[AppointmentOut]:
-    return appointments.day(day)
+@router.get("/day/{day}", summary="One location's diary for one day, every room")
+def diary(
+    day: DiaryDay, appointments: Appointments, location_id: RecordIdFilter = None
+) -> list[AppointmentOut]:
+    return appointments.day(day, location_id)
 
 
 @router.get("/{appointment_id}", summary="One appointment")

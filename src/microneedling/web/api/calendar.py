@@ -32,14 +32,18 @@ Day = Annotated[IsoDate, Query(ge=FIRST_DIARY_DAY, le=LAST_DIARY_DAY, descriptio
 Room = Annotated[str | None, Query(max_length=64, description="only this room's appointments")]
 
 
-@router.get("/calendar/day", summary="One day: practitioners' hours, absences, appointments")
-def calendar_day_view(calendar: Calendar, day: Day, room: Room = None) -> CalendarView:
-    return calendar.view(day, 1, room)
+@router.get("/calendar/day", summary="One location's day: hours, absences, appointments")
+def calendar_day_view(
+    calendar: Calendar, day: Day, room: Room = None, location_id: RecordIdFilter = None
+) -> CalendarView:
+    return calendar.view(day, 1, room, location_id)
 
 
 @router.get("/calendar/week", summary="The week (Monday to Sunday) that holds a day")
-def calendar_week_view(calendar: Calendar, day: Day, room: Room = None) -> CalendarView:
-    return calendar.view(week_start(day), 7, room)
+def calendar_week_view(
+    calendar: Calendar, day: Day, room: Room = None, location_id: RecordIdFilter = None
+) -> CalendarView:
+    return calendar.view(week_start(day), 7, room, location_id)
 
 
 @router.get("/calendar/free-slots", summary="The first free slots for a visit")

@@ -14,7 +14,7 @@ from microneedling.clinic.services.recall import (
     recall_csv,
 )
 from microneedling.iso_dates import IsoDate
-from microneedling.web.deps import service
+from microneedling.web.deps import RecordIdFilter, service
 
 router = APIRouter(prefix="/recall", tags=["recall"])
 Recall = Annotated[RecallService, Depends(service(RecallService))]
@@ -26,8 +26,11 @@ def recall_filter(
         IsoDate | None, Query(description="maintenance due by (default: notice)")
     ] = None,
     with_prediction: Annotated[bool, Query(description="add the model's predicted date")] = False,
+    location_id: RecordIdFilter = None,
 ) -> RecallFilter:
-    return RecallFilter(reason=reason, due_by=due_by, with_prediction=with_prediction)
+    return RecallFilter(
+        reason=reason, due_by=due_by, with_prediction=with_prediction, location_id=location_id
+    )
 
 
 Where = Annotated[RecallFilter, Depends(recall_filter)]

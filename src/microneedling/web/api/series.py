@@ -25,8 +25,9 @@ def propose_series(
     room: Annotated[str | None, Query(max_length=64)] = None,
     at: Annotated[time | None, Query(description="wanted time of day, HH:MM")] = None,
     start: Annotated[IsoDate | None, Query(le=LAST_DIARY_DAY, description="first day")] = None,
+    location_id: RecordIdFilter = None,
 ) -> SeriesProposal:
-    return series.propose(plan_id, practitioner_id, room, at, start)
+    return series.propose(plan_id, practitioner_id, room, at, start, location_id)
 
 
 @router.post(

@@ -14,6 +14,7 @@ from microneedling.web.pages import (
     audit,
     calendar,
     calendar_feeds,
+    clinic_profile,
     consent_documents,
     course,
     devices,
@@ -60,6 +61,7 @@ for _module in (
     followups,
     devices,
     staff,
+    clinic_profile,
     audit,
     oversight,
 ):

@@ -13,8 +13,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import NoMatchFound
 
+from microneedling.clinic.locations import clinic_name as profile_name
 from microneedling.knowledge.devices import cartridge_name
 from microneedling.reports.plan_summary import plan_citations
 from microneedling.reports.words import (
@@ -43,6 +45,10 @@ def _clinic(context: Context) -> Any:
 
 
 def _zone(context: Context) -> ZoneInfo:
+    # A page about one location (its calendar, the patient's visits) shows that location's zone.
+    page_zone = context.get("page_zone")
+    if isinstance(page_zone, ZoneInfo):
+        return page_zone
     clinic = _clinic(context)
     return clinic.zone if clinic is not None else ZoneInfo("UTC")
 
@@ -91,6 +97,16 @@ _env.filters["when"] = _when
 _env.globals["plan_citations"] = plan_citations
 _env.filters["born"] = _born
 _env.filters["site_name"] = _site_name
+
+
+def _when_at(value: datetime | None, zone: str) -> str:
+    """Day, date and time of a moment in a named zone (a location's), the zone named."""
+    if value is None:
+        return ""
+    return f"{day_date_time(clinic_time(value, ZoneInfo(zone)))} ({zone})"
+
+
+_env.filters["when_at"] = _when_at
 # A stored (UTC) moment as the clinic's wall-clock time: ``{{ moment | in_zone(zone) | when }}``.
 _env.filters["in_zone"] = lambda v, zone: None if v is None else v.astimezone(zone)
 _env.filters["hhmm"] = _hhmm
@@ -132,6 +148,7 @@ NAV: tuple[tuple[str, str, str, frozenset[str]], ...] = (
     ("waitlist", "Waitlist", "waitlist_page", frozenset({"admin", "practitioner", "front_desk"})),
     ("messages", "Messages", "outbox_page", frozenset({"admin", "front_desk"})),
     ("users", "Users", "admin_users", frozenset({"admin"})),
+    ("clinic", "Clinic", "admin_clinic", frozenset({"admin"})),
     ("feeds", "Calendar feeds", "feeds_page", frozenset({"admin"})),
     ("audit", "Audit trail", "admin_audit", frozenset({"admin"})),
     ("oversight", "Oversight", "oversight_desk", frozenset({"medical_director"})),
@@ -164,9 +181,14 @@ class PageContext:
 
 
 def clinic_name(request: Request) -> str:
-    """The clinic's name from its settings (never empty: the setting requires a name)."""
-    name: str = request.app.state.clinic.settings.clinic_name
-    return name
+    """The clinic's name from its profile (never empty: the profile requires a name)."""
+    clinic = request.app.state.clinic
+    try:
+        return profile_name(clinic)
+    except SQLAlchemyError:
+        # The error page of a database that cannot be read still needs a header.
+        name: str = clinic.settings.clinic_name
+        return name
 
 
 def render(

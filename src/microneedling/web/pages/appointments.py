@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
@@ -27,6 +28,7 @@ from microneedling.errors import InvalidInput
 from microneedling.planning import PlannableDay
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._locations import chosen_location, location_choices
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -60,10 +62,13 @@ def _starts_at(day: str | None, at: str | None) -> str | None:
 
 
 @router.get("/schedule", name="schedule_today")
-def schedule_today(page: SignedDep, day: PlannableDay | None = None) -> Response:
+def schedule_today(
+    page: SignedDep, day: PlannableDay | None = None, location_id: str | None = None
+) -> Response:
     day = day or page.clinic.today()
     with page.one_read():
-        appointments = page.service(AppointmentService).day(day)
+        place = chosen_location(page, location_id)
+        appointments = page.service(AppointmentService).day(day, place.id)
         patients = page.service(PatientService)
         names = {p.id: p.full_name for p in _practitioners(page)}
         lines = [
@@ -74,7 +79,8 @@ def schedule_today(page: SignedDep, day: PlannableDay | None = None) -> Response
         page.ctx, "schedule.html", nav="schedule", title="Schedule", day=day, lines=lines,
         previous_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
         may_treat=page.may(Permission.TREAT), may_book=page.may(Permission.BOOK_APPOINTMENTS),
-        now=page.clinic.now(),
+        now=page.clinic.now(), location=place, locations=location_choices(page),
+        page_zone=ZoneInfo(place.timezone),
     )  # fmt: skip
 
 
@@ -95,9 +101,16 @@ async def appointment_status(
             done = service.complete(appointment_id)
     except InvalidInput as exc:
         page.ctx.flashes.append(Flash(exc.problem, "stop"))
-        return schedule_today(page, service.get(appointment_id).starts_at.date())
+        shown = service.get(appointment_id)
+        return schedule_today(page, shown.starts_at.date(), str(shown.location_id))
+    return RedirectResponse(_schedule_of(request, done), 303)
+
+
+def _schedule_of(request: Request, appointment: AppointmentOut) -> str:
+    """The day schedule that shows ``appointment`` (its location, its local day)."""
     target = request.url_for("schedule_today").path
-    return RedirectResponse(f"{target}?day={done.starts_at.date().isoformat()}", 303)
+    day = appointment.starts_at.date().isoformat()
+    return f"{target}?day={day}&location_id={appointment.location_id}"
 
 
 def _booking_page(
@@ -109,11 +122,13 @@ def _booking_page(
 ) -> Response:
     # The plans' schedules, not the plans: booking needs dates, not clinical detail.
     schedules = page.service(PlanService).schedules(patient.id)
+    place = chosen_location(page, form.get("location_id"))
+    form.setdefault("location_id", str(place.id))
     return render(
         page.ctx, "booking.html", status_code, nav="schedule", title="Book an appointment",
         patient=patient, form=form, errors=errors or {}, kinds=KINDS,
-        practitioners=practitioner_choices(page),
-        rooms=[(r, r) for r in page.clinic.settings.rooms],
+        practitioners=practitioner_choices(page), locations=location_choices(page),
+        location=place, rooms=[(r, r) for r in place.rooms],
         plans=[(str(p.plan_id), f"plan {p.plan_id}") for p in schedules],
         schedules=schedules,
     )  # fmt: skip
@@ -127,7 +142,8 @@ def appointment_new(request: Request, patient_id: RecordId, page: SignedDep) -> 
     tomorrow = page.clinic.today() + timedelta(days=1)
     form = {"date": tomorrow.isoformat(), "time": "10:00", "duration_minutes": "30"}
     form["kind"] = "consultation"
-    fields = ("kind", "plan_id", "date", "time", "duration_minutes", "practitioner_id", "room")
+    fields = ("kind", "plan_id", "date", "time", "duration_minutes", "practitioner_id", "room",
+              "location_id")  # fmt: skip
     for key in fields:
         value = request.query_params.get(key, "").strip()
         if value and len(value) <= 64:
@@ -143,6 +159,7 @@ async def appointment_book(request: Request, patient_id: RecordId, page: SignedD
     data = {
         "patient_id": patient_id,
         "practitioner_id": form.get("practitioner_id") or None,
+        "location_id": form.get("location_id") or None,
         "room": form.get("room") or None,
         "kind": form.get("kind") or None,
         "starts_at": _starts_at(form.get("date"), form.get("time")),
@@ -156,5 +173,4 @@ async def appointment_book(request: Request, patient_id: RecordId, page: SignedD
     except (ValidationError, InvalidInput) as exc:
         patient = page.service(PatientService).get(patient_id)
         return _booking_page(page, patient, form, field_errors(exc, rename=rename), 422)
-    target = request.url_for("schedule_today").path
-    return RedirectResponse(f"{target}?day={booked.starts_at.date().isoformat()}", 303)
+    return RedirectResponse(_schedule_of(request, booked), 303)

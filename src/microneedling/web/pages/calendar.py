@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from datetime import date, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from microneedling.clinic.services.calendar import CalendarService, SlotOut, Slo
 from microneedling.errors import InvalidInput
 from microneedling.web.pages._calendar_grid import layout
 from microneedling.web.pages._forms import compact, field_errors
+from microneedling.web.pages._locations import chosen_location, location_choices
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -32,16 +34,17 @@ FINDER = ("minutes", "practitioner_id", "room", "earliest", "count")
 
 def _calendar(page: Signed, request: Request, day: date, days: int, template: str) -> Response:
     params = request.query_params
+    place = chosen_location(page, params.get("location_id"))
     # The grid's room filter is "show_room": "room" is the finder's own field.
     room = params.get("show_room") or None
-    if room not in (None, *page.clinic.settings.rooms):
+    if room not in (None, *place.rooms):
         room = None
     if params.get("find") == "yes" and params.get("earliest"):
         # Show where the slots are: the day (or week) the search starts on.
         with contextlib.suppress(ValueError):
             day = min(max(date.fromisoformat(params["earliest"]), FIRST_DIARY_DAY), LAST_DIARY_DAY)
     first = day if days == 1 else week_start(day)
-    view = page.service(CalendarService).view(first, days, room)
+    view = page.service(CalendarService).view(first, days, room, place.id)
     finder = {k: params.get(k, "") for k in FINDER}
     finder.setdefault("minutes", "")
     slots: list[SlotOut] = []
@@ -50,20 +53,22 @@ def _calendar(page: Signed, request: Request, day: date, days: int, template: st
     if params.get("find") == "yes":
         data = compact({k: (params.get(k) or "").strip() or None for k in FINDER})
         data.setdefault("earliest", day.isoformat())  # blank: from the day on show
+        data["location_id"] = place.id
         try:
             slots = page.service(CalendarService).free_slots(SlotQuery.model_validate(data))
         except (ValidationError, InvalidInput) as exc:
             errors = field_errors(exc)
             status_code = 422
     context = {k: params.get(k) for k in ("plan_id", "patient_id") if params.get(k, "").isdigit()}
+    context["location_id"] = str(place.id)
     step = timedelta(days=days)
     day = first
     return render(
         page.ctx, template, status_code, nav="calendar",
         title="Calendar" if days == 7 else "Day", view=view, grid=layout(view), day=day,
         previous_day=day - step, next_day=day + step, room=room or "",
-        rooms=[(r, r) for r in page.clinic.settings.rooms],
-        practitioners=practitioner_choices(page),
+        rooms=[(r, r) for r in place.rooms], locations=location_choices(page),
+        page_zone=ZoneInfo(view.timezone), practitioners=practitioner_choices(page),
         form=finder, errors=errors, slots=slots, searched=params.get("find") == "yes",
         booking=context, may_manage_hours=page.may(Permission.MANAGE_STAFF_HOURS),
     )  # fmt: skip

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from microneedling.clinic.services.calendar_feeds import CalendarFeedService, FeedIn, feed_ics
+from microneedling.clinic.services.locations import LocationService
 from microneedling.clinic.services.staff import StaffService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import ClinicDep, RecordId
@@ -30,7 +31,9 @@ def _feeds_page(
         feeds=page.service(CalendarFeedService).find(), created_url=created_url,
         practitioners=[(str(p.id), p.full_name) for p in practitioners],
         practitioner_names={p.id: p.full_name for p in practitioners},
-        rooms=[(r, r) for r in page.clinic.settings.rooms],
+        rooms=[(r, r) for r in dict.fromkeys(
+            room for loc in page.service(LocationService).locations() for room in loc.rooms
+        )],
         feed_names=page.clinic.settings.feed_patient_names, form=form or {},
         errors=errors or {},
     )  # fmt: skip

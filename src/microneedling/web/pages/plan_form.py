@@ -55,10 +55,6 @@ def device_choices(kb: KnowledgeBase) -> list[tuple[str, str]]:
 
 def read_course(form: FormData) -> ParsedCourse:
     rename: dict[str, str] = {}
-    contact_name, contact_phone = text(form, "contact.name"), text(form, "contact.phone")
-    contact = (
-        {"name": contact_name, "phone": contact_phone} if contact_name or contact_phone else None
-    )
     areas: list[dict[str, Any]] = []
     for row in range(AREA_ROWS):
         site = text(form, f"areas.{row}.site")
@@ -97,7 +93,6 @@ def read_course(form: FormData) -> ParsedCourse:
         "sessions": text(form, "sessions"),
         "interval_weeks": text(form, "interval_weeks"),
         "preferred_weekday": text(form, "preferred_weekday"),
-        "contact": contact,
     }
     rename["cartridge"] = "device"
     try:

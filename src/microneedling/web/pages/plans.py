@@ -94,7 +94,6 @@ def plan_builder(patient_id: RecordId, page: SignedDep) -> Response:
     current = _current(page, patient_id)
     form = {
         "start_date": str(page.clinic.today()),
-        "contact.name": page.ctx.clinic_name,
         "areas.0.concerns.0.severity": "moderate",
     }
     for area in (current.intake.answers.areas or [])[:AREA_ROWS] if current else []:

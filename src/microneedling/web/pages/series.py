@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
@@ -17,11 +18,13 @@ from pydantic_core import ErrorDetails
 
 from microneedling.clinic.errors import SeveralProblems
 from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.locations import LocationService
 from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.series_booking import SeriesIn, SeriesProposal, SeriesService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, plain, sentence
+from microneedling.web.pages._locations import chosen_location, location_choices
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -59,7 +62,9 @@ def _series_page(
         proposal=proposal, patient=patient, form=form, errors=errors or {},
         clinical=page.may(Permission.READ_CLINICAL),
         practitioners=practitioner_choices(page),
-        rooms=[(r, r) for r in page.clinic.settings.rooms], wanted=wanted or {},
+        rooms=[(r, r) for r in page.service(LocationService).get(proposal.location_id).rooms],
+        locations=location_choices(page), page_zone=ZoneInfo(proposal.timezone),
+        wanted=wanted or {},
         posted=status_code != 200,
     )  # fmt: skip
 
@@ -91,14 +96,16 @@ def _optional(value: str | None, parse: Any) -> Any:
 def series_form(request: Request, plan_id: RecordId, page: SignedDep) -> Response:
     params = request.query_params
     practitioner = params.get("practitioner_id", "")
+    place = chosen_location(page, params.get("location_id"))
     proposal = page.service(SeriesService).propose(
         plan_id,
         practitioner_id=int(practitioner)
         if practitioner.isdigit() and len(practitioner) < 10
         else None,
-        room=params.get("room") if params.get("room") in page.clinic.settings.rooms else None,
+        room=params.get("room") if params.get("room") in place.rooms else None,
         at=_optional(params.get("at"), time.fromisoformat),
         start=_optional(params.get("start"), date.fromisoformat),
+        location_id=place.id,
     )
     wanted = {k: params.get(k, "") for k in ("practitioner_id", "room", "at", "start")}
     return _series_page(page, proposal, _proposal_form(proposal), wanted=wanted)
@@ -133,6 +140,7 @@ def _blank(error: ErrorDetails) -> bool:
 async def series_book(request: Request, plan_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     service = page.service(SeriesService)
+    location = chosen_location(page, form.get("location_id")).id
     numbers = sorted(
         int(k.split(".", 1)[1])
         for k, v in form.items()
@@ -157,7 +165,9 @@ async def series_book(request: Request, plan_id: RecordId, page: SignedDep) -> R
         errors["_form"] = "Tick at least one session to book."
     else:
         try:
-            booked = service.book(plan_id, SeriesIn.model_validate({"sessions": rows}))
+            booked = service.book(
+                plan_id, SeriesIn.model_validate({"location_id": location, "sessions": rows})
+            )
         except ValidationError as exc:
             errors = _validation_errors(exc, numbers)
         except SeveralProblems as exc:
@@ -166,10 +176,10 @@ async def series_book(request: Request, plan_id: RecordId, page: SignedDep) -> R
             errors = _problems([exc], numbers)
         else:
             page.ctx.flashes.append(Flash(f"Sessions booked. ({len(booked)}, in one step)"))
-            proposal = service.propose(plan_id)
+            proposal = service.propose(plan_id, location_id=location)
             return _series_page(page, proposal, _proposal_form(proposal))
     # The rows show what was sent; the fresh proposal only says which sessions are booked.
-    proposal = service.propose(plan_id)
+    proposal = service.propose(plan_id, location_id=location)
     return _series_page(page, proposal, form, errors, 422)
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
+from microneedling.clinic.hours import OpeningHours
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.staff import StaffService
 from microneedling.clinic.services.staff_hours import AbsenceIn, StaffHoursService, WorkingHoursIn
@@ -13,6 +14,7 @@ from microneedling.errors import InvalidInput
 from microneedling.planning.request import WEEKDAYS
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors, stripped
+from microneedling.web.pages._locations import chosen_location
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -30,6 +32,7 @@ def _hours_page(
     practitioners = page.service(StaffService).practitioners()
     hours = service.hours()
     absences = service.absences(ends_after=page.clinic.now())
+    place = chosen_location(page, None)  # hours are read at the default location's clock
     return render(
         page.ctx, "staff_hours.html", status_code, nav="calendar",
         title="Working hours and absences", practitioners=practitioners,
@@ -37,7 +40,7 @@ def _hours_page(
         absences=absences, names={p.id: p.full_name for p in practitioners},
         choices=[(str(p.id), p.full_name) for p in practitioners],
         weekdays=[(d, d.capitalize()) for d in WEEKDAYS],
-        opening=page.clinic.settings.hours.describe(), timezone=page.clinic.settings.timezone,
+        opening=OpeningHours.parse(place.opening_hours).describe(), timezone=place.timezone,
         may_edit=page.may(Permission.MANAGE_STAFF_HOURS), form=form or {}, errors=errors or {},
     )  # fmt: skip
 

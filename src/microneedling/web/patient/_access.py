@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException
 from microneedling.clinic.actor import PatientActor
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.errors import NotFound
+from microneedling.clinic.locations import clinic_name as profile_name
 from microneedling.clinic.services.patient_links import (
     LinkUnusable,
     PatientLinks,
@@ -70,7 +71,7 @@ class PatientVisit:
 
 
 def page_context(request: Request, clinic: Clinic, csrf: str | None = None) -> PageContext:
-    return PageContext(request=request, csrf_token=csrf, clinic_name=clinic.settings.clinic_name)
+    return PageContext(request=request, csrf_token=csrf, clinic_name=profile_name(clinic))
 
 
 async def visit(request: Request, scopes: frozenset[str]) -> PatientVisit:

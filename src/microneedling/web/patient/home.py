@@ -38,7 +38,7 @@ async def patient_visit_ics(request: Request, appointment_id: RecordId) -> Respo
     seen = await visit(request, PAGE)
     event = PatientPage(seen.clinic, seen.actor).calendar_event(appointment_id)
     domain = request.url.hostname or "clinic.local"
-    body = calendar_bytes([event], domain=domain, name=seen.clinic.settings.clinic_name)
+    body = calendar_bytes([event], domain=domain, name=seen.ctx.clinic_name)
     headers = PRIVATE | {
         "Content-Disposition": f'attachment; filename="visit-{appointment_id}.ics"'
     }

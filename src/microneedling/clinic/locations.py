@@ -1,0 +1,201 @@
+"""Where the clinic is: its profile, its locations, and whom a patient contacts.
+
+Every place that names the clinic to a patient (messages, calendar events, the patient's page,
+aftercare sheets, consents) asks :func:`clinic_contact` — one rule: an appointment's contact is
+its location's; a patient's is the location of their next booked visit, else of their latest
+visit, else the default location (the first active one). Times of an appointment are read in
+its location's zone (:attr:`Place.zone`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microneedling.clinic.clinic import Clinic
+from microneedling.clinic.errors import NotFound
+from microneedling.clinic.hours import OpeningHours
+from microneedling.clinic.models import Appointment, ClinicProfile, Location, StaffLocation
+from microneedling.clinic.models.base import stamped_by
+from microneedling.planning import ClinicContact
+
+
+@dataclass(frozen=True)
+class Place:
+    """A location as the diary and messages read it."""
+
+    id: int
+    name: str
+    address: str
+    phone: str | None
+    timezone: str
+    hours: OpeningHours
+    rooms: tuple[str, ...]
+    active: bool
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local(self, moment: datetime) -> datetime:
+        """A moment as this location's wall-clock time; naive input is taken as local here."""
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=self.zone)
+        return moment.astimezone(self.zone)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whom a patient contacts, and where they go: the clinic's name and one location."""
+
+    clinic_name: str
+    place: Place
+
+    @property
+    def phone(self) -> str | None:
+        return self.place.phone
+
+    @property
+    def address_line(self) -> str:
+        """``Clinic, Location, address``: what a message or calendar event gives as the place."""
+        parts = [self.clinic_name]
+        if self.place.name != self.clinic_name:
+            parts.append(self.place.name)
+        if self.place.address.strip():
+            parts.append(" ".join(self.place.address.split()))
+        return ", ".join(parts)
+
+    def aftercare(self) -> ClinicContact | None:
+        """Whom the aftercare sheet says to call (none when the location has no phone)."""
+        if not self.phone:
+            return None
+        return ClinicContact(name=self.clinic_name, phone=self.phone)
+
+
+def place_of(row: Location) -> Place:
+    return Place(
+        id=row.id, name=row.name, address=row.address, phone=row.phone, timezone=row.timezone,
+        hours=OpeningHours.parse(row.opening_hours), rooms=tuple(row.rooms), active=row.active,
+    )  # fmt: skip
+
+
+def profile_row(session: Session) -> ClinicProfile:
+    row = session.scalar(select(ClinicProfile).order_by(ClinicProfile.id).limit(1))
+    if row is None:  # the migration makes it; a missing row is a broken database
+        raise RuntimeError("the clinic profile row is missing; run `microneedling db migrate`")
+    return row
+
+
+def location_row(session: Session, location_id: int, field: str = "location_id") -> Location:
+    row = session.get(Location, location_id)
+    if row is None:
+        raise NotFound(field, "location", location_id)
+    return row
+
+
+def get_place(session: Session, location_id: int, field: str = "location_id") -> Place:
+    return place_of(location_row(session, location_id, field))
+
+
+def default_place(session: Session) -> Place:
+    """The default location: the first active one (the migration's, unless retired)."""
+    row = session.scalar(select(Location).order_by(Location.active.desc(), Location.id).limit(1))
+    if row is None:
+        raise RuntimeError("no location; run `microneedling db migrate`")
+    return place_of(row)
+
+
+def place_or_default(session: Session, location_id: int | None) -> Place:
+    """The location asked for, or the default one when none is named."""
+    return default_place(session) if location_id is None else get_place(session, location_id)
+
+
+def places(session: Session, *, active_only: bool = False) -> list[Place]:
+    query = select(Location).order_by(Location.id)
+    if active_only:
+        query = query.where(Location.active)
+    return [place_of(row) for row in session.scalars(query)]
+
+
+def assigned_locations(session: Session, staff_id: int) -> list[int]:
+    """The locations a staff member is assigned to (empty: every location)."""
+    return list(
+        session.scalars(
+            select(StaffLocation.location_id)
+            .where(StaffLocation.staff_id == staff_id)
+            .order_by(StaffLocation.location_id)
+        )
+    )
+
+
+def works_at(session: Session, staff_id: int, location_id: int) -> bool:
+    assigned = assigned_locations(session, staff_id)
+    return not assigned or location_id in assigned
+
+
+def clinic_contact(
+    session: Session,
+    *,
+    appointment: Appointment | None = None,
+    patient_id: int | None = None,
+    now: datetime | None = None,
+) -> Contact:
+    """The clinic's contact for an appointment, or for a patient (see the module docstring)."""
+    name = profile_row(session).name
+    if appointment is not None:
+        return Contact(name, get_place(session, appointment.location_id))
+    if patient_id is not None:
+        visits = select(Appointment.location_id).where(Appointment.patient_id == patient_id)
+        upcoming = None
+        if now is not None:
+            upcoming = session.scalar(
+                visits.where(Appointment.status == "booked", Appointment.starts_at >= now)
+                .order_by(Appointment.starts_at)
+                .limit(1)
+            )
+        chosen = upcoming or session.scalar(visits.order_by(Appointment.starts_at.desc()).limit(1))
+        if chosen is not None:
+            return Contact(name, get_place(session, chosen))
+    return Contact(name, default_place(session))
+
+
+def clinic_name(clinic: Clinic) -> str:
+    """The clinic's name from its profile (its own short read, for page headers)."""
+    with clinic.db.reading() as session:
+        return profile_row(session).name
+
+
+def clinic_logo(clinic: Clinic) -> tuple[bytes, str, str] | None:
+    """The logo's bytes, media type and SHA-256, or none. Public: it is on every letter."""
+    with clinic.db.reading() as session:
+        row = profile_row(session)
+        if row.logo is None or row.logo_type is None or row.logo_sha256 is None:
+            return None
+        return row.logo, row.logo_type, row.logo_sha256
+
+
+def seed_from_settings(clinic: Clinic) -> bool:
+    """Copy the settings into the profile and default location once, on the first start.
+
+    Returns whether it did. Later starts leave the database's values alone: from then on an
+    admin edits them (profile page, API), not the environment.
+    """
+    settings = clinic.settings
+    with stamped_by(clinic.now), clinic.db.transaction() as session:
+        profile = profile_row(session)
+        if profile.seeded_at is not None:
+            return False
+        profile.name = settings.clinic_name
+        profile.seeded_at = clinic.now()
+        location = session.scalar(select(Location).order_by(Location.id).limit(1))
+        if location is not None:
+            location.address = settings.clinic_address
+            location.phone = settings.clinic_phone
+            location.timezone = settings.timezone
+            location.opening_hours = settings.opening_hours
+            location.rooms = list(settings.rooms)
+        return True
