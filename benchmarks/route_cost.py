@@ -216,7 +216,7 @@ def print_profile(stacks: Path, top: int = 40) -> None:
             continue
         frames = path.split(";")[1:]
         total += int(n)
-        for frame in {f for f in frames if "/microneedling/" in f}:
+        for frame in {f for f in frames if "microneedling/" in f}:
             inclusive[frame] = inclusive.get(frame, 0) + int(n)
         if frames:
             own[frames[-1]] = own.get(frames[-1], 0) + int(n)

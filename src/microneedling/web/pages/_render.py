@@ -13,15 +13,20 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from starlette.datastructures import URL
 from starlette.routing import NoMatchFound
 
 from microneedling.reports.templates import depth, long_date, short_date
+from microneedling.web.urls import url_for
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_CLINIC_NAME = "Microneedling clinic"
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 _env = templates.env
+# Templates ship inside the package and do not change while it runs: do not look at each
+# file's modification time on every render.
+_env.auto_reload = False
 _env.filters["long_date"] = long_date
 _env.filters["short_date"] = short_date
 _env.filters["depth"] = depth
@@ -61,6 +66,15 @@ _env.filters["when"] = _when
 # A stored (UTC) moment as the clinic's wall-clock time: ``{{ moment | in_zone(zone) | when }}``.
 _env.filters["in_zone"] = lambda v, zone: None if v is None else v.astimezone(zone)
 _env.filters["hhmm"] = _hhmm
+
+
+@pass_context
+def _url_for(context: Context, name: str, /, **path_params: Any) -> URL:
+    """Starlette's ``url_for`` for templates, without searching every route per address."""
+    return url_for(context["request"], name, **path_params)
+
+
+_env.globals["url_for"] = _url_for
 
 
 @dataclass(frozen=True)
@@ -123,7 +137,7 @@ class PageContext:
             if self.user.role not in roles:
                 continue
             try:
-                url = str(self.request.url_for(route).path)
+                url = str(url_for(self.request, route).path)
             except NoMatchFound:
                 continue
             items.append((nav_id, label, url))

@@ -64,10 +64,10 @@ def schedule_today(page: SignedDep, day: PlannableDay | None = None) -> Response
     day = day or page.clinic.today()
     with page.one_read():
         appointments = page.service(AppointmentService).day(day)
-        patients = page.service(PatientService)
+        patients = page.service(PatientService).get_each([a.patient_id for a in appointments])
         names = {p.id: p.full_name for p in _practitioners(page)}
         lines = [
-            DiaryLine(a, patients.get(a.patient_id), names.get(a.practitioner_id, "—"))
+            DiaryLine(a, patients[a.patient_id], names.get(a.practitioner_id, "—"))
             for a in appointments
         ]
     return render(
