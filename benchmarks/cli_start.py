@@ -23,6 +23,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     if args.bytecode == "none":
+        # Caches another run wrote would still be read: point Python at an empty cache tree.
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="mn-no-pycache-")
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
     print(f"bytecode caches: {args.bytecode}")
     commands = {"python -c pass": [sys.executable, "-c", "pass"]}
