@@ -51,7 +51,7 @@ pytest:
 	$(UV) run pytest
 
 bench: install
-	$(UV) run --with fipy python -m benchmarks
+	$(UV) run python -m benchmarks
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -65,11 +65,13 @@ def server_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(request: pytest.FixtureRequest, server_data_dir: Path) -> Iterator[str]:
     """Base URL of a fresh clinic (one per test module). A module may set ``CLINIC_TIMEZONE``
-    and ``CLINIC_OPENING_HOURS`` for a clinic of its own kind (default: UTC, always open)."""
+    and ``CLINIC_OPENING_HOURS`` for a clinic of its own kind (default: UTC, always open), and
+    ``CLINIC_ENV`` (a dict of ``MICRONEEDLING_*`` settings) for any other setting."""
     data_dir = server_data_dir
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MICRONEEDLING_")}
     env.pop("DATABASE_URL", None)
+    env |= getattr(request.module, "CLINIC_ENV", {})
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
         [

@@ -8,6 +8,8 @@ from microneedling.clinic.actor import Actor
 from microneedling.clinic.clinic import Clinic, Service, Unit
 from microneedling.clinic.db import Database
 from microneedling.clinic.errors import (
+    CodeRequired,
+    MfaEnrolmentDue,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
@@ -24,7 +26,9 @@ __all__ = [
     "Actor",
     "Clinic",
     "ClinicSettings",
+    "CodeRequired",
     "Database",
+    "MfaEnrolmentDue",
     "NotAuthenticated",
     "NotFound",
     "OpeningHours",

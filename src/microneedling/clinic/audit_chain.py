@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
@@ -27,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from microneedling.clinic.key_files import load_or_make_key
+
 if TYPE_CHECKING:
     from microneedling.clinic.clinic import Clinic
 
@@ -35,8 +35,6 @@ from microneedling.clinic.models.base import utcnow
 
 #: The link before the first chained row.
 GENESIS = "0" * 64
-#: Bytes of a generated key file.
-KEY_BYTES = 32
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -139,17 +137,4 @@ def verify_trail(clinic: Clinic) -> ChainReport:
 
 def audit_key(key: str | None, key_file: Path) -> bytes:
     """The chain key: ``key`` (from the environment) or the key file, made on first use."""
-    if key:
-        return key.encode()
-    if key_file.exists():
-        return bytes.fromhex(key_file.read_text().strip())
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it a moment ago
-        return bytes.fromhex(key_file.read_text().strip())
-    with os.fdopen(fd, "w") as out:
-        out.write(secrets.token_hex(KEY_BYTES) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    return bytes.fromhex(key_file.read_text().strip())
+    return load_or_make_key(key, key_file)

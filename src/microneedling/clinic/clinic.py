@@ -28,6 +28,8 @@ from microneedling.clinic.audit_chain import AuditChain, audit_key
 from microneedling.clinic.audit_queue import AuditQueue
 from microneedling.clinic.db import Database
 from microneedling.clinic.errors import PermissionDenied
+from microneedling.clinic.key_files import load_or_make_key
+from microneedling.clinic.mfa_codes import SecretSeal
 from microneedling.clinic.models.base import stamped_by
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.settings import ClinicSettings
@@ -59,6 +61,13 @@ class Clinic:
     def audit_queue(self) -> AuditQueue:
         """Commits reading units' audit events in batches (one writer thread per process)."""
         return AuditQueue(self.db)
+
+    @cached_property
+    def mfa_seal(self) -> SecretSeal:
+        """Seals authenticator secrets under the MFA key (kept outside the database)."""
+        settings = self.settings
+        key = settings.mfa_key.get_secret_value() if settings.mfa_key else None
+        return SecretSeal(load_or_make_key(key, settings.resolved_mfa_key_file))
 
     @cached_property
     def kb(self) -> KnowledgeBase:

@@ -34,6 +34,31 @@ class PermissionDenied(Exception):
         self.permission = permission
 
 
+class CodeRequired(NotAuthenticated):
+    """The password was right, and this account also signs in with a one-time code.
+
+    ``challenge`` is a short-lived token standing for the password check, for a sign-in page
+    that asks for the code in a second step (only its SHA-256 is stored).
+    """
+
+    def __init__(self, challenge: str) -> None:
+        super().__init__("this account also needs its one-time code: send it in 'code'")
+        self.challenge = challenge
+
+
+class MfaEnrolmentDue(PermissionDenied):
+    """The account's role must sign in with a one-time code, and it has none set up yet."""
+
+    def __init__(self) -> None:
+        Exception.__init__(
+            self,
+            "your role signs in with a one-time code: set up your authenticator first "
+            "(POST /api/auth/mfa/enrol, or the Two-factor sign-in page)",
+        )
+        self.role = "any"
+        self.permission = "mfa_enrolment"
+
+
 class TooManyAttempts(Exception):
     """Sign-in throttled after repeated failures."""
 

@@ -16,6 +16,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from microneedling.clinic.hours import OpeningHours
+from microneedling.clinic.roles import Role
 
 Environment = Literal["development", "test", "production"]
 
@@ -183,6 +184,21 @@ class ClinicSettings(BaseSettings):
         description="file holding the audit chain key (hex), made on first start if missing; "
         "default: audit.key in data_dir",
     )
+    mfa_required_roles: list[Role] = Field(
+        default_factory=list,
+        description="roles that must sign in with a one-time code (TOTP), as a JSON list "
+        '(["admin", "medical_director"]); their accounts are sent to set it up first',
+    )
+    mfa_key: SecretStr | None = Field(
+        default=None,
+        description="key (at least 16 characters) sealing authenticator secrets; kept out of "
+        "the database; default: the key file",
+    )
+    mfa_key_file: Path | None = Field(
+        default=None,
+        description="file holding the key that seals authenticator secrets (hex), made on "
+        "first use if missing; default: mfa.key in data_dir",
+    )
     workers: int = Field(
         default=1, ge=1, le=64, description="worker processes `serve` runs (its --workers)"
     )
@@ -287,7 +303,7 @@ class ClinicSettings(BaseSettings):
             raise ValueError(error.message) from None
         return value
 
-    @field_validator("audit_key")
+    @field_validator("audit_key", "mfa_key")
     @classmethod
     def _audit_key_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
@@ -348,6 +364,11 @@ class ClinicSettings(BaseSettings):
     def resolved_audit_key_file(self) -> Path:
         """Where the audit chain key is kept when it is not given in the environment."""
         return self.audit_key_file or self.data_dir / "audit.key"
+
+    @property
+    def resolved_mfa_key_file(self) -> Path:
+        """Where the key sealing authenticator secrets is kept when not in the environment."""
+        return self.mfa_key_file or self.data_dir / "mfa.key"
 
     @property
     def db_pool_size(self) -> int:

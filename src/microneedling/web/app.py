@@ -14,7 +14,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from microneedling import __version__
 from microneedling.clinic.clinic import Clinic
@@ -22,11 +22,12 @@ from microneedling.clinic.messages import MessageWorker
 from microneedling.clinic.settings import ClinicSettings
 from microneedling.web import problem_docs, problems
 from microneedling.web.api import ROUTERS
-from microneedling.web.deps import current_actor
+from microneedling.web.deps import current_actor, enrolling_actor
 from microneedling.web.headers import SecurityHeaders
 from microneedling.web.limits import BodySizeLimit
 from microneedling.web.methods import DocumentedMethods
 from microneedling.web.patient import router as patient_pages
+from microneedling.web.query_params import refuse_unknown_query
 
 API_PREFIX = "/api"
 
@@ -79,13 +80,13 @@ def create_app(
     )
     app.state.clinic = clinic
     problems.install(app)
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(refuse_unknown_query)])
     for router in ROUTERS:
         api.include_router(router)
     app.include_router(api)
     app.include_router(patient_pages)
     _mount_pages(app)
-    problem_docs.install(app, ROUTERS, API_PREFIX, current_actor)
+    problem_docs.install(app, ROUTERS, API_PREFIX, (current_actor, enrolling_actor))
     app.add_middleware(DocumentedMethods, document=app.openapi, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
     app.add_middleware(

@@ -19,10 +19,12 @@ from fastapi import Request, Response
 from microneedling.clinic.actor import Actor
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.errors import NotAuthenticated, PermissionDenied
-from microneedling.clinic.services.signin import IssuedToken, SignIn
+from microneedling.clinic.services.signin import CHALLENGE_MINUTES, IssuedToken, SignIn
 from microneedling.web.forwarded import resolve_client
 
 SESSION_COOKIE = "mn_session"
+#: The password check of a two-step sign-in, while the page asks for the one-time code.
+CHALLENGE_COOKIE = "mn_mfa"
 #: A random nonce set with the sign-in form; the form's CSRF token is its HMAC (no session yet).
 LOGIN_COOKIE = "mn_signin"
 CSRF_HEADER = "X-CSRF-Token"
@@ -82,15 +84,35 @@ def login_csrf_ok(clinic: Clinic, request: Request, sent: str | None) -> bool:
     return hmac.compare_digest(sent, login_csrf_token(clinic, nonce))
 
 
-def set_login_cookie(response: Response, clinic: Clinic, nonce: str) -> None:
+def _signin_cookie(response: Response, clinic: Clinic, name: str, value: str, max_age: int) -> None:
+    """A cookie only the sign-in pages see: HttpOnly, SameSite=Strict, path /login."""
     response.set_cookie(
-        LOGIN_COOKIE,
-        nonce,
-        max_age=3600,
+        name,
+        value,
+        max_age=max_age,
         httponly=True,
         secure=clinic.settings.secure_cookies,
         samesite="strict",
         path="/login",
+    )
+
+
+def set_login_cookie(response: Response, clinic: Clinic, nonce: str) -> None:
+    _signin_cookie(response, clinic, LOGIN_COOKIE, nonce, 3600)
+
+
+def set_challenge_cookie(response: Response, clinic: Clinic, challenge: str) -> None:
+    """Keep a two-step sign-in's challenge for the code form, as long as it stands."""
+    _signin_cookie(response, clinic, CHALLENGE_COOKIE, challenge, CHALLENGE_MINUTES * 60)
+
+
+def clear_challenge_cookie(response: Response, clinic: Clinic) -> None:
+    response.delete_cookie(
+        CHALLENGE_COOKIE,
+        path="/login",
+        httponly=True,
+        secure=clinic.settings.secure_cookies,
+        samesite="strict",
     )
 
 
@@ -109,15 +131,19 @@ async def check_csrf(request: Request, clinic: Clinic, session_token: str) -> No
         raise CsrfFailed()
 
 
-async def authenticate(request: Request, clinic: Clinic) -> Actor:
-    """The actor behind a request, by bearer token or by session cookie (with CSRF)."""
+async def authenticate(request: Request, clinic: Clinic, *, enrolling: bool = False) -> Actor:
+    """The actor behind a request, by bearer token or by session cookie (with CSRF).
+
+    ``enrolling``: the request sets up the caller's own authenticator, which an account that
+    must use MFA may do before anything else.
+    """
     ip = client_ip(request)
     token = bearer_token(request)
     if token is not None:
-        return SignIn(clinic).authenticate(token, "api", ip)
+        return SignIn(clinic).authenticate(token, "api", ip, enrolling=enrolling)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        actor = SignIn(clinic).authenticate(cookie, "cookie", ip)
+        actor = SignIn(clinic).authenticate(cookie, "cookie", ip, enrolling=enrolling)
         await check_csrf(request, clinic, cookie)
         return actor
     raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>'")

@@ -48,6 +48,16 @@ async def current_actor(
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
+async def enrolling_actor(
+    request: Request, clinic: ClinicDep, _bearer: Annotated[object, Depends(bearer_scheme)]
+) -> Actor:
+    """The signed-in actor, even one whose role must set up MFA first (for doing just that)."""
+    return await authenticate(request, clinic, enrolling=True)
+
+
+EnrollingActorDep = Annotated[Actor, Depends(enrolling_actor)]
+
+
 def service(cls: type[S]) -> Callable[[Clinic, Actor], Awaitable[S]]:
     """A dependency that builds ``cls`` for the signed-in actor."""
 

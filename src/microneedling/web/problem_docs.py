@@ -5,9 +5,9 @@ FastAPI declares only 2xx and a JSON 422. Every error here is an RFC 9457 proble
 declares them per operation from what the route is, in one place rather than per route:
 
 - 401 and 403 (not signed in; role or CSRF refusal) where the route needs a signed-in actor;
-- 422 where it takes a path, query or body parameter; 404 where it takes a record id in the
-  path or the query, or a body that names records; 409 (refused by a clinical or booking
-  rule) on writes;
+- 422 everywhere (an undeclared query parameter is refused on every route); 404 where it
+  takes a record id in the path or the query, or a body that names records; 409 (refused by
+  a clinical or booking rule) on writes;
 - 400, 413 and 415 where it takes a body (malformed, larger than ``request_max_bytes``,
   unsupported media type); 401 and 429 on sign-in (``POST /api/auth/token``);
 - 405 for methods a path does not document comes from :mod:`.methods`, with ``Allow``.
@@ -47,8 +47,11 @@ class Problem(BaseModel):
     instance: str | None = None
 
 
-def _needs_actor(dependant: Dependant, actor: Callable[..., Any]) -> bool:
-    return dependant.call is actor or any(_needs_actor(d, actor) for d in dependant.dependencies)
+Actors = tuple[Callable[..., Any], ...]
+
+
+def _needs_actor(dependant: Dependant, actors: Actors) -> bool:
+    return dependant.call in actors or any(_needs_actor(d, actors) for d in dependant.dependencies)
 
 
 def _all_params(dependant: Dependant) -> tuple[bool, bool]:
@@ -72,15 +75,15 @@ def _query_names_record(dependant: Dependant) -> bool:
     )
 
 
-def problem_statuses(route: APIRoute, path: str, actor: Callable[..., Any]) -> set[int]:
+def problem_statuses(route: APIRoute, path: str, actors: Actors) -> set[int]:
     """The problem statuses ``route`` (served at ``path``) can answer with."""
-    in_path, query = _all_params(route.dependant)
+    in_path, _query = _all_params(route.dependant)
     body = route.body_field is not None
     statuses: set[int] = set()
-    if _needs_actor(route.dependant, actor):
+    if _needs_actor(route.dependant, actors):
         statuses |= {401, 403}
-    if in_path or query or body:
-        statuses.add(422)
+    # Every operation refuses query parameters it does not declare (web/query_params.py).
+    statuses.add(422)
     if in_path or body or _query_names_record(route.dependant):
         statuses.add(404)
     if body:
@@ -99,9 +102,7 @@ def _titles() -> dict[int, str]:
     return titles
 
 
-def install(
-    app: FastAPI, routers: Sequence[APIRouter], prefix: str, actor: Callable[..., Any]
-) -> None:
+def install(app: FastAPI, routers: Sequence[APIRouter], prefix: str, actors: Actors) -> None:
     """Make ``app.openapi()`` declare the problem responses of every route in ``routers``
     (mounted under ``prefix``)."""
     generate = app.openapi
@@ -127,7 +128,7 @@ def install(
                     continue
                 responses = operation.setdefault("responses", {})
                 responses.pop("422", None)  # FastAPI's JSON 422: ours is a problem document
-                for status in sorted(problem_statuses(route, path, actor)):
+                for status in sorted(problem_statuses(route, path, actors)):
                     responses[str(status)] = {"description": titles[status], "content": content}
         app.openapi_schema = document
         return document

@@ -38,6 +38,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "not-authenticated": (401, "Not signed in"),
     "forbidden": (403, "Not allowed for your role"),
     "csrf": (403, "Missing or wrong CSRF token"),
+    "mfa-enrolment-due": (403, "Set up two-factor sign-in first"),
     "too-many-attempts": (429, "Too many failed sign-ins"),
     "too-large": (413, "Request too large"),
     "unsupported-media": (415, "Unsupported media type"),
@@ -124,7 +125,8 @@ def install(app: FastAPI) -> None:
         return problem("not-authenticated", exc.problem, headers={"WWW-Authenticate": "Bearer"})
 
     async def forbidden(request: Request, exc: Exception) -> JSONResponse:
-        slug = "csrf" if getattr(exc, "permission", None) == "csrf" else "forbidden"
+        slugs = {"csrf": "csrf", "mfa_enrolment": "mfa-enrolment-due"}
+        slug = slugs.get(str(getattr(exc, "permission", "")), "forbidden")
         return problem(slug, str(exc), instance=request.url.path)
 
     async def throttled(request: Request, exc: Exception) -> JSONResponse:

@@ -63,6 +63,13 @@ CALLS = [
         "username": i["username"], "password": "correct horse battery staple"})),
     Call("POST", "/api/auth/logout", ALL, _none, own_token=True),
     Call("GET", "/api/auth/me", ALL, _none),
+    Call("GET", "/api/auth/mfa", ALL, _none),
+    Call("POST", "/api/auth/mfa/enrol", ALL, _none),
+    # A code that is not the app's: allowed roles get 422 (or 409 without an enrolment).
+    Call("POST", "/api/auth/mfa/confirm", ALL, _json(lambda i: {"code": "000000"})),
+    # An account that does not exist, so the world's tokens live on: admin 404, others 403.
+    Call("POST", "/api/staff/{staff_id}/mfa/reset", ADMIN,
+         lambda i: {"path": {"staff_id": i["missing"]}}),
     Call("POST", "/api/staff", ADMIN, _json(lambda i: {
         "username": f"new{i['n']}", "full_name": "New Person", "role": "front_desk",
         "password": "a long enough password"})),

@@ -1,8 +1,9 @@
 """Schemathesis over every API operation, against the real app served by uvicorn on loopback.
 
 Every check schemathesis has (server errors, undocumented status codes and content types,
-response schemas, negative data rejected, positive data accepted, auth ignored ...) runs on a
-few generated requests per operation; the run must end with no failure. Bounded by
+response schemas, negative data rejected, auth ignored ...) but one runs on a few generated
+requests per operation; the run must end with no failure. The one left out, positive data
+accepted, is :data:`NOT_YET` below, with the schema gaps it still finds. Bounded by
 ``MAX_EXAMPLES`` per operation so it stays within a couple of minutes on two cores.
 """
 
@@ -21,10 +22,25 @@ from microneedling.web import create_app
 from served_clinic import PASSWORD, ServedClinic, make_clinic
 
 MAX_EXAMPLES = 6
-#: Not yet passing (issue 16, left open): business-rule 422s the schema does not express
-#: (unknown site or concern ids, version ranges, own-account demotion, control characters in a
-#: query), and lax date parsing that takes ``0`` for a date. Every other check runs.
-NOT_YET = [checks.positive_data_acceptance, checks.negative_data_rejection]
+#: Not yet passing (issue 16, item 2, left open): ``positive_data_acceptance`` — schema-valid
+#: requests the server still answers 422 because the schema does not express the rule. Found by
+#: a run with every check (2026-12-03), by kind:
+#: - date bounds pydantic enforces but JSON Schema's ``format: date`` cannot carry (the diary
+#:   2000-01-01..2100-12-31, sessions and examinations from 1900-01-01, births within 120 years):
+#:   appointments, calendar day/week, day view, sessions list, good-faith exams, patients;
+#: - knowledge-base ids and the clinic's rooms as free strings, not enums (unknown site, concern,
+#:   device, room): outcomes, photos, devices, lots, calendar, series;
+#: - free text whose no-control-characters/no-markup rule is not a pattern: notes, reasons,
+#:   adverse events, session completion, lot recall;
+#: - rules across fields (end after start, latest after earliest, date of birth or age, version
+#:   range, practitioner or room, a concern listed once, a rejection needs a reason, a new
+#:   medication needs its class): absences, working hours, waitlist, intakes, calendar feeds,
+#:   plans, plan approvals, sessions;
+#: - schema/model mismatches: plan edits' discriminator, photo upload's optional ids as empty
+#:   form fields, the signature's base64.
+#: ``negative_data_rejection`` and every other check run (they failed before on lax dates such as
+#: ``born_on=0``, booleans such as ``consent_messages: 1`` and unknown query parameters).
+NOT_YET = [checks.positive_data_acceptance]
 
 
 @pytest.fixture(scope="module")

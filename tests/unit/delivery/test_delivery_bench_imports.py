@@ -1,9 +1,12 @@
-"""The FiPy benchmark module imports without FiPy (FiPy is imported only when it runs)."""
+"""The work-precision benchmark module imports without FiPy or py-pde (each is imported only
+when it runs)."""
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+
+import pytest
 
 BENCH = Path(__file__).parents[3] / "benchmarks" / "delivery_bench.py"
 
@@ -15,7 +18,8 @@ def test_benchmark_module_imports_and_defines_the_problem() -> None:
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     problem = bench.problem()
-    assert problem.duration_h == 24.0
+    assert problem.duration_h == 1.0
     assert problem.cell is not None
     assert callable(bench.main)
-    assert "uv run --with fipy" in (bench.__doc__ or "")
+    assert problem.cell.radius_um == pytest.approx(bench.CELL_RADIUS_UM)
+    assert "uv run python -m benchmarks.delivery_bench" in (bench.__doc__ or "")

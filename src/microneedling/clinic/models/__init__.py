@@ -7,6 +7,7 @@ from microneedling.clinic.models.consent_documents import ConsentDocument
 from microneedling.clinic.models.devices import CartridgeLot, ClinicDevice
 from microneedling.clinic.models.intakes import IntakeRecord, ScreeningRecord
 from microneedling.clinic.models.messages import CalendarFeed, OutboxMessage, WaitlistEntry
+from microneedling.clinic.models.mfa import MfaRecoveryCode, StaffMfa
 from microneedling.clinic.models.outcomes import Outcome, Photo
 from microneedling.clinic.models.oversight import ChartReview, GoodFaithExam, PlanApproval
 from microneedling.clinic.models.patient_links import IntakeDraft, PatientLink, PatientLinkRequest
@@ -34,6 +35,7 @@ __all__ = [
     "IntakeDraft",
     "IntakeRecord",
     "LoginAttempt",
+    "MfaRecoveryCode",
     "OutboxMessage",
     "Outcome",
     "Patient",
@@ -46,6 +48,7 @@ __all__ = [
     "PlanVersion",
     "ScreeningRecord",
     "StaffMember",
+    "StaffMfa",
     "TreatedArea",
     "TreatmentSession",
     "UtcDateTime",

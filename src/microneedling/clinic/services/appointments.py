@@ -33,6 +33,7 @@ from microneedling.clinic.services.staff_hours import refuse_unavailable
 from microneedling.clinic.services.waitlist import after_appointment_change
 from microneedling.clinic.text import Code, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.iso_dates import IsoDateTime
 from microneedling.planning import LAST_PLANNABLE_DAY
 
 Kind = Literal["consultation", "session", "follow_up"]
@@ -48,7 +49,7 @@ class AppointmentIn(BaseModel):
     practitioner_id: RecordRef
     room: Code
     kind: Kind
-    starts_at: datetime = Field(description="local clinic time if no zone is given")
+    starts_at: IsoDateTime = Field(description="local clinic time if no zone is given")
     duration_minutes: int = Field(gt=0, le=8 * 60)
     plan_id: RecordRef | None = Field(default=None, description="required for a session")
     note: ShortText | None = None
@@ -85,8 +86,8 @@ class AppointmentFilter(BaseModel):
     room: str | None = None
     kind: Kind | None = None
     status: Status | None = None
-    starts_from: datetime | None = None
-    starts_before: datetime | None = None
+    starts_from: IsoDateTime | None = None
+    starts_before: IsoDateTime | None = None
 
 
 def get_appointment(session: Session, appointment_id: int) -> Appointment:

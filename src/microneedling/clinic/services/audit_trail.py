@@ -12,6 +12,7 @@ from microneedling.clinic.clinic import Service
 from microneedling.clinic.models import AuditEvent
 from microneedling.clinic.paging import Page, PageRequest, RecordRef
 from microneedling.clinic.roles import Permission
+from microneedling.iso_dates import IsoDateTime
 
 
 class AuditFilter(BaseModel):
@@ -21,8 +22,8 @@ class AuditFilter(BaseModel):
     staff_id: RecordRef | None = None
     action: str | None = None
     entity: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    since: IsoDateTime | None = None
+    until: IsoDateTime | None = None
 
 
 class AuditEventOut(BaseModel):
@@ -52,10 +53,11 @@ class AuditService(Service):
                 query = query.where(AuditEvent.action == where.action)
             if where.entity is not None:
                 query = query.where(AuditEvent.entity == where.entity)
+            # A moment without a zone is clinic time, as everywhere in the API.
             if where.since is not None:
-                query = query.where(AuditEvent.at >= where.since)
+                query = query.where(AuditEvent.at >= self.clinic.local(where.since))
             if where.until is not None:
-                query = query.where(AuditEvent.at < where.until)
+                query = query.where(AuditEvent.at < self.clinic.local(where.until))
             total = u.session.scalar(select(func.count()).select_from(query.subquery())) or 0
             rows = u.session.scalars(
                 query.order_by(AuditEvent.id.desc()).offset(page.offset).limit(page.limit)

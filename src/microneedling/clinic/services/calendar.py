@@ -28,6 +28,7 @@ from microneedling.clinic.services.staff_hours import (
 )
 from microneedling.clinic.slots import Diaries, free_slots, next_grid, working_window
 from microneedling.errors import InvalidInput
+from microneedling.iso_dates import IsoDate
 
 #: Days the finder looks ahead at most, and slots it returns at most.
 MAX_SEARCH_DAYS = 366
@@ -90,7 +91,7 @@ class SlotQuery(BaseModel):
     minutes: int = Field(gt=0, le=8 * 60, description="visit length [min]")
     practitioner_id: RecordRef | None = Field(default=None, description="none: anyone")
     room: str | None = Field(default=None, max_length=64, description="none: any room")
-    earliest: date | None = Field(default=None, description="first day to look at; today")
+    earliest: IsoDate | None = Field(default=None, description="first day to look at; today")
     count: int = Field(default=5, ge=1, le=MAX_SLOTS)
     within_days: int = Field(default=28, ge=1, le=MAX_SEARCH_DAYS)
 

@@ -20,6 +20,7 @@ from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.text import Code, EntryRef, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.iso_dates import IsoDate
 from microneedling.knowledge import Device, KnowledgeBase
 
 
@@ -50,8 +51,8 @@ class LotIn(BaseModel):
     cartridge_id: EntryRef | None = Field(default=None, description="pens: the cartridge id")
     needle_count: int = Field(gt=0, le=1000)
     needle_length_mm: float = Field(gt=0, le=5)
-    expires_on: date
-    received_on: date | None = None
+    expires_on: IsoDate
+    received_on: IsoDate | None = None
 
 
 class LotOut(BaseModel):

@@ -23,6 +23,7 @@ from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.text import LongText
 from microneedling.errors import RequestRefused
+from microneedling.iso_dates import IsoDate
 
 ExamOutcome = Literal["cleared", "not_cleared"]
 #: The earliest examination day a record may carry.
@@ -32,7 +33,7 @@ FIRST_EXAM_DAY = date(1900, 1, 1)
 class ExamIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    examined_on: date = Field(ge=FIRST_EXAM_DAY, description="the day of the examination")
+    examined_on: IsoDate = Field(ge=FIRST_EXAM_DAY, description="the day of the examination")
     outcome: ExamOutcome = Field(default="cleared", description="whether it clears treatment")
     note: LongText | None = Field(default=None, description="the examiner's findings")
 

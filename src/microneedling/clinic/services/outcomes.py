@@ -26,6 +26,7 @@ from microneedling.clinic.services.plans import current_treatment_plan, get_plan
 from microneedling.clinic.services.treatments import get_treatment
 from microneedling.clinic.text import EntryRef, LongText
 from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.iso_dates import IsoDate
 
 Stage = Literal["baseline", "session", "follow_up"]
 
@@ -35,7 +36,7 @@ class OutcomeIn(BaseModel):
 
     plan_id: RecordRef | None = None
     appointment_id: RecordRef | None = Field(default=None, description="the follow-up visit")
-    assessed_on: date
+    assessed_on: IsoDate
     concern: EntryRef = Field(description="knowledge-base concern id")
     clinician_score: float = Field(
         allow_inf_nan=False, description="on the concern's clinical scale"
@@ -75,7 +76,7 @@ class PhotoIn(BaseModel):
     site: EntryRef | None = None
     outcome_id: RecordRef | None = None
     session_id: RecordRef | None = None
-    taken_on: date | None = None
+    taken_on: IsoDate | None = None
 
 
 class PhotoFilter(BaseModel):

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.text import Email, LongText, PersonName, Phone, ShortText
 from microneedling.errors import InvalidInput
+from microneedling.iso_dates import IsoDate
 
 Sex = Literal["female", "male"]
 OLDEST_YEARS = 120
@@ -35,13 +37,13 @@ class PatientIn(BaseModel):
 
     given_name: PersonName
     family_name: PersonName
-    date_of_birth: date
+    date_of_birth: IsoDate
     sex: Sex | None = Field(default=None, description="as the skin data is reported (female/male)")
     email: Email | None = None
     phone: Phone | None = None
     address: ShortText | None = None
-    consent_photos: bool = False
-    consent_messages: bool = False
+    consent_photos: StrictBool = False
+    consent_messages: StrictBool = False
 
     @field_validator("date_of_birth")
     @classmethod
@@ -58,13 +60,14 @@ class PatientChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    given_name: PersonName | None = None
-    family_name: PersonName | None = None
+    # Names and consents cannot be removed: null is not in their schema (and refused).
+    given_name: PersonName | SkipJsonSchema[None] = None
+    family_name: PersonName | SkipJsonSchema[None] = None
     email: Email | None = None
     phone: Phone | None = None
     address: ShortText | None = None
-    consent_photos: bool | None = None
-    consent_messages: bool | None = None
+    consent_photos: StrictBool | SkipJsonSchema[None] = None
+    consent_messages: StrictBool | SkipJsonSchema[None] = None
 
 
 class PatientOut(BaseModel):
@@ -89,7 +92,7 @@ class PatientFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, max_length=100, description="part of either name")
-    born_on: date | None = None
+    born_on: IsoDate | None = None
     include_deleted: bool = Field(default=False, description="admins only")
 
 
@@ -200,7 +203,7 @@ class PatientService(Service):
         with self.unit(Permission.REGISTER_PATIENTS) as u:
             patient = live_patient(u.session, patient_id, lock=True)
             changes = data.model_dump(exclude_unset=True)
-            for name in ("given_name", "family_name"):
+            for name in ("given_name", "family_name", "consent_photos", "consent_messages"):
                 if name in changes and changes[name] is None:
                     raise InvalidInput(name, "cannot be removed")
             for name, value in changes.items():

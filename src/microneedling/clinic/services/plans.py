@@ -37,6 +37,7 @@ from microneedling.clinic.services.intakes import (
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.text import EntryRef, PersonName, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.iso_dates import IsoDate
 from microneedling.planning import PlanRequest, RequestedCourse, TreatmentPlan, make_plan
 from microneedling.planning.depth import beyond
 from microneedling.screening import Intake, ScreeningResult
@@ -88,7 +89,7 @@ class StartDateChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     change: Literal["start_date"] = "start_date"
-    value: date
+    value: IsoDate
     reason: ShortText
 
 

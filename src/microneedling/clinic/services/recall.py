@@ -24,6 +24,7 @@ from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.models import Appointment, Patient, PlanRecord, TreatmentSession
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.plans import current_treatment_plan
+from microneedling.iso_dates import IsoDate
 from microneedling.model import course_from_plan, simulate_course
 from microneedling.planning.schedule import add_months
 
@@ -54,7 +55,7 @@ class RecallFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: RecallReason | None = None
-    due_by: date | None = None
+    due_by: IsoDate | None = None
     with_prediction: bool = False
 
 

@@ -39,6 +39,7 @@ from microneedling.clinic.services.staff_hours import (
 from microneedling.clinic.slots import Busy, Diaries, clash, grid_minutes, nearest_slot, next_grid
 from microneedling.clinic.text import Code
 from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.iso_dates import IsoDateTime
 from microneedling.planning import AreaPlan
 
 #: The shortest window a session is proposed in [days], when the concerns allow no slack.
@@ -55,7 +56,7 @@ class SeriesSessionIn(BaseModel):
     number: int = Field(ge=1, le=12, description="the plan's session number")
     practitioner_id: RecordRef
     room: Code
-    starts_at: datetime = Field(description="local clinic time if no zone is given")
+    starts_at: IsoDateTime = Field(description="local clinic time if no zone is given")
     duration_minutes: int = Field(gt=0, le=8 * 60)
 
 

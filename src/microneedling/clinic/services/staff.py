@@ -15,7 +15,7 @@ from microneedling.clinic.paging import Page, PageRequest
 from microneedling.clinic.roles import TREATING, Permission, Role
 from microneedling.clinic.services.passwords import hash_password
 from microneedling.clinic.services.signin import end_other_sessions
-from microneedling.errors import InvalidInput
+from microneedling.errors import RequestRefused
 
 
 class StaffIn(BaseModel):
@@ -61,7 +61,7 @@ def staff_count(clinic: Clinic) -> int:
 
 def _new_member(session: Session, data: StaffIn) -> StaffMember:
     if session.scalar(select(StaffMember.id).where(StaffMember.username == data.username)):
-        raise InvalidInput("username", f"'{data.username}' is taken")
+        raise RequestRefused("username", f"'{data.username}' is taken")
     member = StaffMember(
         username=data.username,
         full_name=data.full_name,
@@ -118,7 +118,7 @@ class StaffService(Service):
             if staff_id == self.actor.staff_id and (
                 data.active is False or (data.role is not None and data.role != Role.ADMIN)
             ):
-                raise InvalidInput("role", "you cannot demote or deactivate your own account")
+                raise RequestRefused("role", "you cannot demote or deactivate your own account")
             changed: list[str] = []
             if data.full_name is not None:
                 member.full_name = data.full_name

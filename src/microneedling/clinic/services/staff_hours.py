@@ -25,6 +25,7 @@ from microneedling.clinic.roles import TREATING, Permission
 from microneedling.clinic.slots import Busy, PractitionerDiary, RoomDiary, working_window
 from microneedling.clinic.text import ShortText
 from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.iso_dates import IsoDateTime
 from microneedling.planning import Weekday
 from microneedling.planning.request import WEEKDAYS
 
@@ -63,8 +64,8 @@ class AbsenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     staff_id: RecordRef
-    starts_at: datetime = Field(description="local clinic time if no zone is given")
-    ends_at: datetime = Field(description="local clinic time if no zone is given")
+    starts_at: IsoDateTime = Field(description="local clinic time if no zone is given")
+    ends_at: IsoDateTime = Field(description="local clinic time if no zone is given")
     reason: ShortText
     note: ShortText | None = None
 

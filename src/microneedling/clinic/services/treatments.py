@@ -45,6 +45,7 @@ from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.plans import current_treatment_plan, get_plan
 from microneedling.clinic.text import EntryRef, LongText, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
+from microneedling.iso_dates import IsoDateTime
 from microneedling.knowledge.contraindications import MedicationClass
 from microneedling.planning import (
     LAST_PLANNABLE_DAY,
@@ -101,7 +102,7 @@ class SessionStart(BaseModel):
     device_id: RecordRef
     lot_id: RecordRef
     check: PreTreatmentCheck
-    anaesthetic_started_at: datetime | None = None
+    anaesthetic_started_at: IsoDateTime | None = None
 
 
 class AreaIn(BaseModel):
@@ -120,14 +121,14 @@ class AdverseEventIn(BaseModel):
     kind: EntryRef = Field(description="e.g. bleeding, bruising, infection, hsv_outbreak")
     severity: Severity
     description: LongText
-    noticed_at: datetime
+    noticed_at: IsoDateTime
 
 
 class SessionCompletion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    treatment_started_at: datetime
-    treatment_ended_at: datetime
+    treatment_started_at: IsoDateTime
+    treatment_ended_at: IsoDateTime
     end_point: EndPoint
     products_after: list[ShortText] = Field(default_factory=list, max_length=20)
     aftercare_given: bool = True

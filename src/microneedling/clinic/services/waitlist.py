@@ -26,6 +26,7 @@ from microneedling.clinic.roles import TREATING, Permission
 from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.text import ShortText
 from microneedling.errors import InvalidInput
+from microneedling.iso_dates import IsoDateTime
 
 WaitlistStatus = Literal["waiting", "booked", "removed"]
 
@@ -35,8 +36,8 @@ class WaitlistIn(BaseModel):
 
     patient_id: RecordRef
     practitioner_id: RecordRef | None = Field(default=None, description="none: any practitioner")
-    earliest: datetime = Field(description="local clinic time if no zone is given")
-    latest: datetime = Field(description="local clinic time if no zone is given")
+    earliest: IsoDateTime = Field(description="local clinic time if no zone is given")
+    latest: IsoDateTime = Field(description="local clinic time if no zone is given")
     duration_minutes: int = Field(default=60, gt=0, le=8 * 60)
     note: ShortText | None = None
 

@@ -17,18 +17,41 @@ step), so the cell block keeps its band.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.linalg.lapack import dpbtrf, dpbtrs
+from threadpoolctl import ThreadpoolController
 
 from microneedling.model.delivery.assembly import Operator
 from microneedling.model.delivery.grid import FloatArray
 
 #: Widest band (cells per row) factorised by banded Cholesky; wider goes to SuperLU.
 BAND_LIMIT = 32
+
+
+@cache
+def _blas_threads() -> ThreadpoolController:
+    """The process's BLAS/LAPACK thread pools (looked up once: about 0.1 ms a look-up)."""
+    return ThreadpoolController()
+
+
+@contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Run the block with one BLAS/LAPACK thread, restoring the pools afterwards.
+
+    Why: the step matrices are small (hundreds to a few thousand cells, band half-width
+    below 33), far below the size at which OpenBLAS's threads pay for their start-up and
+    synchronisation. Measured on the benchmark problem (resolution 2, 14 steps, one
+    factorisation) at load average 7.6 on two cores: 23.7 ms with OpenBLAS's two threads,
+    2.7 ms with one (``benchmarks/delivery_bench.py``; docs/delivery.md).
+    """
+    with _blas_threads().limit(limits=1, user_api="blas"):
+        yield
 
 
 def _banded_cells(

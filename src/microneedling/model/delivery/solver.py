@@ -59,7 +59,7 @@ from microneedling.model.delivery.adaptive import (
 )
 from microneedling.model.delivery.assembly import ChannelContent, Operator, assemble
 from microneedling.model.delivery.closure import ChannelClosure
-from microneedling.model.delivery.factor import StageFactor
+from microneedling.model.delivery.factor import StageFactor, single_threaded_blas
 from microneedling.model.delivery.geometry import UnitCell
 from microneedling.model.delivery.grid import FloatArray, build_grid
 from microneedling.model.delivery.inputs import Dose, Numerics
@@ -160,7 +160,16 @@ def _profile(
 
 
 def solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
-    """Integrate ``problem`` from an empty skin to ``problem.duration_h``."""
+    """Integrate ``problem`` from an empty skin to ``problem.duration_h``.
+
+    BLAS/LAPACK run on one thread meanwhile (:func:`.factor.single_threaded_blas`: the step
+    matrices are too small for threads to pay).
+    """
+    with single_threaded_blas():
+        return _solve(problem, numerics)
+
+
+def _solve(problem: DiffusionProblem, numerics: Numerics) -> Trajectory:
     thicknesses = [layer.thickness_um for layer in problem.layers]
     grid = build_grid(thicknesses, problem.cell, numerics.resolution, problem.channel_content)
     area = grid.area_cm2

@@ -12,6 +12,7 @@ from microneedling.web.api import (
     fhir,
     intakes,
     messages,
+    mfa,
     outcomes,
     oversight,
     patient_links,
@@ -26,6 +27,7 @@ from microneedling.web.api import (
 
 ROUTERS: list[APIRouter] = [
     auth.router,
+    mfa.router,
     staff.router,
     patients.router,
     intakes.router,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -17,6 +16,7 @@ from microneedling.clinic.services.appointments import (
     Status,
     StatusIn,
 )
+from microneedling.iso_dates import IsoDateTime
 from microneedling.web.deps import DiaryDay, PageDep, RecordId, RecordIdFilter, service
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
@@ -37,8 +37,8 @@ def list_appointments(
     room: Annotated[str | None, Query(max_length=100)] = None,
     kind: Annotated[Kind | None, Query()] = None,
     status: Annotated[Status | None, Query()] = None,
-    starts_from: Annotated[datetime | None, Query()] = None,
-    starts_before: Annotated[datetime | None, Query()] = None,
+    starts_from: Annotated[IsoDateTime | None, Query()] = None,
+    starts_before: Annotated[IsoDateTime | None, Query()] = None,
 ) -> Page[AppointmentOut]:
     where = AppointmentFilter(
         patient_id=patient_id,

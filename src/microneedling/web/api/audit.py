@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from microneedling.clinic.paging import Page
 from microneedling.clinic.services.audit_trail import AuditEventOut, AuditFilter, AuditService
+from microneedling.iso_dates import IsoDateTime
 from microneedling.web.deps import PageDep, RecordIdFilter, service
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -22,8 +22,8 @@ def query_audit(
     staff_id: RecordIdFilter = None,
     action: Annotated[str | None, Query(max_length=20)] = None,
     entity: Annotated[str | None, Query(max_length=40)] = None,
-    since: Annotated[datetime | None, Query()] = None,
-    until: Annotated[datetime | None, Query()] = None,
+    since: Annotated[IsoDateTime | None, Query()] = None,
+    until: Annotated[IsoDateTime | None, Query()] = None,
 ) -> Page[AuditEventOut]:
     where = AuditFilter(
         patient_id=patient_id,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from microneedling.clinic.services.signin import IssuedToken, SignIn
 from microneedling.clinic.services.staff import StaffOut, StaffService
 from microneedling.web.auth import bearer_token, client_ip
-from microneedling.web.deps import ClinicDep, service
+from microneedling.web.deps import ClinicDep, EnrollingActorDep, service
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -20,19 +20,25 @@ class Credentials(BaseModel):
 
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
+    code: str | None = Field(
+        default=None,
+        min_length=6,
+        max_length=24,
+        pattern=r"^[0-9A-Za-z -]+$",
+        description="one-time code from the authenticator app (6 digits) or a recovery code; "
+        "required when the account has two-factor sign-in on (else 401 asking for it)",
+    )
 
 
 @router.post("/token", summary="Sign in: exchange username and password for a bearer token")
 def sign_in(body: Credentials, request: Request, clinic: ClinicDep) -> IssuedToken:
-    return SignIn(clinic).login(body.username, body.password, client_ip(request), "api")
+    return SignIn(clinic).login(
+        body.username, body.password, client_ip(request), "api", code=body.code
+    )
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke the bearer token")
-def sign_out(
-    request: Request,
-    clinic: ClinicDep,
-    _staff: Annotated[StaffService, Depends(service(StaffService))],
-) -> Response:
+def sign_out(request: Request, clinic: ClinicDep, _actor: EnrollingActorDep) -> Response:
     token = bearer_token(request)
     if token:
         SignIn(clinic).logout(token)

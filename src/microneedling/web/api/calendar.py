@@ -3,7 +3,6 @@ working hours and absences."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -23,12 +22,13 @@ from microneedling.clinic.services.staff_hours import (
     WorkingHoursIn,
     WorkingHoursOut,
 )
+from microneedling.iso_dates import IsoDate, IsoDateTime
 from microneedling.web.deps import RecordId, RecordIdFilter, service
 
 router = APIRouter(tags=["calendar"])
 Calendar = Annotated[CalendarService, Depends(service(CalendarService))]
 StaffHours = Annotated[StaffHoursService, Depends(service(StaffHoursService))]
-Day = Annotated[date, Query(ge=FIRST_DIARY_DAY, le=LAST_DIARY_DAY, description="YYYY-MM-DD")]
+Day = Annotated[IsoDate, Query(ge=FIRST_DIARY_DAY, le=LAST_DIARY_DAY, description="YYYY-MM-DD")]
 Room = Annotated[str | None, Query(max_length=64, description="only this room's appointments")]
 
 
@@ -70,7 +70,7 @@ def delete_working_hours(hours_id: RecordId, hours: StaffHours) -> None:
 def list_absences(
     hours: StaffHours,
     staff_id: RecordIdFilter = None,
-    ends_after: Annotated[datetime | None, Query()] = None,
+    ends_after: Annotated[IsoDateTime | None, Query()] = None,
 ) -> list[AbsenceOut]:
     return hours.absences(staff_id, ends_after)
 

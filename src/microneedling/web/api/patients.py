@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -18,6 +17,7 @@ from microneedling.clinic.services.patients import (
     PatientOut,
     PatientService,
 )
+from microneedling.iso_dates import IsoDate
 from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(prefix="/patients", tags=["patients"])
@@ -34,7 +34,7 @@ def list_patients(
     patients: Patients,
     page: PageDep,
     name: Annotated[str | None, Query(max_length=100)] = None,
-    born_on: Annotated[date | None, Query()] = None,
+    born_on: Annotated[IsoDate | None, Query()] = None,
     include_deleted: Annotated[bool, Query(description="admins only")] = False,
 ) -> Page[PatientOut]:
     where = PatientFilter(name=name, born_on=born_on, include_deleted=include_deleted)

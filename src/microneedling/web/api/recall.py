@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -14,6 +13,7 @@ from microneedling.clinic.services.recall import (
     RecallService,
     recall_csv,
 )
+from microneedling.iso_dates import IsoDate
 from microneedling.web.deps import service
 
 router = APIRouter(prefix="/recall", tags=["recall"])
@@ -23,7 +23,7 @@ Recall = Annotated[RecallService, Depends(service(RecallService))]
 def recall_filter(
     reason: Annotated[RecallReason | None, Query()] = None,
     due_by: Annotated[
-        date | None, Query(description="maintenance due by (default: notice)")
+        IsoDate | None, Query(description="maintenance due by (default: notice)")
     ] = None,
     with_prediction: Annotated[bool, Query(description="add the model's predicted date")] = False,
 ) -> RecallFilter:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -19,6 +18,7 @@ from microneedling.clinic.services.treatments import (
     SessionStatus,
     TreatmentService,
 )
+from microneedling.iso_dates import IsoDate
 from microneedling.planning import LAST_PLANNABLE_DAY, AftercareSheet
 from microneedling.web.deps import PageDep, RecordId, service
 
@@ -69,7 +69,7 @@ def session_aftercare(session_id: RecordId, treatments: Treatments) -> Aftercare
 
 #: A day in a session filter: the appointment's day in clinic time, 1900-01-01 to 2100-12-31.
 SessionDayFilter = Annotated[
-    date | None, Query(ge=FIRST_SESSION_DAY, le=LAST_PLANNABLE_DAY, description="YYYY-MM-DD")
+    IsoDate | None, Query(ge=FIRST_SESSION_DAY, le=LAST_PLANNABLE_DAY, description="YYYY-MM-DD")
 ]
 
 

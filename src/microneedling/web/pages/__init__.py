@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from microneedling.web.pages import (
     _assets,
+    account_mfa,
     appointments,
     audit,
     calendar,
@@ -39,6 +40,7 @@ for _module in (
     _assets,
     home,
     login,
+    account_mfa,
     appointments,
     waitlist,
     recall,

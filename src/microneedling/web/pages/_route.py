@@ -20,7 +20,12 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
-from microneedling.clinic.errors import NotAuthenticated, NotFound, PermissionDenied
+from microneedling.clinic.errors import (
+    MfaEnrolmentDue,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 from microneedling.errors import InvalidInput, KnowledgeBaseError
 from microneedling.web.pages._render import render_error
 
@@ -36,10 +41,14 @@ def to_login(request: Request) -> Response:
     if request.url.query:
         target += "?" + request.url.query
     login = f"{request.url_for('login_form').path}?next={quote(target, safe='')}"
+    return _redirect(request, login)
+
+
+def _redirect(request: Request, target: str) -> Response:
     if request.headers.get("HX-Request"):
         # htmx swaps responses into the page; a redirect must replace the whole page.
-        return Response(status_code=204, headers={"HX-Redirect": login})
-    return RedirectResponse(login, status_code=303)
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
 
 
 class PageRoute(APIRoute):
@@ -51,6 +60,9 @@ class PageRoute(APIRoute):
                 return await inner(request)
             except NotAuthenticated:
                 return to_login(request)
+            except MfaEnrolmentDue:
+                # A role that must use MFA sets it up before anything else.
+                return _redirect(request, str(request.url_for("account_mfa").path))
             except PermissionDenied as exc:
                 return render_error(request, 403, "Not allowed for your role", str(exc))
             except NotFound as exc:

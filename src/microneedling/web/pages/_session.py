@@ -44,10 +44,19 @@ class Signed:
 
 async def signed_in(request: Request, clinic: ClinicDep) -> Signed:
     """Pages sign in by cookie only; without a valid one the browser is sent to sign in."""
+    return await _signed(request, clinic, enrolling=False)
+
+
+async def signed_in_enrolling(request: Request, clinic: ClinicDep) -> Signed:
+    """Like :func:`signed_in`, for the pages where a role that must use MFA sets it up."""
+    return await _signed(request, clinic, enrolling=True)
+
+
+async def _signed(request: Request, clinic: Clinic, *, enrolling: bool) -> Signed:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise NotAuthenticated("sign in first")
-    actor = await authenticate(request, clinic)
+    actor = await authenticate(request, clinic, enrolling=enrolling)
     me = StaffService(clinic, actor).me()
     ctx = PageContext(
         request=request,
@@ -60,3 +69,4 @@ async def signed_in(request: Request, clinic: ClinicDep) -> Signed:
 
 
 SignedDep = Annotated[Signed, Depends(signed_in)]
+EnrollingDep = Annotated[Signed, Depends(signed_in_enrolling)]
