@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
 from microneedling.cli.commands import LazyGroup
 from microneedling.errors import InvalidInput, KnowledgeBaseError
@@ -40,12 +39,30 @@ def _root() -> None:
     pass
 
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    #: The error console (made on first use: rich costs a tenth of a second to import, and
+    #: ``--help`` and a clean run never print an error).
+    stderr: Console
+
+
+def __getattr__(name: str) -> Any:
+    if name == "stderr":
+        return _stderr()
+    raise AttributeError(name)
+
+
+@functools.cache
+def _stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str) -> typer.Exit:
     """Print ``message`` as the one error line and return the exit to raise."""
-    stderr.print(f"error: {message}", markup=False)
+    _stderr().print(f"error: {message}", markup=False)
     return typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase
+from microneedling.knowledge.load import parse_yaml
 from microneedling.screening.policy import ENV_VAR, ScreeningPolicy, policy_from_json
 
 M = TypeVar("M", bound=BaseModel)
@@ -35,7 +36,7 @@ def read_document(path: Path) -> Any:
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return parse_yaml(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else getattr(exc, "lineno", None)

@@ -37,9 +37,16 @@ class Page(BaseModel, Generic[T]):
 def paginate(
     session: Session, query: Select[Any], page: PageRequest, *order: Any
 ) -> tuple[list[Any], int]:
-    """One page of ``query`` in ``order`` and the total count of matches."""
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    """One page of ``query`` in ``order`` and the total count of matches.
+
+    A page that came back with some rows but not full is the last one, so the total is the
+    offset plus its rows (the same number the count would give in the same transaction): only
+    a full page, or an empty one past the start, needs the count query.
+    """
     rows = list(session.scalars(query.order_by(*order).offset(page.offset).limit(page.limit)))
+    if len(rows) < page.limit and (rows or page.offset == 0):
+        return rows, page.offset + len(rows)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return rows, total
 
 

@@ -273,8 +273,11 @@ class SignIn:
 
         An account whose role must use MFA (``mfa_required_roles``) and has none set up gets
         :class:`MfaEnrolmentDue` for everything but setting it up (``enrolling``).
+
+        Every request asks this, so it only reads: a reading transaction takes no write lock,
+        and requests do not queue behind each other (or behind a writer) to be recognised.
         """
-        with self.clinic.db.transaction() as session:
+        with self.clinic.db.reading() as session:
             row = session.execute(
                 select(AuthToken, StaffMember, StaffMfa.confirmed_at)
                 .join(StaffMember, StaffMember.id == AuthToken.staff_id)

@@ -94,7 +94,11 @@ def treating_member(session: Session, staff_id: int, field: str = "staff_id") ->
 
 def own_hours(session: Session, staff_id: int) -> OpeningHours | None:
     """The practitioner's recorded hours; ``None`` when none are (the clinic's hours apply)."""
-    rows = list(session.scalars(select(WorkingHours).where(WorkingHours.staff_id == staff_id)))
+    rows = session.scalars(select(WorkingHours).where(WorkingHours.staff_id == staff_id))
+    return _hours_of(list(rows))
+
+
+def _hours_of(rows: list[WorkingHours]) -> OpeningHours | None:
     if not rows:
         return None
     return OpeningHours({row.weekday: (row.starts, row.ends) for row in rows})
@@ -120,26 +124,31 @@ def practitioner_diaries(
     if staff_ids is not None:
         by_id = {m.id: m for m in members}
         members = [by_id[i] for i in staff_ids if i in by_id]
+    # Three queries for everyone, not three per practitioner: every appointment in the range
+    # once (before, each practitioner read them all again), absences and hours by staff id.
+    ids = [m.id for m in members]
+    booked = _appointments(session, starts, ends)
+    away: dict[int, list[Absence]] = {}
+    for absence in session.scalars(
+        select(Absence).where(
+            Absence.staff_id.in_(ids), Absence.starts_at < ends, Absence.ends_at > starts
+        )
+    ):
+        away.setdefault(absence.staff_id, []).append(absence)
+    hours: dict[int, list[WorkingHours]] = {}
+    for row in session.scalars(select(WorkingHours).where(WorkingHours.staff_id.in_(ids))):
+        hours.setdefault(row.staff_id, []).append(row)
     diaries = []
     for member in members:
         busy = [
-            Busy(a.starts_at, a.ends_at, "booked")
-            for a in _appointments(session, starts, ends)
-            if a.practitioner_id == member.id
+            Busy(a.starts_at, a.ends_at, "booked") for a in booked if a.practitioner_id == member.id
         ]
         busy += [
-            Busy(a.starts_at, a.ends_at, f"away ({a.reason})")
-            for a in session.scalars(
-                select(Absence).where(
-                    Absence.staff_id == member.id,
-                    Absence.starts_at < ends,
-                    Absence.ends_at > starts,
-                )
-            )
+            Busy(a.starts_at, a.ends_at, f"away ({a.reason})") for a in away.get(member.id, [])
         ]
         diaries.append(
             PractitionerDiary(
-                member.id, member.full_name, own_hours(session, member.id), tuple(busy)
+                member.id, member.full_name, _hours_of(hours.get(member.id, [])), tuple(busy)
             )
         )
     return diaries

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import URL
 from starlette.routing import NoMatchFound
 
 from microneedling.clinic.locations import clinic_name as profile_name
@@ -27,12 +28,16 @@ from microneedling.reports.words import (
     humanize,
     site_name,
 )
+from microneedling.web.urls import url_for
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_CLINIC_NAME = "Microneedling clinic"
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 _env = templates.env
+# Templates ship inside the package and do not change while it runs: do not look at each
+# file's modification time on every render.
+_env.auto_reload = False
 _env.filters["day_date"] = day_date
 _env.filters["cartridge"] = cartridge_name
 _env.filters["depth"] = depth
@@ -112,6 +117,15 @@ _env.filters["in_zone"] = lambda v, zone: None if v is None else v.astimezone(zo
 _env.filters["hhmm"] = _hhmm
 
 
+@pass_context
+def _url_for(context: Context, name: str, /, **path_params: Any) -> URL:
+    """Starlette's ``url_for`` for templates, without searching every route per address."""
+    return url_for(context["request"], name, **path_params)
+
+
+_env.globals["url_for"] = _url_for
+
+
 @dataclass(frozen=True)
 class PageUser:
     """The signed-in staff member as pages show them."""
@@ -173,7 +187,7 @@ class PageContext:
             if self.user.role not in roles:
                 continue
             try:
-                url = str(self.request.url_for(route).path)
+                url = str(url_for(self.request, route).path)
             except NoMatchFound:
                 continue
             items.append((nav_id, label, url))

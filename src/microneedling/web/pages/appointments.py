@@ -69,10 +69,10 @@ def schedule_today(
     with page.one_read():
         place = chosen_location(page, location_id)
         appointments = page.service(AppointmentService).day(day, place.id)
-        patients = page.service(PatientService)
+        patients = page.service(PatientService).get_each([a.patient_id for a in appointments])
         names = {p.id: p.full_name for p in _practitioners(page)}
         lines = [
-            DiaryLine(a, patients.get(a.patient_id), names.get(a.practitioner_id, "—"))
+            DiaryLine(a, patients[a.patient_id], names.get(a.practitioner_id, "—"))
             for a in appointments
         ]
     return render(
