@@ -18,17 +18,13 @@ from microneedling.clinic.models import (
     Appointment,
     ConsentDocument,
     Patient,
-    StaffMember,
     TreatmentSession,
 )
 from microneedling.clinic.services.econsent import ConsentDocumentOut, document_out
 from microneedling.clinic.services.patient_links import LinkUnusable, PatientSide
 from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.upcoming import KIND_NAMES, upcoming_appointments
 from microneedling.planning.treatment_plan import AftercareSheet
-
-#: What an appointment's kind reads as on the patient's page and in their calendar.
-KIND_NAMES = {"session": "Microneedling session", "consultation": "Consultation",
-              "follow_up": "Follow-up visit"}  # fmt: skip
 
 
 class UpcomingVisit(BaseModel):
@@ -55,16 +51,7 @@ class PatientPage(PatientSide):
             if self.link(u.session).scope != "patient_page":
                 raise LinkUnusable()
             patient: Patient = live_patient(u.session, self.actor.patient_id)
-            visits = u.session.execute(
-                select(Appointment, StaffMember.full_name)
-                .join(StaffMember, StaffMember.id == Appointment.practitioner_id)
-                .where(
-                    Appointment.patient_id == patient.id,
-                    Appointment.status == "booked",
-                    Appointment.starts_at >= clinic.now(),
-                )
-                .order_by(Appointment.starts_at)
-            ).all()
+            visits = upcoming_appointments(u.session, clinic, patient.id)
             latest = u.session.scalar(
                 select(TreatmentSession)
                 .where(
