@@ -8,9 +8,9 @@ else: every query is bound to the link's patient.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from microneedling.clinic.ics import AppointmentEvent
@@ -41,6 +41,7 @@ class PatientPageOut(BaseModel):
     clinic_phone: str | None
     upcoming: list[UpcomingVisit]
     aftercare: AftercareSheet | None
+    next_session_on: date | None = Field(description="the next booked treatment session's day")
     consents: list[ConsentDocumentOut]
 
 
@@ -88,6 +89,10 @@ class PatientPage(PatientSide):
                 aftercare=None
                 if latest is None or latest.aftercare_sheet is None
                 else AftercareSheet.model_validate(latest.aftercare_sheet),
+                next_session_on=next(
+                    (clinic.local(a.starts_at).date() for a, _ in visits if a.kind == "session"),
+                    None,
+                ),
                 consents=consents,
             )
 

@@ -6,7 +6,7 @@ patient's own page (:mod:`~microneedling.clinic.services.patient_page`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -70,3 +70,25 @@ class UpcomingService(Service):
                 )
                 for a, name in rows
             ]
+
+    def next_session_after(self, patient_id: int, day: date) -> date | None:
+        """The clinic day of the patient's first treatment session booked (or done) after
+        ``day``: where an aftercare sheet's "until your next session" ends."""
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
+            live_patient(u.session, patient_id)
+            after = datetime.combine(day + timedelta(days=1), time.min, self.clinic.zone)
+            first = u.session.scalar(
+                select(Appointment)
+                .where(
+                    Appointment.patient_id == patient_id,
+                    Appointment.kind == "session",
+                    Appointment.status.in_(("booked", "completed")),
+                    Appointment.starts_at >= after,
+                )
+                .order_by(Appointment.starts_at)
+                .limit(1)
+            )
+            if first is None:
+                return None
+            u.audit.read("appointment", first.id, patient_id)
+            return self.clinic.local(first.starts_at).date()

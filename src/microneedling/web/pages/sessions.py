@@ -27,6 +27,7 @@ from microneedling.clinic.services.treatments import (
     SessionStart,
     TreatmentService,
 )
+from microneedling.clinic.services.upcoming import UpcomingService
 from microneedling.knowledge.contraindications import MEDICATION_CLASSES
 from microneedling.reports import AftercareDocument, TreatedArea, aftercare_html, aftercare_pdf
 from microneedling.web.deps import RecordId
@@ -263,6 +264,9 @@ def _sheet(page: Signed, session_id: int) -> AftercareDocument:
             for a in treatment.areas
         ],
         sheet=sheet,
+        next_session_date=page.service(UpcomingService).next_session_after(
+            treatment.patient_id, sheet.session_date
+        ),
     )
 
 
