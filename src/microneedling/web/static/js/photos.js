@@ -44,7 +44,10 @@
       input.value = String(Math.round(share * 100));
       show();
     }
+    // The browser's own drag of an image would take the pointer away from the divider.
+    stage.addEventListener("dragstart", function (event) { event.preventDefault(); });
     stage.addEventListener("pointerdown", function (event) {
+      event.preventDefault();
       dragging = true;
       stage.setPointerCapture(event.pointerId);
       follow(event);
