@@ -44,30 +44,30 @@ NO_EVENING = (
 
 
 @dataclass(frozen=True)
-class Starting:
-    """An instruction in the period it starts: from ``starts_on`` until ``ends_on``
-    (inclusive; None: for the whole course)."""
-
+class _Placed:
     instruction: SheetInstruction
-    starts_on: date
-    ends_on: date | None
 
     @property
     def name(self) -> str:
+        """The knowledge base's name for it (its text on sheets stored before names were)."""
         return self.instruction.name or self.instruction.text
 
 
 @dataclass(frozen=True)
-class Ending:
+class Starting(_Placed):
+    """An instruction in the period it starts: from ``starts_on`` until ``ends_on``
+    (inclusive; None: for the whole course)."""
+
+    starts_on: date
+    ends_on: date | None
+
+
+@dataclass(frozen=True)
+class Ending(_Placed):
     """An instruction no longer needed from ``from_date`` (the day after its last day)."""
 
-    instruction: SheetInstruction
     from_day: int
     from_date: date
-
-    @property
-    def name(self) -> str:
-        return self.instruction.name or self.instruction.text
 
 
 @dataclass(frozen=True)
