@@ -154,7 +154,7 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
         page.set_input_files("#f-photo", files=[photo])
         page.get_by_label("When").select_option(stage)
         page.get_by_label("Area", exact=True).select_option("cheeks")
-        page.get_by_role("button", name="Upload photo").click()
+        page.get_by_role("button", name="Upload photos").click()
     expect(page.get_by_role("img", name="Cheeks before treatment")).to_be_visible()
     expect(page.get_by_role("img", name="Cheeks after treatment")).to_be_visible()
     expect(page.locator("svg circle.dot")).to_have_count(2)
