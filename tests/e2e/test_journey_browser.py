@@ -83,7 +83,10 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     shoot(page, "plan")
     page.get_by_role("link", name="Predicted course").click()
     expect(page.get_by_role("img", name="Papillary-dermis collagen compared")).to_be_visible()
-    expect(page.locator("svg path.band")).to_have_count(1)
+    # Two bands: collagen, and the expected grade the recorded scores are set against.
+    expect(page.locator("svg path.band")).to_have_count(2)
+    expect(page.get_by_role("img", name="Expected grade on the")).to_be_visible()
+    expect(page.get_by_text("No score recorded for")).to_be_visible()
     shoot(page, "predicted-course")
     page.goto(plan_url)
 
@@ -160,7 +163,7 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
         page.set_input_files("#f-photo", files=[photo])
         page.get_by_label("When").select_option(stage)
         page.get_by_label("Area", exact=True).select_option("cheeks")
-        page.get_by_role("button", name="Upload photo").click()
+        page.get_by_role("button", name="Upload photos").click()
     expect(page.get_by_role("img", name="Cheeks before treatment")).to_be_visible()
     expect(page.get_by_role("img", name="Cheeks after treatment")).to_be_visible()
     expect(page.locator("svg circle.dot")).to_have_count(2)

@@ -1,5 +1,6 @@
 """Treatment planning: an eligible screening and a request become an explained plan."""
 
+from microneedling.planning.aftercare_days import AftercareTimeline, aftercare_timeline
 from microneedling.planning.aftercare_sheet import aftercare_sheet, sheet_for_session
 from microneedling.planning.explained import DepthStep, Explained, NeedleDepth, Provenance
 from microneedling.planning.plan import make_plan
@@ -35,6 +36,7 @@ from microneedling.planning.treatment_plan import (
 __all__ = [
     "LAST_PLANNABLE_DAY",
     "AftercareSheet",
+    "AftercareTimeline",
     "AreaPlan",
     "AreaRequest",
     "ClinicContact",
@@ -63,6 +65,7 @@ __all__ = [
     "TreatmentPlan",
     "Weekday",
     "aftercare_sheet",
+    "aftercare_timeline",
     "make_plan",
     "screen_and_plan",
     "sheet_for_session",

@@ -24,6 +24,7 @@ from microneedling.screening.result import ScreeningResult, cite
 def _instruction(kb: KnowledgeBase, item: AftercareInstruction) -> SheetInstruction:
     return SheetInstruction(
         topic=item.topic,
+        name=item.name,
         text=item.text,
         from_day=item.from_day,
         until_day=item.until_day,

@@ -131,6 +131,7 @@ class SheetInstruction(PlanPart):
     whole course), counted from the session (day 0)."""
 
     topic: str
+    name: str | None = Field(default=None, description="the knowledge base's name for it")
     text: str
     from_day: int = Field(default=0, ge=0)
     until_day: int | None = Field(default=None, ge=0)

@@ -1,25 +1,21 @@
 """The aftercare sheet a patient takes home: one template for the printed page and the PDF.
 
-The content comes from the core: planning's :class:`AftercareSheet` (day-by-day instructions
-from the knowledge base's aftercare guide, the screening precautions' measures, warning signs
-and whom to call). This module only lays it out, with what was done at the session (areas,
-needle depth [mm], passes) and the clinic's name.
+The content comes from the core: planning's :class:`AftercareSheet` (instructions from the
+knowledge base's aftercare guide, the screening precautions' measures, warning signs and whom
+to call), read period by period as :func:`~microneedling.planning.aftercare_timeline` places
+each instruction once, where it starts. This module only lays it out, with what was done at
+the session (areas, needle depth [mm], passes) and the clinic's name.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from microneedling.planning.aftercare_days import aftercare_timeline
 from microneedling.planning.aftercare_sheet import sheet_for_session
-from microneedling.planning.treatment_plan import (
-    AftercareSheet,
-    SheetDay,
-    SheetInstruction,
-    TreatmentPlan,
-)
+from microneedling.planning.treatment_plan import AftercareSheet, TreatmentPlan
 from microneedling.reports.pdf import html_to_pdf
 from microneedling.reports.templates import numbered_sources, render
 
@@ -46,6 +42,9 @@ class AftercareDocument(BaseModel):
     session_number: int = Field(ge=1)
     areas: list[TreatedArea] = Field(min_length=1)
     sheet: AftercareSheet
+    next_session_date: date | None = Field(
+        default=None, description="closes the sheet's last period when known"
+    )
     ruleset_version: str | None = None
 
 
@@ -67,6 +66,7 @@ def planned_session_document(
         known = ", ".join(str(s.number) for s in plan.sessions)
         raise KeyError(f"the plan has no session {session_number} (it has {known})")
     names = {area.site: area.name for area in plan.areas}
+    later = [s.date for s in plan.sessions if s.number > session_number]
     areas = [
         TreatedArea(
             site=a.site, name=names.get(a.site, a.site), depth_mm=a.depth_mm, passes=a.passes
@@ -80,31 +80,9 @@ def planned_session_document(
         session_number=session.number,
         areas=areas,
         sheet=sheet or sheet_for_session(plan, session_number),
+        next_session_date=min(later, default=None),
         ruleset_version=plan.ruleset_version,
     )
-
-
-@dataclass(frozen=True)
-class DayGroup:
-    """Consecutive days with the same instructions, printed once (days from treatment)."""
-
-    first: SheetDay
-    last: SheetDay
-
-    @property
-    def instructions(self) -> list[SheetInstruction]:
-        return self.first.instructions
-
-
-def day_groups(days: list[SheetDay]) -> list[DayGroup]:
-    """Merge runs of days whose instructions are the same, so a sheet is not 15 copies."""
-    groups: list[DayGroup] = []
-    for day in days:
-        if groups and groups[-1].instructions == day.instructions:
-            groups[-1] = DayGroup(groups[-1].first, day)
-        else:
-            groups.append(DayGroup(day, day))
-    return groups
 
 
 def aftercare_html(document: AftercareDocument) -> str:
@@ -123,7 +101,7 @@ def aftercare_html(document: AftercareDocument) -> str:
         sheet=sheet,
         numbers=numbers,
         references=references,
-        groups=day_groups(sheet.days),
+        timeline=aftercare_timeline(sheet, document.next_session_date),
         call_clinic=[w for w in sheet.warning_signs if w.action == "call_clinic"],
         urgent_care=[w for w in sheet.warning_signs if w.action == "urgent_care"],
     )

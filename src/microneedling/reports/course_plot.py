@@ -1,13 +1,17 @@
 """The picture of a simulated course: redness days, collagen with its band, milestones.
 
-Top panel: the erythema grade day by day with the days of visible redness shaded. Bottom
+Top panel: the erythema grade day by day with the days of visible redness shaded. Middle
 panel: papillary collagen relative to baseline, the cohort's 5-95 % band around it, each
 session as a vertical line, and the milestones (first results, full effect, maintenance due).
+With a cohort, a bottom panel: the expected grade on the concern's scale, the cohort's 5-95 %
+band and median (:func:`~microneedling.model.observed.grade_band`), and any recorded scores
+as points at their dates; titled "a model, not a promise".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -16,19 +20,57 @@ matplotlib.use("Agg")
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
 
 from microneedling.model import CohortResult, CourseResult
 from microneedling.model.inflammation import VISIBLE_GRADE
+from microneedling.model.observed import grade_band
 from microneedling.reports.words import day_date
 
 
-def plot_course(result: CourseResult, cohort: CohortResult | None, path: Path) -> Path:
-    """Draw ``result`` (and ``cohort``'s band when given) into a PNG at ``path``."""
+def draw_grades(
+    axes: Axes,
+    result: CourseResult,
+    cohort: CohortResult,
+    scores: Sequence[tuple[dt.date, float]] = (),
+) -> None:
+    """The expected grade's band and median over ``cohort``, and recorded ``scores``
+    (assessed on, grade on the concern's scale) as points."""
+    band = grade_band(cohort, result.scale)
+    days = np.array(band.dates, dtype="datetime64[D]")
+    axes.fill_between(days, band.p5, band.p95, color="#1f7a4a", alpha=0.2, lw=0,
+                      label=f"5-95 % of {cohort.n:,} virtual patients")  # fmt: skip
+    axes.plot(days, band.p50, color="#1f7a4a", lw=1.4, label="median")
+    if scores:
+        when = np.array([d for d, _ in scores], dtype="datetime64[D]")
+        axes.scatter(when, [s for _, s in scores], s=36, zorder=3, facecolor="white",
+                     edgecolor="#7a3d8c", lw=2, label="recorded score")  # fmt: skip
+    scale = result.scale
+    axes.set_ylim(min(scale.best, scale.worst), max(scale.best, scale.worst))
+    axes.set_ylabel(f"grade\n({scale.best:g} best, {scale.worst:g} worst)")
+    axes.set_title(f"Expected grade on the {scale.scale_name}: a model, not a promise", fontsize=10)
+    axes.legend(loc="upper right", fontsize=8)
+
+
+def plot_course(
+    result: CourseResult,
+    cohort: CohortResult | None,
+    path: Path,
+    scores: Sequence[tuple[dt.date, float]] = (),
+) -> Path:
+    """Draw ``result`` (and ``cohort``'s bands, and the grade panel with recorded ``scores``,
+    when a cohort is given) into a PNG at ``path``."""
     dates = result.dates
     daily = result.daily
-    fig, (top, bottom) = plt.subplots(
-        2, 1, figsize=(11, 7), sharex=True, gridspec_kw={"height_ratios": [1, 2]}
-    )
+    rows = 3 if cohort is not None else 2
+    fig, panels = plt.subplots(
+        rows, 1, figsize=(11, 7 + 3 * (rows - 2)), sharex=True,
+        gridspec_kw={"height_ratios": [1, 2, 2][:rows]},
+    )  # fmt: skip
+    top, bottom = panels[0], panels[1]
+    if cohort is not None:
+        draw_grades(panels[2], result, cohort, scores)
     top.plot(dates, daily["redness_grade"], color="#c0392b", lw=1.2, label="redness (daily)")
     top.axhline(VISIBLE_GRADE, color="#c0392b", ls=":", lw=0.8)
     for s in result.sessions:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from markupsafe import escape
 
 from microneedling.knowledge import load_knowledge
-from microneedling.planning import TreatmentPlan, aftercare_sheet, sheet_for_session
+from microneedling.planning import (
+    TreatmentPlan,
+    aftercare_sheet,
+    aftercare_timeline,
+    sheet_for_session,
+)
 from microneedling.reports import (
     AftercareDocument,
     TreatedArea,
@@ -18,7 +22,6 @@ from microneedling.reports import (
     aftercare_pdf,
     planned_session_document,
 )
-from microneedling.reports.aftercare_sheet import day_groups
 from microneedling.reports.words import day_date
 from microneedling.screening import Finding, ScreeningResult, SourceRef
 
@@ -39,12 +42,11 @@ def test_sheet_shows_clinic_session_areas_days_warnings_and_whom_to_call(
         assert names[area.site] in html
         assert f"{area.depth_mm:g} mm" in html
     sheet = doc.sheet
-    for group in day_groups(sheet.days):
-        assert day_date(group.first.date) in html
-        assert day_date(group.last.date) in html
+    for period in aftercare_timeline(sheet, doc.next_session_date).periods:
+        assert f"{period.title} · {day_date(period.first_date)}" in html
     for day in sheet.days:
         for item in day.instructions:
-            assert escape(item.text) in html
+            assert html.count(str(escape(item.text))) == 1
     for item in sheet.throughout_course:
         assert escape(item.text) in html
     for warning in sheet.warning_signs:
@@ -136,14 +138,30 @@ def test_pdf_holds_the_same_sheet(plan: TreatmentPlan, pdf_text: Callable[[bytes
     assert "01234 567890" in text
 
 
-def test_days_with_the_same_instructions_are_printed_once(plan: TreatmentPlan) -> None:
-    days = sheet_for_session(plan, 1).days
-    groups = day_groups(days)
-    assert len(groups) < len(days)
-    covered = [d for g in groups for d in range(g.first.day, g.last.day + 1)]
-    assert covered == [d.day for d in days]
-    for group in groups:
-        for day in days[group.first.day : group.last.day + 1]:
-            assert day.instructions == group.instructions
-    for before, after in itertools.pairwise(groups):
-        assert before.instructions != after.instructions
+def test_each_instruction_is_printed_once_with_its_end(plan: TreatmentPlan) -> None:
+    doc = planned_session_document(plan, 1, CLINIC)
+    html = " ".join(aftercare_html(doc).split())
+    second = plan.sessions[1].date
+    assert doc.next_session_date == second
+    last = aftercare_timeline(doc.sheet, second).periods[-1]
+    assert f"Until your next session · {day_date(last.first_date)} to " in html
+    assert day_date(second - timedelta(days=1)) in html
+    # A week-long instruction is printed once, with the date it ends; not in four blocks.
+    assert html.count("No retinoids (retinol, tretinoin)") == 1
+    ends = doc.session_date + timedelta(days=7)
+    assert 'for a week.<sup class="cite">' in html
+    assert f"Until the end of {day_date(ends)}." in html
+    assert "No longer applies" in html
+    assert f"From {day_date(ends + timedelta(days=1))}: Pause active skincare" in html
+    assert "it does not set the evening of the treatment day apart" in html
+
+
+def test_pdf_says_what_changes_once(plan: TreatmentPlan, pdf_text: Callable[[bytes], str]) -> None:
+    doc = planned_session_document(plan, 1, CLINIC, "Ada Lovelace")
+    text = pdf_text(aftercare_pdf(doc))
+    assert "What changes, day by day" in text
+    for title in ("This evening", "Tomorrow", "Days 2 and 3", "Days 4 to 7",
+                  "Until your next session"):  # fmt: skip
+        assert text.count(f"{title} · ") == 1, title
+    assert text.count("No workouts or heavy sweating for 48 hours.") == 1
+    assert text.count("Call us if you notice") == 1

@@ -7,6 +7,7 @@ lie within it. Photos are taken only with the patient's photo consent; see
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Literal
 
@@ -18,7 +19,7 @@ from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Outcome, Photo
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
 from microneedling.clinic.past_only import not_after_now
-from microneedling.clinic.photos import clean_image, read_photo, write_photo
+from microneedling.clinic.photos import CleanImage, clean_image, read_photo, write_photo
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
 from microneedling.clinic.services.patients import live_patient
@@ -29,6 +30,18 @@ from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.iso_dates import IsoDate
 
 Stage = Literal["baseline", "session", "follow_up"]
+#: Photos in one upload: a tablet's burst of one area, not a whole archive.
+MAX_PHOTOS_AT_ONCE = 12
+
+
+def _cleaned(data: bytes, max_bytes: int, number: int, count: int) -> CleanImage:
+    """One upload of ``count`` checked and stripped; a refusal says which photo it was."""
+    try:
+        return clean_image(data, max_bytes)
+    except InvalidInput as exc:
+        if count == 1:
+            raise
+        raise type(exc)(exc.field, f"photo {number} of {count}: {exc.problem}") from None
 
 
 class OutcomeIn(BaseModel):
@@ -173,11 +186,22 @@ class OutcomeService(Service):
             return Page(items=items, total=total, offset=page.offset, limit=page.limit)
 
     def add_photo(self, patient_id: int, meta: PhotoIn, data: bytes) -> PhotoOut:
+        return self.add_photos(patient_id, meta, [data])[0]
+
+    def add_photos(self, patient_id: int, meta: PhotoIn, files: Sequence[bytes]) -> list[PhotoOut]:
+        """Several photos of one stage and area at once, under the same rules as one: each a
+        real image, stripped; the patient's photo consent. All are kept, or none."""
         self.require(Permission.WRITE_PHOTOS)
         settings = self.clinic.settings
-        image = clean_image(data, settings.photo_max_bytes)
-        relative = f"{patient_id}/{image.sha256}.{image.extension}"
-        written = False
+        if not files:
+            raise InvalidInput("file", "choose a photo to upload")
+        if len(files) > MAX_PHOTOS_AT_ONCE:
+            raise InvalidInput(
+                "file", f"{len(files)} photos at once; the limit is {MAX_PHOTOS_AT_ONCE}"
+            )
+        images = [_cleaned(data, settings.photo_max_bytes, i, len(files)) for i, data in
+                  enumerate(files, start=1)]  # fmt: skip
+        written: list[str] = []
         try:
             with self.unit(Permission.WRITE_PHOTOS) as u:
                 patient = live_patient(u.session, patient_id)
@@ -197,25 +221,30 @@ class OutcomeService(Service):
                         raise NotFound("session_id", "session of this patient", meta.session_id)
                 if meta.taken_on is not None:
                     not_after_now("taken_on", meta.taken_on, self.clinic)
-                written = write_photo(settings.photo_dir, relative, image.data)
-                photo = Photo(
-                    patient_id=patient_id,
-                    sha256=image.sha256,
-                    path=relative,
-                    media_type=image.media_type,
-                    width_px=image.width_px,
-                    height_px=image.height_px,
-                    size_bytes=len(image.data),
-                    uploaded_by=self.actor.staff_id,
-                    **meta.model_dump(),
-                )
-                u.session.add(photo)
-                u.session.flush()
-                u.audit.record("create", "photo", photo.id, patient_id=patient_id)
-                return PhotoOut.model_validate(photo)
+                stored = []
+                for image in images:
+                    relative = f"{patient_id}/{image.sha256}.{image.extension}"
+                    if write_photo(settings.photo_dir, relative, image.data):
+                        written.append(relative)
+                    photo = Photo(
+                        patient_id=patient_id,
+                        sha256=image.sha256,
+                        path=relative,
+                        media_type=image.media_type,
+                        width_px=image.width_px,
+                        height_px=image.height_px,
+                        size_bytes=len(image.data),
+                        uploaded_by=self.actor.staff_id,
+                        **meta.model_dump(),
+                    )
+                    u.session.add(photo)
+                    u.session.flush()
+                    u.audit.record("create", "photo", photo.id, patient_id=patient_id)
+                    stored.append(PhotoOut.model_validate(photo))
+                return stored
         except BaseException:
-            # Nothing is half-kept: a file written for a record that was not saved goes too.
-            if written:
+            # Nothing is half-kept: files written for records that were not saved go too.
+            for relative in written:
                 (settings.photo_dir / relative).unlink(missing_ok=True)
             raise
 

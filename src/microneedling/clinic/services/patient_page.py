@@ -9,7 +9,7 @@ of the record, and nothing of anyone else: every query is bound to the link's pa
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -20,17 +20,13 @@ from microneedling.clinic.models import (
     Appointment,
     ConsentDocument,
     Patient,
-    StaffMember,
     TreatmentSession,
 )
 from microneedling.clinic.services.econsent import ConsentDocumentOut, document_out
 from microneedling.clinic.services.patient_links import LinkUnusable, PatientSide
 from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.upcoming import KIND_NAMES, upcoming_appointments
 from microneedling.planning.treatment_plan import AftercareSheet
-
-#: What an appointment's kind reads as on the patient's page and in their calendar.
-KIND_NAMES = {"session": "Microneedling session", "consultation": "Consultation",
-              "follow_up": "Follow-up visit"}  # fmt: skip
 
 
 class UpcomingVisit(BaseModel):
@@ -51,6 +47,7 @@ class PatientPageOut(BaseModel):
     timezone: str = Field(description="the zone of the location the patient contacts")
     upcoming: list[UpcomingVisit]
     aftercare: AftercareSheet | None
+    next_session_on: date | None = Field(description="the next booked treatment session's day")
     consents: list[ConsentDocumentOut]
 
 
@@ -63,16 +60,7 @@ class PatientPage(PatientSide):
             patient: Patient = live_patient(u.session, self.actor.patient_id)
             contact = clinic_contact(u.session, patient_id=patient.id, now=clinic.now())
             zones = {place.id: place for place in places(u.session)}
-            visits = u.session.execute(
-                select(Appointment, StaffMember.full_name)
-                .join(StaffMember, StaffMember.id == Appointment.practitioner_id)
-                .where(
-                    Appointment.patient_id == patient.id,
-                    Appointment.status == "booked",
-                    Appointment.starts_at >= clinic.now(),
-                )
-                .order_by(Appointment.starts_at)
-            ).all()
+            visits = upcoming_appointments(u.session, clinic, patient.id)
             latest = u.session.scalar(
                 select(TreatmentSession)
                 .where(
@@ -113,6 +101,10 @@ class PatientPage(PatientSide):
                 aftercare=None
                 if latest is None or latest.aftercare_sheet is None
                 else AftercareSheet.model_validate(latest.aftercare_sheet),
+                next_session_on=next(
+                    (clinic.local(a.starts_at).date() for a, _ in visits if a.kind == "session"),
+                    None,
+                ),
                 consents=consents,
             )
 

@@ -23,6 +23,8 @@ class Line:
     label: str
     points: Sequence[tuple[date, float]]
     css: str = "line-1"
+    #: Separate observations (recorded scores): drawn as dots, not joined into a line.
+    dots_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,9 @@ def line_chart(
         chart.band = (path(outline) + " Z", band.label)
     for line in lines:
         if line.points:
-            chart.paths.append((path(line.points), line.css, line.label))
-            if dots:
+            if not line.dots_only:
+                chart.paths.append((path(line.points), line.css, line.label))
+            if dots or line.dots_only:
                 chart.dots += [
                     (x(d), y(v), line.css, f"{line.label}: {v:g} on {day_date(d)}")
                     for d, v in line.points

@@ -2,7 +2,9 @@
 
 The curve is the clinic's prediction service (the skin-response model on the plan's current
 version, as the API returns it). The band is the core model's virtual cohort for the same
-course: the 5-95 % range over patients drawn from the parameters' published spreads.
+course: the 5-95 % range over patients drawn from the parameters' published spreads. The grade
+picture sets the clinician's recorded scores for the concern (outcomes service) against the
+cohort's band and median on the day each was assessed (:mod:`microneedling.model.observed`).
 """
 
 from __future__ import annotations
@@ -12,17 +14,20 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from microneedling.clinic.paging import every_item
+from microneedling.clinic.services.outcomes import OutcomeFilter, OutcomeService
 from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.predictions import PredictionService
 from microneedling.model import course_from_plan
 from microneedling.model.cohort import simulate_cohort
+from microneedling.model.observed import grade_band, scores_against_band
 from microneedling.model.simulation import simulate_course
 from microneedling.model.summary import NOT_A_PROMISE, summarise
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
-from microneedling.web.pages._session import SignedDep
+from microneedling.web.pages._session import Signed, SignedDep
 from microneedling.web.pages.charts import Band, Line, Marker, line_chart
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -51,6 +56,14 @@ def _milestones(prediction: dict[str, Any]) -> list[Marker]:
     return markers
 
 
+def _recorded(page: Signed, patient_id: int, concern: str) -> list[tuple[date, float]]:
+    """The clinician's scores for the concern, as (assessed on, score on its scale)."""
+    service = page.service(OutcomeService)
+    where = OutcomeFilter(concern=concern)
+    outcomes = every_item(lambda p: service.outcome_page(patient_id, where, p))
+    return [(o.assessed_on, o.clinician_score) for o in outcomes]
+
+
 @router.get("/plans/{plan_id}/course", name="plan_course")
 def plan_course(
     plan_id: RecordId, page: SignedDep, site: str | None = None, concern: str | None = None
@@ -60,7 +73,8 @@ def plan_course(
     prediction = page.service(PredictionService).predict(plan_id, site, concern, True)
     course = course_from_plan(record.plan, site, concern)
     cohort = simulate_cohort(course, COHORT_SIZE, hourly=False, workers=1, knowledge=page.clinic.kb)
-    ranged = summarise(simulate_course(course, knowledge=page.clinic.kb), cohort)
+    result = simulate_course(course, knowledge=page.clinic.kb)
+    ranged = summarise(result, cohort)
     daily = prediction["daily"]
     days = _dates(daily["date"])
     sessions = [
@@ -84,14 +98,40 @@ def plan_course(
         ),
     )
     scale = prediction["concern"]
+    grades = grade_band(cohort, result.scale)
+    scores = scores_against_band(grades, _recorded(page, record.patient_id, course.patient.concern))
     grade = line_chart(
-        f"Expected grade on the {scale['scale_name']}",
+        f"Expected grade on the {scale['scale_name']}, and the scores recorded",
         f"grade ({scale['best']:g} best, {scale['worst']:g} worst)",
-        [Line("expected grade", list(zip(days, daily["expected_grade"], strict=True)), "line-3")],
+        [
+            Line(
+                f"median of {COHORT_SIZE} virtual patients",
+                list(zip(grades.dates, grades.p50.tolist(), strict=True)),
+                "line-3",
+            ),
+            Line(
+                "recorded score",
+                [(s.on, s.score) for s in scores],
+                "line-4 recorded",
+                dots_only=True,
+            ),
+        ],
+        band=Band(
+            f"5-95 % of {COHORT_SIZE} virtual patients",
+            list(zip(grades.dates, grades.p5.tolist(), strict=True)),
+            list(zip(grades.dates, grades.p95.tolist(), strict=True)),
+        ),
         markers=sessions,
         y_range=(min(scale["best"], scale["worst"]), max(scale["best"], scale["worst"])),
-        summary=f"Expected grade for {scale['concern_name'].lower()} from the model.",
-    )
+        summary=(
+            f"Shaded: the grade 90 % of {COHORT_SIZE} virtual patients reach on each day; "
+            f"line: their median; dots: the clinician's scores recorded for "
+            f"{scale['concern_name'].lower()}"
+            + (": " + "; ".join(f"{s.score:g} on {s.on.isoformat()}" for s in scores) if scores
+               else " (none yet)")
+            + ". A model, not a promise."
+        ),
+    )  # fmt: skip
     # One line per session: the days between sessions are not drawn as a slope.
     windows = [
         Line(
@@ -122,5 +162,5 @@ def plan_course(
         patient=patient, prediction=prediction, charts=[collagen, redness, grade],
         choices=choices, chosen=(course.site, course.patient.concern), cohort_size=COHORT_SIZE,
         maintenance_share=cohort.maintenance_reached_share, ranged=ranged,
-        not_a_promise=NOT_A_PROMISE,
+        not_a_promise=NOT_A_PROMISE, scores=scores,
     )  # fmt: skip

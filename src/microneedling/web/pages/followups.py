@@ -1,8 +1,10 @@
 """Follow-up: scores on the concern's own scale, satisfaction, complications, and photos.
 
 The outcome service checks the score against the concern's scale and the photo rules (consent,
-a real image, size, EXIF stripped); this page shows its refusals beside the field, the scores
-over time as a picture, and before/after photos side by side.
+a real image, size, EXIF stripped), for one photo or several uploaded at once; this page shows
+its refusals beside the field, the scores over time as a picture, before/after photos side by
+side and (static/js/photos.js) compared with a slider or an overlay, and the area's baseline
+photo as a faint guide over the photos chosen before they are uploaded.
 """
 
 from __future__ import annotations
@@ -49,16 +51,26 @@ class PhotoPair:
     after: PhotoOut | None
 
 
+def baselines(photos: list[PhotoOut]) -> dict[str, PhotoOut]:
+    """The first photo before treatment of each area (site id): what after photos are lined
+    up with and compared against."""
+    first: dict[str, PhotoOut] = {}
+    for photo in photos:
+        if photo.stage == "baseline":
+            first.setdefault(photo.site or "", photo)
+    return first
+
+
 def photo_pairs(photos: list[PhotoOut], kb: KnowledgeBase) -> list[PhotoPair]:
     by_site: dict[str, list[PhotoOut]] = defaultdict(list)
     for photo in photos:
         by_site[photo.site or ""].append(photo)
+    before = baselines(photos)
     pairs = []
     for site, group in by_site.items():
-        before = [p for p in group if p.stage == "baseline"]
         after = [p for p in group if p.stage != "baseline"]
         name = kb.sites[site].name if site in kb.sites else (site or "Area not recorded")
-        pairs.append(PhotoPair(name, before[0] if before else None, after[-1] if after else None))
+        pairs.append(PhotoPair(name, before.get(site), after[-1] if after else None))
     return pairs
 
 
@@ -126,7 +138,8 @@ def _followup_page(
     return render(
         page.ctx, "followup.html", status_code, nav="patients", title="Follow-up",
         patient=patient, outcomes=outcomes, charts=outcome_charts(outcomes, kb),
-        pairs=photo_pairs(photos, kb), concerns=_concern_choices(page, patient.id),
+        pairs=photo_pairs(photos, kb), baselines={k: v for k, v in baselines(photos).items() if k},
+        concerns=_concern_choices(page, patient.id),
         stages=STAGES, sites=[(s.id, s.name) for s in kb.sites.values()],
         concern_names={c.id: c.name for c in kb.concerns.values()},
         form={"assessed_on": str(page.clinic.today())} | (form or {}), errors=errors or {},
@@ -155,21 +168,24 @@ async def outcome_record(request: Request, patient_id: RecordId, page: SignedDep
 @router.post("/patients/{patient_id}/photos", name="photo_upload")
 async def photo_upload(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     posted = await request.form()
-    form = as_dict(posted)
-    upload = posted.get("photo")
+    try:
+        form = as_dict(posted)
+        uploads = [u for u in posted.getlist("photo") if isinstance(u, UploadFile) and u.filename]
+        files = [await upload.read() for upload in uploads]
+    finally:
+        await posted.close()  # the uploads' temporary files, whatever happens next
     meta = {
         "stage": form.get("stage") or None,
         "site": form.get("site") or None,
         "taken_on": form.get("taken_on") or None,
     }
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InvalidInput("photo", "choose a photo to upload")
-        data = await upload.read()
-        page.service(OutcomeService).add_photo(patient_id, PhotoIn.model_validate(meta), data)
+        page.service(OutcomeService).add_photos(patient_id, PhotoIn.model_validate(meta), files)
     except (ValidationError, InvalidInput) as exc:
         patient = page.service(PatientService).get(patient_id)
-        errors = field_errors(exc, rename={"patient_id": "photo", "(body)": "photo"})
+        errors = field_errors(
+            exc, rename={"patient_id": "photo", "(body)": "photo", "file": "photo"}
+        )
         return _followup_page(page, patient, form, errors, 422)
     return RedirectResponse(str(request.url_for("followup", patient_id=patient_id).path), 303)
 

@@ -21,6 +21,7 @@ from microneedling.clinic.services.patients import (
     PatientIn,
     PatientService,
 )
+from microneedling.clinic.services.upcoming import UpcomingService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import Offset, RecordId
 from microneedling.web.pages._forms import as_dict, field_errors
@@ -80,6 +81,11 @@ async def patient_register(request: Request, page: SignedDep) -> Response:
 def patient_record(patient_id: RecordId, page: SignedDep) -> Response:
     with page.one_read():
         patient = page.service(PatientService).get(patient_id)
+        upcoming = (
+            page.service(UpcomingService).for_patient(patient_id)
+            if page.may(Permission.READ_APPOINTMENTS)
+            else None
+        )
         clinical = (
             clinical_record(
                 page, patient_id, patient.consent_photos and page.may(Permission.READ_PHOTOS)
@@ -90,6 +96,7 @@ def patient_record(patient_id: RecordId, page: SignedDep) -> Response:
     return render(
         page.ctx, "patient.html", nav="patients",
         title=f"{patient.given_name} {patient.family_name}", patient=patient, clinical=clinical,
+        upcoming=upcoming,
         may_edit=page.may(Permission.REGISTER_PATIENTS),
         may_treat=page.may(Permission.WRITE_CLINICAL),
         may_book=page.may(Permission.BOOK_APPOINTMENTS),

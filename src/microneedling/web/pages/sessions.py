@@ -27,6 +27,7 @@ from microneedling.clinic.services.treatments import (
     SessionStart,
     TreatmentService,
 )
+from microneedling.clinic.services.upcoming import UpcomingService
 from microneedling.knowledge.contraindications import MEDICATION_CLASSES
 from microneedling.reports import AftercareDocument, TreatedArea, aftercare_html, aftercare_pdf
 from microneedling.reports.words import day_date
@@ -266,6 +267,9 @@ def _sheet(page: Signed, session_id: int) -> AftercareDocument:
             for a in treatment.areas
         ],
         sheet=sheet,
+        next_session_date=page.service(UpcomingService).next_session_after(
+            treatment.patient_id, sheet.session_date
+        ),
     )
 
 

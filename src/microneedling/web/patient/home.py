@@ -9,7 +9,7 @@ from microneedling.clinic.ics import calendar_bytes
 from microneedling.clinic.services.econsent import PatientConsent, WithdrawalIn
 from microneedling.clinic.services.patient_page import PatientPage
 from microneedling.errors import InvalidInput
-from microneedling.reports.aftercare_sheet import day_groups
+from microneedling.planning import aftercare_timeline
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import text
 from microneedling.web.pages._render import Flash, render
@@ -24,7 +24,8 @@ def _home(seen: PatientVisit, status_code: int = 200, error: str | None = None) 
     sheet = view.aftercare
     return render(
         seen.ctx, "patient_home.html", status_code, title="Your page", view=view,
-        groups=day_groups(sheet.days) if sheet else [], withdraw_error=error,
+        timeline=aftercare_timeline(sheet, view.next_session_on) if sheet else None,
+        withdraw_error=error,
     )  # fmt: skip
 
 
