@@ -35,7 +35,11 @@ def _iso_moment(value: object) -> object:
     raise ValueError("must be a date and time written YYYY-MM-DDTHH:MM (ISO 8601)")
 
 
+#: The check behind :data:`IsoDate`, for a bounded day: ``Annotated[date, Field(le=DAY),
+#: ISO_DATE]``. A bound put on ``IsoDate`` itself is checked outside the date's own schema and
+#: names the limit as ``datetime.date(2100, 12, 31)`` instead of ``2100-12-31``.
+ISO_DATE = BeforeValidator(_iso_date)
 #: A calendar day, ``YYYY-MM-DD`` only.
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDate = Annotated[date, ISO_DATE]
 #: A moment, ISO 8601 (``YYYY-MM-DDTHH:MM[:SS][offset]``); without an offset, clinic time.
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_moment)]

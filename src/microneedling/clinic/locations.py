@@ -9,8 +9,11 @@ its location's zone (:attr:`Place.zone`).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -133,8 +136,21 @@ def assigned_locations(session: Session, staff_id: int) -> list[int]:
 
 
 def works_at(session: Session, staff_id: int, location_id: int) -> bool:
-    assigned = assigned_locations(session, staff_id)
-    return not assigned or location_id in assigned
+    return staff_id in working_at(session, [staff_id], location_id)
+
+
+def working_at(session: Session, staff_ids: Sequence[int], location_id: int) -> set[int]:
+    """Those of ``staff_ids`` who work at the location (assigned there, or assigned nowhere),
+    in one query whatever their number."""
+    assigned: dict[int, set[int]] = {}
+    rows = session.execute(
+        select(StaffLocation.staff_id, StaffLocation.location_id).where(
+            StaffLocation.staff_id.in_(staff_ids)
+        )
+    )
+    for staff_id, where in rows:
+        assigned.setdefault(staff_id, set()).add(where)
+    return {i for i in staff_ids if i not in assigned or location_id in assigned[i]}
 
 
 def clinic_contact(
@@ -163,10 +179,28 @@ def clinic_contact(
     return Contact(name, default_place(session))
 
 
+#: How long a process keeps the clinic's name for page headers, in seconds: every page shows
+#: it, and reading it each time cost every page a transaction of its own. A rename made in this
+#: process shows at once; one made by another worker process within this time.
+NAME_KEPT_SECONDS = 30.0
+_names: WeakKeyDictionary[Clinic, tuple[float, str]] = WeakKeyDictionary()
+
+
 def clinic_name(clinic: Clinic) -> str:
-    """The clinic's name from its profile (its own short read, for page headers)."""
+    """The clinic's name from its profile, for page headers (kept for ``NAME_KEPT_SECONDS``)."""
+    now = time.monotonic()
+    kept = _names.get(clinic)
+    if kept is not None and now - kept[0] < NAME_KEPT_SECONDS:
+        return kept[1]
     with clinic.db.reading() as session:
-        return profile_row(session).name
+        name = profile_row(session).name
+    _names[clinic] = (now, name)
+    return name
+
+
+def forget_clinic_name(clinic: Clinic) -> None:
+    """Read the name afresh on the next page (after this process renamed the clinic)."""
+    _names.pop(clinic, None)
 
 
 def clinic_logo(clinic: Clinic) -> tuple[bytes, str, str] | None:

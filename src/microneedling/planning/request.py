@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from microneedling.iso_dates import IsoDate
+from microneedling.iso_dates import ISO_DATE
 from microneedling.knowledge import Severity
 from microneedling.planning.explained import PlanPart
 from microneedling.screening.intake import Intake
@@ -22,7 +22,7 @@ from microneedling.screening.intake import Intake
 #: maintenance, the aftercare days) stays inside the calendar Python can represent (year 9999).
 LAST_PLANNABLE_DAY = date(2100, 12, 31)
 #: A date on or before :data:`LAST_PLANNABLE_DAY`.
-PlannableDay = Annotated[IsoDate, Field(le=LAST_PLANNABLE_DAY)]
+PlannableDay = Annotated[date, Field(le=LAST_PLANNABLE_DAY), ISO_DATE]
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (

@@ -87,7 +87,7 @@ def test_recorded_scores_are_set_against_the_band_and_median(
     assert "A model, not a promise." in page
     # On the picture: one dot per fine-lines score, none for the wrinkles score.
     dots = re.findall(r'<circle class="dot line-4 recorded"[^>]*><title>(.*?)</title>', page)
-    assert dots == [f"recorded score: {s:g} on {d.isoformat()}" for d, s in scores]
+    assert dots == [f"recorded score: {s:g} on {day_date(d)}" for d, s in scores]
     assert f"median of {COHORT_SIZE} virtual patients" in page
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound, TooLarge
 from microneedling.clinic.hours import OpeningHours
-from microneedling.clinic.locations import location_row, profile_row
+from microneedling.clinic.locations import forget_clinic_name, location_row, profile_row
 from microneedling.clinic.models import Appointment, Location, StaffLocation, StaffMember
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.photos import clean_image
@@ -154,7 +154,9 @@ class LocationService(Service):
             before = row.name
             row.name, row.updated_at = data.name, self.clinic.now()
             u.audit.record("update", "clinic_profile", row.id, detail={"name": [before, row.name]})
-            return ProfileOut(name=row.name, logo_sha256=row.logo_sha256, logo_type=row.logo_type)
+            out = ProfileOut(name=row.name, logo_sha256=row.logo_sha256, logo_type=row.logo_type)
+        forget_clinic_name(self.clinic)
+        return out
 
     def set_logo(self, data: bytes) -> ProfileOut:
         """Store a PNG or JPEG logo, decoded and re-encoded without metadata."""

@@ -19,7 +19,7 @@ from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.diary_range import refuse_beyond_diary
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.hours import ClockTime, OpeningHours
-from microneedling.clinic.locations import Place, works_at
+from microneedling.clinic.locations import Place, working_at, works_at
 from microneedling.clinic.models import Absence, Appointment, StaffMember, WorkingHours
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import TREATING, Permission
@@ -120,7 +120,8 @@ def practitioner_diaries(
     )
     members = list(session.scalars(query.order_by(StaffMember.full_name, StaffMember.id)))
     if location_id is not None:
-        members = [m for m in members if works_at(session, m.id, location_id)]
+        here = working_at(session, [m.id for m in members], location_id)
+        members = [m for m in members if m.id in here]
     if staff_ids is not None:
         by_id = {m.id: m for m in members}
         members = [by_id[i] for i in staff_ids if i in by_id]

@@ -3,6 +3,7 @@ working hours and absences."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -22,13 +23,15 @@ from microneedling.clinic.services.staff_hours import (
     WorkingHoursIn,
     WorkingHoursOut,
 )
-from microneedling.iso_dates import IsoDate, IsoDateTime
+from microneedling.iso_dates import ISO_DATE, IsoDateTime
 from microneedling.web.deps import RecordId, RecordIdFilter, service
 
 router = APIRouter(tags=["calendar"])
 Calendar = Annotated[CalendarService, Depends(service(CalendarService))]
 StaffHours = Annotated[StaffHoursService, Depends(service(StaffHoursService))]
-Day = Annotated[IsoDate, Query(ge=FIRST_DIARY_DAY, le=LAST_DIARY_DAY, description="YYYY-MM-DD")]
+Day = Annotated[
+    date, Query(ge=FIRST_DIARY_DAY, le=LAST_DIARY_DAY, description="YYYY-MM-DD"), ISO_DATE
+]
 Room = Annotated[str | None, Query(max_length=64, description="only this room's appointments")]
 
 

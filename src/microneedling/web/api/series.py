@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from microneedling.clinic.diary_range import LAST_DIARY_DAY
 from microneedling.clinic.services.appointments import AppointmentOut
 from microneedling.clinic.services.series_booking import SeriesIn, SeriesProposal, SeriesService
-from microneedling.iso_dates import IsoDate
+from microneedling.iso_dates import ISO_DATE
 from microneedling.web.deps import RecordId, RecordIdFilter, service
 
 router = APIRouter(prefix="/plans", tags=["appointments"])
@@ -24,7 +24,9 @@ def propose_series(
     practitioner_id: RecordIdFilter = None,
     room: Annotated[str | None, Query(max_length=64)] = None,
     at: Annotated[time | None, Query(description="wanted time of day, HH:MM")] = None,
-    start: Annotated[IsoDate | None, Query(le=LAST_DIARY_DAY, description="first day")] = None,
+    start: Annotated[
+        date | None, Query(le=LAST_DIARY_DAY, description="first day"), ISO_DATE
+    ] = None,
     location_id: RecordIdFilter = None,
 ) -> SeriesProposal:
     return series.propose(plan_id, practitioner_id, room, at, start, location_id)

@@ -100,7 +100,11 @@ def line_chart(
     if high - low < 1e-9:
         low, high = low - 1, high + 1
     step = _nice_step(high - low)
-    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    # Rounded outwards to whole steps; a value too small to divide by the step (a subnormal)
+    # still gets a tick below it, and -0.0 is read as 0.
+    first, last = math.floor(low / step) * step + 0.0, math.ceil(high / step) * step + 0.0
+    low = first - step if first > low else first
+    high = last + step if last < high else last
     chart = Chart(title, y_label, summary)
     width = chart.plot_right - chart.plot_left
     height = chart.plot_bottom - chart.plot_top

@@ -24,6 +24,7 @@ from microneedling.model.cohort import simulate_cohort
 from microneedling.model.observed import grade_band, scores_against_band
 from microneedling.model.simulation import simulate_course
 from microneedling.model.summary import NOT_A_PROMISE, summarise
+from microneedling.reports.words import day_date
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -127,7 +128,7 @@ def plan_course(
             f"Shaded: the grade 90 % of {COHORT_SIZE} virtual patients reach on each day; "
             f"line: their median; dots: the clinician's scores recorded for "
             f"{scale['concern_name'].lower()}"
-            + (": " + "; ".join(f"{s.score:g} on {s.on.isoformat()}" for s in scores) if scores
+            + (": " + "; ".join(f"{s.score:g} on {day_date(s.on)}" for s in scores) if scores
                else " (none yet)")
             + ". A model, not a promise."
         ),
