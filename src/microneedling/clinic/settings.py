@@ -193,6 +193,24 @@ class ClinicSettings(BaseSettings):
         description="PostgreSQL connections the whole server may hold, shared out among its "
         "worker processes",
     )
+    database_transaction_pooling: bool = Field(
+        default=False,
+        description="the database URLs lead to PgBouncer in transaction pooling mode: the "
+        "driver prepares no statements (PostgreSQL only)",
+    )
+    replica_database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of a streaming replica of the PostgreSQL database; reports "
+        "that allow it read there once it has caught up (none: every read on the primary)",
+    )
+    replica_wait_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        allow_inf_nan=False,
+        description="how long a report waits for the replica to replay the primary's latest "
+        "commits before it reads the primary instead [s]",
+    )
     rule_relaxations: str | None = Field(
         default=None,
         description='screening rules the clinic relaxes: a JSON list of {"rule_id", "reason", '
@@ -322,6 +340,31 @@ class ClinicSettings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{value}'") from None
         return value
+
+    @model_validator(mode="after")
+    def _pooling_and_replica_need_postgres(self) -> Self:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        primary = make_url(self.resolved_database_url).get_backend_name() == "postgresql"
+        if self.database_transaction_pooling and not primary:
+            raise ValueError(
+                "database_transaction_pooling: PgBouncer pools PostgreSQL connections; set a "
+                "PostgreSQL DATABASE_URL"
+            )
+        if self.replica_database_url is None:
+            return self
+        try:
+            replica = make_url(self.replica_database_url).get_backend_name() == "postgresql"
+        except ArgumentError:
+            replica = False
+        if not replica:
+            raise ValueError("replica_database_url: must be a PostgreSQL URL (postgresql://...)")
+        if not primary:
+            raise ValueError(
+                "replica_database_url: a replica needs a PostgreSQL DATABASE_URL (the primary)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _secret_outside_development(self) -> Self:
