@@ -14,14 +14,32 @@ import os
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from test_walkthrough import test_patient_to_outcome_over_http as walk_through
 
-from microneedling.clinic import Clinic, ClinicSettings
+from clinic_support import INTAKE, course_request
+from microneedling.clinic import Clinic, ClinicSettings, Database
+from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
+from microneedling.clinic.services.intakes import IntakeIn, IntakeService
+from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.services.plans import ConsentIn, PlanIn, PlanService
+from microneedling.clinic.services.recall import RecallFilter, RecallService
+from microneedling.clinic.services.treatments import (
+    AreaIn,
+    PreTreatmentCheck,
+    SessionCompletion,
+    SessionStart,
+    TreatmentService,
+)
+from microneedling.planning import RequestedCourse
+from microneedling.screening import Intake
 from pg_cluster import (
     PgBouncer,
     PostgresServer,
@@ -33,7 +51,7 @@ from pg_cluster import (
 )
 
 if TYPE_CHECKING:
-    from clinic_support import Clock
+    from clinic_support import Clock, Team
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -154,3 +172,124 @@ def test_the_walk_through_runs_through_pgbouncer(
     walk_through(live_api, tokens, clock, intake_answers, course, jpeg)
     # Migrations, sign-ins and every request's transaction went through PgBouncer.
     assert pooled.bouncer_transactions(database) > 100
+
+
+NO = PreTreatmentCheck(new_medication=False, pregnant=False, cold_sore=False, breakout=False)
+
+
+def _lapsed_course(clinic: Clinic, team: Team, clock: Clock) -> int:
+    """A patient whose course stopped after its first session: on the recall list 7 weeks on
+    (interval 4 weeks + 14 days' lapse). Returns the patient's id."""
+    admin = DeviceService(clinic, team.admin)
+    device = admin.register_device(
+        DeviceIn(device_type="generic_pen_12", serial_number="PEN-R1", label="Pen")
+    )
+    lot = admin.register_lot(
+        LotIn.model_validate({"device_type": "generic_pen_12", "cartridge_id": "12",
+                              "needle_count": 12, "needle_length_mm": 2.5,
+                              "lot_number": "R-LOT-1", "expires_on": "2028-01-01"})
+    )  # fmt: skip
+    patient = PatientService(clinic, team.front_desk).register(
+        PatientIn.model_validate({"given_name": "Rita", "family_name": "Replica",
+                                  "date_of_birth": "1984-05-01", "sex": "female"})
+    )  # fmt: skip
+    IntakeService(clinic, team.practitioner).record(
+        patient.id, IntakeIn(answers=Intake.model_validate(INTAKE))
+    )
+    plans = PlanService(clinic, team.practitioner)
+    plan = plans.create(
+        patient.id, PlanIn(course=RequestedCourse.model_validate(course_request("2027-03-01")))
+    )
+    plans.consent(plan.id, ConsentIn(version=1, consented_by="Rita Replica", method="signature"))
+    booked = AppointmentService(clinic, team.front_desk).book(
+        AppointmentIn.model_validate({"patient_id": patient.id, "plan_id": plan.id,
+                                      "practitioner_id": team.practitioner.staff_id,
+                                      "room": "room-1", "kind": "session",
+                                      "starts_at": "2027-03-01T10:00", "duration_minutes": 60})
+    )  # fmt: skip
+    clock.advance(hours=2, minutes=5)
+    treat = TreatmentService(clinic, team.practitioner)
+    session = treat.start(
+        SessionStart(appointment_id=booked.id, device_id=device.id, lot_id=lot.id, check=NO)
+    )
+    treat.record_area(session.id, AreaIn(site="cheeks", depth_mm=1.0, passes=3))
+    clock.advance(hours=1)
+    treat.complete(
+        session.id,
+        SessionCompletion(
+            treatment_started_at=datetime.fromisoformat("2027-03-01T10:30:00+00:00"),
+            treatment_ended_at=datetime.fromisoformat("2027-03-01T10:50:00+00:00"),
+            end_point="pinpoint_bleeding",
+        ),
+    )
+    clock.advance(weeks=7)
+    return patient.id
+
+
+def _recall_ran_on(pooled: PooledCluster, database: str) -> dict[str, int]:
+    """How many times each server ran the recall list's query for each patient's latest
+    consented plan (``max(plans.id)`` in pg_stat_statements) since the counts were reset."""
+    sql = (
+        "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE '%max(plans.id)%'"
+    )
+    return {
+        "primary": int(run_sql(pooled.primary, database, sql)[0][0]),  # type: ignore[call-overload]
+        "replica": int(run_sql(pooled.replica, database, sql)[0][0]),  # type: ignore[call-overload]
+    }
+
+
+def _reset_statement_counts(pooled: PooledCluster, database: str) -> None:
+    for server in (pooled.primary, pooled.replica):
+        run_sql(server, database, "SELECT pg_stat_statements_reset()")
+
+
+def test_the_recall_list_is_read_on_the_replica_and_never_misses_a_booking(
+    clinic: Clinic, team: Team, clock: Clock, pooled: PooledCluster, database: str
+) -> None:
+    patient_id = _lapsed_course(clinic, team, clock)
+    recall = RecallService(clinic, team.front_desk)
+
+    _reset_statement_counts(pooled, database)
+    entries = recall.due(RecallFilter())
+    assert [(e.patient_id, e.reason) for e in entries] == [(patient_id, "lapsed_series")]
+    assert _recall_ran_on(pooled, database) == {"primary": 0, "replica": 1}
+
+    # Replay paused: the replica stops where it is, and a booking made now is not on it.
+    run_sql(pooled.replica, database, "SELECT pg_wal_replay_pause()")
+    try:
+        AppointmentService(clinic, team.front_desk).book(
+            AppointmentIn.model_validate({"patient_id": patient_id, "room": "room-2",
+                                          "practitioner_id": team.practitioner.staff_id,
+                                          "kind": "follow_up", "duration_minutes": 30,
+                                          "starts_at": "2027-04-20T09:00"})
+        )  # fmt: skip
+        count = "SELECT count(*) FROM appointments"
+        assert run_sql(pooled.primary, database, count) == [(2,)]
+        assert run_sql(pooled.replica, database, count) == [(1,)]  # stale
+        _reset_statement_counts(pooled, database)
+        # The report waited for the replica, which did not catch up: the primary served it,
+        # and the patient booked just now is off the list.
+        assert recall.due(RecallFilter()) == []
+        assert _recall_ran_on(pooled, database) == {"primary": 1, "replica": 0}
+    finally:
+        run_sql(pooled.replica, database, "SELECT pg_wal_replay_resume()")
+
+    _reset_statement_counts(pooled, database)
+    assert recall.due(RecallFilter()) == []  # the replica has caught up and serves it again
+    assert _recall_ran_on(pooled, database) == {"primary": 0, "replica": 1}
+    assert run_sql(pooled.replica, database, "SELECT count(*) FROM appointments") == [(2,)]
+
+
+def test_a_replica_that_cannot_be_reached_leaves_reports_on_the_primary(
+    pooled: PooledCluster, database: str
+) -> None:
+    url = pooled.bouncer.url(database)
+    nowhere = pooled.replica.url(database).replace(f":{pooled.replica.port}/", ":1/")
+    db = Database(url, transaction_pooling=True, replica_url=nowhere, replica_wait_seconds=0.1)
+    try:
+        with db.reading(replica=True) as session:
+            assert session.execute(text("SELECT pg_is_in_recovery()")).scalar_one() is False
+        with pytest.raises(OperationalError):  # the replica really is unreachable
+            db.replica.engine.connect().close()  # type: ignore[union-attr]
+    finally:
+        db.dispose()
