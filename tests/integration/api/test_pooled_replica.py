@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from test_walkthrough import test_patient_to_outcome_over_http as walk_through
 
 from clinic_support import INTAKE, course_request
@@ -293,3 +293,35 @@ def test_a_replica_that_cannot_be_reached_leaves_reports_on_the_primary(
             db.replica.engine.connect().close()  # type: ignore[union-attr]
     finally:
         db.dispose()
+
+
+def _statement_after_a_server_change(url: str, *, transaction_pooling: bool) -> None:
+    """Run one statement six times (psycopg prepares it on the fifth by default), then again
+    while another client holds the server connection it was prepared on (PgBouncer hands out
+    the most recently used server first), so the seventh runs on another server connection."""
+    db = Database(url, transaction_pooling=transaction_pooling)
+    holder = create_engine(url, connect_args={"prepare_threshold": None})
+    count = text("SELECT count(*) FROM staff WHERE id > :id")
+    try:
+        for _ in range(6):
+            with db.engine.begin() as connection:
+                connection.execute(count, {"id": 0})
+        with holder.connect() as held:
+            held.execute(text("SELECT 1"))  # a transaction on that server connection, open
+            with db.engine.begin() as connection:
+                connection.execute(count, {"id": 0})
+    finally:
+        db.dispose()
+        holder.dispose()
+
+
+def test_behind_pgbouncer_the_driver_must_prepare_no_statements(
+    pooled: PooledCluster, database: str
+) -> None:
+    url = pooled.bouncer.url(database)
+    direct = Database(pooled.primary.url(database))
+    direct.migrate()
+    direct.dispose()
+    with pytest.raises(DBAPIError, match='prepared statement "_pg3_0" does not exist'):
+        _statement_after_a_server_change(url, transaction_pooling=False)
+    _statement_after_a_server_change(url, transaction_pooling=True)
