@@ -116,6 +116,8 @@ class Database:
         replica_wait_seconds: float = 1.0,
     ) -> None:
         self.url = normalise_url(url)
+        #: The URLs lead to PgBouncer's transaction pooling: no session may outlive a transaction.
+        self.transaction_pooling = transaction_pooling
         parsed = make_url(self.url)
         self.backend = "sqlite" if parsed.get_backend_name() == "sqlite" else "postgresql"
         kwargs: dict[str, Any] = {"echo": echo, "future": True}

@@ -3,10 +3,14 @@ refusal gives (the servers themselves: tests/integration/api/test_pooled_replica
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 from microneedling.clinic import ClinicSettings, Database
+from microneedling.clinic.backup import PGDUMP_HEADER, backup, restore
+from microneedling.errors import InvalidInput
 
 PRIMARY = "postgresql://clinic@127.0.0.1:6432/clinic"
 REPLICA = "postgresql://clinic@127.0.0.1:6432/clinic_replica"
@@ -52,7 +56,7 @@ def test_settings_refuse_what_cannot_work(values: dict[str, object], message: st
         ClinicSettings(**values)  # type: ignore[arg-type]
 
 
-def test_the_database_refuses_a_replica_of_sqlite(tmp_path: object) -> None:
+def test_the_database_refuses_a_replica_of_sqlite(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="needs PostgreSQL for both"):
         Database(f"sqlite:///{tmp_path}/clinic.sqlite3", replica_url=REPLICA)
     db = Database(PRIMARY, transaction_pooling=True, replica_url=REPLICA, replica_wait_seconds=2)
@@ -62,3 +66,16 @@ def test_the_database_refuses_a_replica_of_sqlite(tmp_path: object) -> None:
         assert db.replica.primary is db.engine
     finally:
         db.dispose()
+
+
+def test_backups_behind_pgbouncer_are_refused_before_anything_runs(tmp_path: Path) -> None:
+    db = Database(PRIMARY, transaction_pooling=True)
+    dump = tmp_path / "clinic.dump"
+    with pytest.raises(InvalidInput, match="primary directly") as refused:
+        backup(db, dump)
+    assert refused.value.field == "database"
+    assert not dump.exists()
+    dump.write_bytes(PGDUMP_HEADER + b"rest of a dump")
+    with pytest.raises(InvalidInput, match="MICRONEEDLING_DATABASE_TRANSACTION_POOLING=false"):
+        restore(db, dump)
+    db.dispose()
