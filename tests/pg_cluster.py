@@ -55,6 +55,7 @@ class PostgresServer:
     bindir: Path
     root: Path
     port: int
+    running: bool = False
 
     @property
     def data(self) -> Path:
@@ -69,12 +70,23 @@ class PostgresServer:
             [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"),
              "-o", full, "-w", "-t", "120", "start"]
         )  # fmt: skip
+        self.running = True
 
-    def stop(self) -> None:
-        try:
+    def halt(self) -> None:
+        """Stop the server, keeping its files (a lost primary, in a failover drill)."""
+        if self.running:
             run_as_postgres(
                 [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"]
             )
+            self.running = False
+
+    def promote(self) -> None:
+        """End recovery on a standby: it takes writes from now on."""
+        run_as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w", "promote"])
+
+    def stop(self) -> None:
+        try:
+            self.halt()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -122,6 +134,24 @@ class PgBouncer:
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
+    def admin(self, command: str, psql: Path) -> str:
+        """Run one admin-console command (``SHOW STATS``, ``PAUSE clinic``, ``RELOAD``...)
+        with ``psql``; its output, unaligned, fields split by ``|``."""
+        done = subprocess.run(
+            [str(psql), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+             "-d", "pgbouncer", "-A", "-F", "|", "-c", command],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return done.stdout
+
+    def point(self, databases: dict[str, str], psql: Path) -> None:
+        """Rewrite the ``[databases]`` lines and reload them (``RELOAD``)."""
+        ini = self.root / "pgbouncer.ini"
+        text = ini.read_text()
+        settings = text[text.index("[pgbouncer]") :]
+        ini.write_text(f"[databases]\n{_database_lines(databases)}\n\n{settings}")
+        self.admin("RELOAD", psql)
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -132,6 +162,10 @@ class PgBouncer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _database_lines(databases: dict[str, str]) -> str:
+    return "\n".join(f"{name} = {target}" for name, target in databases.items())
+
+
 def start_pgbouncer(binary: str, databases: dict[str, str], pool_mode: str) -> PgBouncer:
     """PgBouncer on a free loopback port, trusting the ``postgres`` user, with the given
     ``[databases]`` lines (name -> connection string); it refuses to run as root, so it runs
@@ -139,9 +173,8 @@ def start_pgbouncer(binary: str, databases: dict[str, str], pool_mode: str) -> P
     root = _private_root("mn-pgbouncer-")
     port = free_port()
     (root / "userlist.txt").write_text('"postgres" ""\n')
-    lines = "\n".join(f"{name} = {target}" for name, target in databases.items())
     (root / "pgbouncer.ini").write_text(
-        f"[databases]\n{lines}\n\n[pgbouncer]\n"
+        f"[databases]\n{_database_lines(databases)}\n\n[pgbouncer]\n"
         f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
         f"auth_type = trust\nauth_file = {root / 'userlist.txt'}\n"
         f"pool_mode = {pool_mode}\ndefault_pool_size = 10\nmax_client_conn = 200\n"

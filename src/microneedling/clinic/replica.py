@@ -26,7 +26,8 @@ FIRST_POLL_SECONDS = 0.002
 LONGEST_POLL_SECONDS = 0.05
 
 _PRIMARY_LOG_END = text("SELECT pg_current_wal_insert_lsn()::text")
-_REPLAYED_TO = text("SELECT pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn)")
+# After a promotion pg_last_wal_replay_lsn() stays where recovery ended: ask about recovery too.
+_REPLAYED_TO = text("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn)")
 
 
 class Replica:
@@ -58,9 +59,9 @@ class Replica:
                 while True:
                     # Each look is its own transaction (behind PgBouncer, perhaps on another
                     # server connection: the standby's replay position is the same for all).
-                    replayed = connection.execute(_REPLAYED_TO, {"lsn": lsn}).scalar_one()
+                    standby, replayed = connection.execute(_REPLAYED_TO, {"lsn": lsn}).one()
                     connection.rollback()
-                    if replayed is None:
+                    if not standby:
                         log.warning("the replica is not a standby (promoted?): reading the primary")
                         return False
                     if replayed:

@@ -11,7 +11,6 @@ a booking just made. ``pg_stat_statements`` on each server shows where the repor
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,13 +86,7 @@ class PooledCluster:
 
     def bouncer_transactions(self, database: str) -> int:
         """Transactions PgBouncer has passed to ``database`` (its admin console, SHOW STATS)."""
-        psql = str(self.primary.bindir / "psql")
-        shown = subprocess.run(
-            [psql, "-h", "127.0.0.1", "-p", str(self.bouncer.port), "-U", "postgres",
-             "-d", "pgbouncer", "-A", "-F", "|", "-c", "SHOW STATS"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        header, *rows = shown.stdout.splitlines()
+        header, *rows = self.bouncer.admin("SHOW STATS", self.primary.bindir / "psql").splitlines()
         columns = header.split("|")
         for row in rows:
             values = dict(zip(columns, row.split("|"), strict=False))
