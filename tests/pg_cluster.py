@@ -20,6 +20,9 @@ from pathlib import Path
 
 from clinic_support import free_port
 
+#: How often PgBouncer refreshes the totals SHOW STATS gives [s].
+STATS_PERIOD_SECONDS = 1
+
 #: Durability is not what these servers test: skip the disk flushes.
 FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
@@ -179,6 +182,8 @@ def start_pgbouncer(binary: str, databases: dict[str, str], pool_mode: str) -> P
         f"auth_type = trust\nauth_file = {root / 'userlist.txt'}\n"
         f"pool_mode = {pool_mode}\ndefault_pool_size = 10\nmax_client_conn = 200\n"
         f"logfile = {root / 'pgbouncer.log'}\nadmin_users = postgres\n"
+        # SHOW STATS totals are refreshed every stats_period (60 s by default).
+        f"stats_period = {STATS_PERIOD_SECONDS}\n"
     )
     for path in root.iterdir():
         if os.geteuid() == 0:
