@@ -24,6 +24,17 @@ DEVELOPMENT_SECRET = "development-only-secret-do-not-deploy"
 MIN_SECRET_LENGTH = 32
 
 
+def _is_postgres(url: str) -> bool:
+    """Whether ``url`` is a well-formed SQLAlchemy URL of a PostgreSQL database."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).get_backend_name() == "postgresql"
+    except ArgumentError:
+        return False
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "microneedling"
@@ -343,10 +354,9 @@ class ClinicSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _pooling_and_replica_need_postgres(self) -> Self:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
-
-        primary = make_url(self.resolved_database_url).get_backend_name() == "postgresql"
+        if not self.database_transaction_pooling and self.replica_database_url is None:
+            return self  # a malformed DATABASE_URL is reported where it is opened, as before
+        primary = _is_postgres(self.resolved_database_url)
         if self.database_transaction_pooling and not primary:
             raise ValueError(
                 "database_transaction_pooling: PgBouncer pools PostgreSQL connections; set a "
@@ -354,11 +364,7 @@ class ClinicSettings(BaseSettings):
             )
         if self.replica_database_url is None:
             return self
-        try:
-            replica = make_url(self.replica_database_url).get_backend_name() == "postgresql"
-        except ArgumentError:
-            replica = False
-        if not replica:
+        if not _is_postgres(self.replica_database_url):
             raise ValueError("replica_database_url: must be a PostgreSQL URL (postgresql://...)")
         if not primary:
             raise ValueError(

@@ -47,6 +47,10 @@ def test_pooling_and_a_replica_are_read_from_the_environment(
             {"database_url": PRIMARY, "replica_database_url": "not a url"},
             "replica_database_url: must be a PostgreSQL URL",
         ),
+        (
+            {"database_url": "not a url", "database_transaction_pooling": True},
+            "database_transaction_pooling: PgBouncer",
+        ),
         ({"database_url": PRIMARY, "replica_wait_seconds": -1}, "replica_wait_seconds"),
         ({"database_url": PRIMARY, "replica_wait_seconds": "nan"}, "replica_wait_seconds"),
     ],
@@ -79,3 +83,18 @@ def test_backups_behind_pgbouncer_are_refused_before_anything_runs(tmp_path: Pat
     with pytest.raises(InvalidInput, match="MICRONEEDLING_DATABASE_TRANSACTION_POOLING=false"):
         restore(db, dump)
     db.dispose()
+
+
+def test_the_command_line_names_the_setting_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from microneedling.cli import app
+
+    monkeypatch.setenv("DATABASE_URL", PRIMARY)
+    monkeypatch.setenv("MICRONEEDLING_REPLICA_DATABASE_URL", "sqlite:///replica.sqlite3")
+    result = CliRunner().invoke(app, ["db", "migrate", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "replica_database_url: must be a PostgreSQL URL" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
