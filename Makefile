@@ -1,7 +1,7 @@
 # Two commands matter: `make run` and `make test`. Everything else is a step they use.
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
-APT_PACKAGES := postgresql chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_PACKAGES := postgresql pgbouncer chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: run test install system-deps lint typecheck layers pytest bench docs clean
 
@@ -25,7 +25,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# System packages (PostgreSQL for the clinic suite, Chromium for the browser suite, Pango for PDFs),
+# System packages (PostgreSQL and PgBouncer for the clinic suite, Chromium for the browser suite, Pango for PDFs),
 # installed with apt-get only when one is missing.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \

@@ -10,11 +10,8 @@ package) and are skipped elsewhere.
 from __future__ import annotations
 
 import functools
-import glob
 import os
 import shutil
-import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -40,6 +37,7 @@ from clinic_support import (
 from microneedling.clinic import Actor, Clinic, ClinicSettings, Database, Role
 from microneedling.clinic.models import StaffMember
 from microneedling.clinic.services.passwords import hash_password
+from pg_cluster import postgres_bindir, start_postgres
 
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -51,11 +49,6 @@ def _external_postgres_url() -> str | None:
     return None
 
 
-def _run_as_postgres(args: list[str]) -> subprocess.CompletedProcess[str]:
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    return subprocess.run(prefix + args, check=True, capture_output=True, text=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """Admin URL of a PostgreSQL server (``.../postgres`` database)."""
@@ -63,8 +56,8 @@ def postgres_server() -> Iterator[str]:
     if external:
         yield external
         return
-    initdb = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not initdb:
+    bindir = postgres_bindir()
+    if bindir is None:
         message = (
             "PostgreSQL binaries not found in /usr/lib/postgresql/*/bin: install the Debian "
             "package 'postgresql' (make test does) or set TEST_POSTGRES_URL"
@@ -72,28 +65,11 @@ def postgres_server() -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    bindir = Path(initdb[-1]).parent
-    root = Path(tempfile.mkdtemp(prefix="mn-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    data = root / "data"
-    port = free_port()
-    _run_as_postgres(
-        [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
-    )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
-    _run_as_postgres(
-        [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options,
-         "-w", "start"]
-    )  # fmt: skip
+    server = start_postgres(bindir)
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield server.url()
     finally:
-        _run_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
-        shutil.rmtree(root, ignore_errors=True)
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,20 @@ def _pg_tool(name: str) -> str:
 
 
 def _pg_target(db: Database) -> tuple[str, dict[str, str]]:
-    """A libpq URL without the password, and the environment that carries the password."""
+    """A libpq URL without the password, and the environment that carries the password.
+
+    Refused behind PgBouncer's transaction pooling: pg_dump and pg_restore empty the
+    ``search_path`` for their session, and PgBouncer would hand that server connection on to
+    the clinic's next transaction (seen: "no schema has been selected to create in").
+    """
+    if db.transaction_pooling:
+        raise InvalidInput(
+            "database",
+            "backups and restores need the primary directly, not PgBouncer's transaction "
+            "pooling (its pooled connections would keep pg_dump's empty search_path): set "
+            "DATABASE_URL to the primary's address and MICRONEEDLING_DATABASE_TRANSACTION_POOLING"
+            "=false for this command",
+        )
     url = make_url(db.url)
     env = dict(os.environ)
     if url.password:

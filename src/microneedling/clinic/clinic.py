@@ -52,7 +52,13 @@ class Clinic:
         clock: Callable[[], datetime] = _system_clock,
     ) -> None:
         self.settings = settings
-        self.db = db or Database(settings.resolved_database_url, pool_size=settings.db_pool_size)
+        self.db = db or Database(
+            settings.resolved_database_url,
+            pool_size=settings.db_pool_size,
+            transaction_pooling=settings.database_transaction_pooling,
+            replica_url=settings.replica_database_url,
+            replica_wait_seconds=settings.replica_wait_seconds,
+        )
         self._clock = clock
         key = settings.audit_key.get_secret_value() if settings.audit_key else None
         self.db.use_audit_chain(AuditChain(audit_key(key, settings.resolved_audit_key_file)))
@@ -148,10 +154,12 @@ class Service:
             yield Unit(session, AuditLog(session, self.actor))
 
     @contextmanager
-    def reading(self, *permissions: Permission) -> Iterator[Unit]:
+    def reading(self, *permissions: Permission, replica: bool = False) -> Iterator[Unit]:
         """A reading unit of work: no write lock; returns once its audit events are committed.
 
         Inside a :meth:`page` it joins the page's transaction and audit log instead.
+        ``replica``: a report that may run on the streaming replica once it has caught up
+        (see :meth:`Database.reading`); its audit events are still written to the primary.
         """
         for permission in permissions:
             self.require(permission)
@@ -161,7 +169,7 @@ class Service:
             return
         audit = AuditLog.deferred(self.actor)
         with stamped_by(self.clinic.now):
-            with self.clinic.db.reading() as session:
+            with self.clinic.db.reading(replica=replica) as session:
                 yield Unit(session, audit)
             self.clinic.audit_queue.write(audit.pending)
 

@@ -8,6 +8,18 @@ writer (WAL gives each its own snapshot). PostgreSQL serialises the same critica
 transaction-scoped advisory locks (:meth:`Database.lock`), and reads see one snapshot
 (``REPEATABLE READ``).
 
+Behind PgBouncer in transaction pooling mode (``transaction_pooling``) each transaction may run
+on a different server connection, so nothing may outlive a transaction: the locks above are
+transaction-scoped already, and the driver prepares no statements (psycopg's
+``prepare_threshold=None``; Debian 12's PgBouncer 1.18 cannot carry prepared statements from
+one server connection to another, which version 1.21's ``max_prepared_statements`` does).
+
+A streaming replica (``replica_url``) serves the reading units that ask for it
+(:meth:`Database.reading` with ``replica=True``), but only once it has replayed everything the
+primary had written when the read began (:mod:`microneedling.clinic.replica`); until then, for
+at most ``replica_wait_seconds``, it waits, and then the primary serves the read. A read routed
+there therefore never misses a write committed before it started, its caller's own included.
+
 Audit rows are chained (:mod:`microneedling.clinic.audit_chain`): whenever a transaction
 flushes new audit events, the chain takes its lock and links them to the newest row.
 """
@@ -28,6 +40,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from microneedling.clinic.replica import Replica
+
 if TYPE_CHECKING:
     from microneedling.clinic.audit_chain import AuditChain
 
@@ -35,6 +49,9 @@ if TYPE_CHECKING:
 LOCK_BOOKINGS = 7_301
 LOCK_LOGIN = 7_302
 LOCK_AUDIT_CHAIN = 7_303
+
+#: PostgreSQL's isolation for reading units: one snapshot (a hot standby allows it too).
+READ_SNAPSHOT = "REPEATABLE READ"
 
 
 def normalise_url(url: str) -> str:
@@ -70,11 +87,38 @@ def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
     )
 
 
-class Database:
-    """One engine and its session factory; the only place that knows the backend."""
+def _postgres_options(transaction_pooling: bool) -> dict[str, Any]:
+    """Engine options for PostgreSQL, directly or through PgBouncer's transaction pooling."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if transaction_pooling:
+        # psycopg prepares a statement run five times on the server connection it ran on; the
+        # next transaction may get another one, where "_pg3_0" does not exist. None: never.
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int | None = None) -> None:
+
+class Database:
+    """The engines (primary, and a replica when there is one) and their session factories;
+    the only place that knows the backend.
+
+    ``transaction_pooling``: the URLs lead to PgBouncer in transaction pooling mode.
+    ``replica_url``: a streaming replica for reads that ask for it; ``replica_wait_seconds``:
+    how long such a read waits for the replica to catch up before it reads the primary [s].
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int | None = None,
+        transaction_pooling: bool = False,
+        replica_url: str | None = None,
+        replica_wait_seconds: float = 1.0,
+    ) -> None:
         self.url = normalise_url(url)
+        #: The URLs lead to PgBouncer's transaction pooling: no session may outlive a transaction.
+        self.transaction_pooling = transaction_pooling
         parsed = make_url(self.url)
         self.backend = "sqlite" if parsed.get_backend_name() == "sqlite" else "postgresql"
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
@@ -83,7 +127,7 @@ class Database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
-            kwargs["pool_pre_ping"] = True
+            kwargs.update(_postgres_options(transaction_pooling))
         if pool_size is not None and parsed.database not in (None, "", ":memory:"):
             # A fixed pool as large as the requests one worker serves at once (the thread pool
             # runs 40): beyond it requests wait for a connection rather than open more than
@@ -96,13 +140,26 @@ class Database:
             event.listen(self.engine, "begin", _sqlite_begin)
             reader = self.engine.execution_options(sqlite_begin="DEFERRED")
         else:
-            reader = self.engine.execution_options(isolation_level="REPEATABLE READ")
+            reader = self.engine.execution_options(isolation_level=READ_SNAPSHOT)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         self._read_sessions = sessionmaker(reader, expire_on_commit=False, autoflush=True)
         event.listen(self._read_sessions, "before_flush", _refuse_writes)
+        self.replica: Replica | None = None
+        self._replica_sessions: sessionmaker[Session] | None = None
+        if replica_url is not None:
+            self._use_replica(replica_url, kwargs, replica_wait_seconds)
         #: Links new audit rows into the keyed chain; set by the clinic (see use_audit_chain).
         self.audit_chain: AuditChain | None = None
         event.listen(self._sessions, "before_flush", self._chain_audit_events)
+
+    def _use_replica(self, url: str, kwargs: dict[str, Any], wait_seconds: float) -> None:
+        if self.backend != "postgresql" or make_url(url).get_backend_name() != "postgresql":
+            raise ValueError("a streaming replica needs PostgreSQL for both URLs")
+        engine = create_engine(normalise_url(url), **kwargs)
+        self.replica = Replica(engine, self.engine, wait_seconds)
+        reader = engine.execution_options(isolation_level=READ_SNAPSHOT)
+        self._replica_sessions = sessionmaker(reader, expire_on_commit=False, autoflush=True)
+        event.listen(self._replica_sessions, "before_flush", _refuse_writes)
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -119,9 +176,16 @@ class Database:
             yield session
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A read-only session on one snapshot; it takes no write lock and may not write."""
-        with self._read_sessions() as session, session.begin():
+    def reading(self, *, replica: bool = False) -> Iterator[Session]:
+        """A read-only session on one snapshot; it takes no write lock and may not write.
+
+        ``replica``: on the streaming replica, if there is one and it has replayed every
+        commit made before this call (else on the primary, as without it).
+        """
+        sessions = self._read_sessions
+        if replica and self._replica_sessions is not None and self.replica is not None:
+            sessions = self._replica_sessions if self.replica.caught_up() else sessions
+        with sessions() as session, session.begin():
             yield session
 
     def use_audit_chain(self, chain: AuditChain) -> None:
@@ -191,6 +255,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.dispose()
 
 
 def alembic_config(connection: Any | None = None) -> Config:

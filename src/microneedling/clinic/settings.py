@@ -25,6 +25,17 @@ DEVELOPMENT_SECRET = "development-only-secret-do-not-deploy"
 MIN_SECRET_LENGTH = 32
 
 
+def _is_postgres(url: str) -> bool:
+    """Whether ``url`` is a well-formed SQLAlchemy URL of a PostgreSQL database."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).get_backend_name() == "postgresql"
+    except ArgumentError:
+        return False
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "microneedling"
@@ -209,6 +220,24 @@ class ClinicSettings(BaseSettings):
         description="PostgreSQL connections the whole server may hold, shared out among its "
         "worker processes",
     )
+    database_transaction_pooling: bool = Field(
+        default=False,
+        description="the database URLs lead to PgBouncer in transaction pooling mode: the "
+        "driver prepares no statements (PostgreSQL only)",
+    )
+    replica_database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of a streaming replica of the PostgreSQL database; reports "
+        "that allow it read there once it has caught up (none: every read on the primary)",
+    )
+    replica_wait_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        allow_inf_nan=False,
+        description="how long a report waits for the replica to replay the primary's latest "
+        "commits before it reads the primary instead [s]",
+    )
     rule_relaxations: str | None = Field(
         default=None,
         description='screening rules the clinic relaxes: a JSON list of {"rule_id", "reason", '
@@ -338,6 +367,26 @@ class ClinicSettings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{value}'") from None
         return value
+
+    @model_validator(mode="after")
+    def _pooling_and_replica_need_postgres(self) -> Self:
+        if not self.database_transaction_pooling and self.replica_database_url is None:
+            return self  # a malformed DATABASE_URL is reported where it is opened, as before
+        primary = _is_postgres(self.resolved_database_url)
+        if self.database_transaction_pooling and not primary:
+            raise ValueError(
+                "database_transaction_pooling: PgBouncer pools PostgreSQL connections; set a "
+                "PostgreSQL DATABASE_URL"
+            )
+        if self.replica_database_url is None:
+            return self
+        if not _is_postgres(self.replica_database_url):
+            raise ValueError("replica_database_url: must be a PostgreSQL URL (postgresql://...)")
+        if not primary:
+            raise ValueError(
+                "replica_database_url: a replica needs a PostgreSQL DATABASE_URL (the primary)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _secret_outside_development(self) -> Self:

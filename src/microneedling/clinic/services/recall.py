@@ -177,7 +177,11 @@ def recall_csv(entries: list[RecallEntry]) -> str:
 class RecallService(Service):
     def due(self, where: RecallFilter) -> list[RecallEntry]:
         """The recall list; maintenance due by ``due_by`` (default: the notice period ahead)."""
-        with self.reading(Permission.READ_CONTACTS, Permission.READ_APPOINTMENTS) as u:
+        # A report over every course: the replica may serve it (it waits for the replica to
+        # replay what the primary had committed, so a booking made just now is seen).
+        with self.reading(
+            Permission.READ_CONTACTS, Permission.READ_APPOINTMENTS, replica=True
+        ) as u:
             due_by = where.due_by or self.clinic.today() + timedelta(
                 days=self.clinic.settings.recall_notice_days
             )
