@@ -124,17 +124,6 @@ def places(session: Session, *, active_only: bool = False) -> list[Place]:
     return [place_of(row) for row in session.scalars(query)]
 
 
-def assigned_locations(session: Session, staff_id: int) -> list[int]:
-    """The locations a staff member is assigned to (empty: every location)."""
-    return list(
-        session.scalars(
-            select(StaffLocation.location_id)
-            .where(StaffLocation.staff_id == staff_id)
-            .order_by(StaffLocation.location_id)
-        )
-    )
-
-
 def works_at(session: Session, staff_id: int, location_id: int) -> bool:
     return staff_id in working_at(session, [staff_id], location_id)
 
