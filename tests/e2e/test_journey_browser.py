@@ -66,7 +66,6 @@ def test_sign_in_to_aftercare_pdf(new_page: Callable[..., Page]) -> None:
     page.get_by_label("Area 1", exact=True).select_option(label="Cheeks")
     page.get_by_label("Concern 1").first.select_option(label="Rolling acne scars")
     page.get_by_label("Device and cartridge").select_option(label=PEN)
-    page.get_by_label("Phone").fill("+44 20 7946 0000")
     preview = page.locator("#plan-preview")
     # The core's plan, with the rule and reason behind the depth.
     expect(preview).to_contain_text("Rolling acne scars")

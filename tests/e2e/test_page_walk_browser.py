@@ -54,6 +54,7 @@ NOT_WALKED = {
     "/p/{token}": "opens a link and moves on to its page; the walk opens links this way",
     "/p/home/visits/{appointment_id}.ics": "one visit for the patient's calendar app",
     "/p/home/consents/{document_id}.pdf": "a PDF (PDF tests read it)",
+    "/clinic-logo": "an image, shown on the clinic page the walk visits",
 }
 
 
@@ -113,6 +114,8 @@ def visits(ids: dict[str, Any]) -> list[Visit]:
         "/waitlist": "/waitlist",
         "/messages": "/messages",
         "/admin/calendar-feeds": "/admin/calendar-feeds",
+        "/admin/clinic": "/admin/clinic",
+        "/account/mfa": "/account/mfa",
         "/patients/{patient_id}/links": f"/patients/{patient}/links",
         "/intake-drafts/{draft_id}": f"/intake-drafts/{ids['intake_draft']}",
         "/consent-documents/{document_id}/sign": (
