@@ -19,6 +19,9 @@ CARRIED = ("staff", "devices", "cartridge_lots", "patients", "intakes", "screeni
 #: Staff accounts are matched by username: the importing admin's own account was not imported,
 #: and nobody's password travels.
 NOT_COMPARED = {"staff": {"password_hash", "created_at"}}
+#: Tables FHIR does not carry but carried rows point at: an import books every visit at the
+#: clinic's default location, so a visit's location is compared by its rank only.
+RANKED_ONLY = ("locations",)
 
 
 def read_ndjson(folder: Path) -> list[dict[str, Any]]:
@@ -41,7 +44,7 @@ def records(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     raw: dict[str, list[dict[str, Any]]] = {}
     ranks: dict[str, dict[int, int]] = {}
     with engine.connect() as connection:
-        for name in CARRIED:
+        for name in (*CARRIED, *RANKED_ONLY):
             table = Base.metadata.tables[name]
             rows = [
                 dict(r._mapping) for r in connection.execute(select(table).order_by(table.c.id))

@@ -8,14 +8,14 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
 from clinic_support import Clock, Team
 from microneedling.cli import app
 from microneedling.clinic import Clinic
 from microneedling.clinic.interop import InteropService
-from microneedling.clinic.models import AuditEvent, Patient
+from microneedling.clinic.models import AuditEvent, Location, Patient
 from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
 from microneedling.clinic.services.patients import PatientIn, PatientService
 
@@ -33,6 +33,9 @@ def _patients(clinic: Clinic) -> int:
 def new_york(clinic: Clinic, clock: Clock) -> Clinic:
     """The same clinic on New York time (not UTC, so a zone mistake shows)."""
     settings = clinic.settings.model_copy(update={"timezone": "America/New_York"})
+    # The clinic's one location was seeded from the UTC settings: it moves to New York too.
+    with clinic.db.transaction() as session:
+        session.execute(update(Location).values(timezone="America/New_York"))
     return Clinic(settings, clinic.db, clock=clock)
 
 
