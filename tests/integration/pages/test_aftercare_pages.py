@@ -56,13 +56,12 @@ def _flat(html: str) -> str:
     return " ".join(html.split())
 
 
-def _checks(page: str, treated: date, following: date, dates: str) -> None:
-    fmt = day_date
+def _checks(page: str, treated: date, following: date) -> None:
     assert page.count(WEEK_LONG) == 1, "a week-long instruction is printed once"
     assert "No longer applies" in page
     assert f"From {day_date(treated + timedelta(days=8))}: Pause active skincare" in page
-    assert f"Until the end of {fmt(treated + timedelta(days=7))}." in page
-    assert fmt(following - timedelta(days=1)) in page, "the last period ends the day before"
+    assert f"Until the end of {day_date(treated + timedelta(days=7))}." in page
+    assert day_date(following - timedelta(days=1)) in page, "the last period ends the day before"
     for title in ("This evening", "Tomorrow", "Days 2 and 3", "Days 4 to 7",
                   "Until your next session"):  # fmt: skip
         assert title in page
@@ -78,7 +77,7 @@ def test_the_staff_printout_reads_what_changes(
         response = client.get(f"/sessions/{api_world.ids['session']}/aftercare")
     assert response.status_code == 200
     page = _flat(response.text)
-    _checks(page, treated, following, "long")
+    _checks(page, treated, following)
     last_start = day_date(treated + timedelta(days=8))
     last_end = day_date(following - timedelta(days=1))
     assert f"Until your next session · {last_start} to {last_end}" in page
@@ -100,5 +99,5 @@ def test_the_patients_own_page_reads_what_changes(
         response = client.get("/p/home")
     assert response.status_code == 200
     page = _flat(response.text)
-    _checks(page, treated, following, "short")
+    _checks(page, treated, following)
     assert f"Until your next session ({day_date(treated + timedelta(days=8))} – " in page
