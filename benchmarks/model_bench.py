@@ -29,13 +29,13 @@ from benchmarks.model_reference import reference_patient, relative_error
 from microneedling.knowledge import load_knowledge
 from microneedling.model import (
     Course,
-    _engine,
     draw_parameters,
     parameter_space,
     simulate_course,
 )
-from microneedling.model._inputs import course_parameters, patient_arrays
 from microneedling.model.parameters import full_parameter_set
+from microneedling.model.solver import engine
+from microneedling.model.solver.inputs import course_parameters, patient_arrays
 
 COHORT = 100_000
 SAMPLE = 20
@@ -92,7 +92,7 @@ def reference_side_by_side() -> dict[str, float]:
     values = {name: matrix[:, j] for j, name in enumerate(space)}
     arrays = patient_arrays(course, resolved.concern, values)
     t = time.perf_counter()
-    block = next(_engine.DailySolver(arrays, block_days=366).blocks(365))
+    block = next(engine.DailySolver(arrays, block_days=366).blocks(365))
     fast_s = (time.perf_counter() - t) / SAMPLE
     worst = 0.0
     t = time.perf_counter()

@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
-from microneedling.model import inflammation, outcome
-from microneedling.model._inputs import PatientArrays
+from microneedling.model.laws import inflammation, outcome
+from microneedling.model.solver.inputs import PatientArrays
 
 FloatArray = NDArray[np.float64]
 

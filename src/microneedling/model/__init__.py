@@ -6,7 +6,6 @@ outcome on the concern's own scale); ``simulate_cohort(course, n)`` does it for 
 drawn from the parameters' spreads and returns 5-50-95 % bands.
 """
 
-from microneedling.model.channels import ChannelGeometry
 from microneedling.model.cohort import (
     Bands,
     CohortResult,
@@ -17,6 +16,7 @@ from microneedling.model.cohort import (
 )
 from microneedling.model.course import Course, CoursePatient, CourseSession
 from microneedling.model.from_plan import course_from_plan, courses_from_plan
+from microneedling.model.laws.channels import ChannelGeometry
 from microneedling.model.parameters import (
     Parameter,
     ParameterSet,

@@ -26,23 +26,23 @@ from numpy.typing import NDArray
 
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import Concern, KnowledgeBase, load_knowledge
-from microneedling.model import _engine
-from microneedling.model._inputs import (
+from microneedling.model.course import Course
+from microneedling.model.parameters import ParameterSet, full_parameter_set
+from microneedling.model.parameters._base import check_values
+from microneedling.model.solver import engine
+from microneedling.model.solver.inputs import (
     DERMIS,
     VIABLE_EPIDERMIS,
     PatientArrays,
     course_parameters,
     patient_arrays,
 )
-from microneedling.model._percentiles import (
+from microneedling.model.solver.percentiles import (
     RowPercentiles,
     interpolate,
     percentiles,
     virtual_positions,
 )
-from microneedling.model.course import Course
-from microneedling.model.parameters import ParameterSet, full_parameter_set
-from microneedling.model.parameters._base import check_values
 
 FloatArray = NDArray[np.float64]
 PERCENTILES = (5.0, 50.0, 95.0)
@@ -180,7 +180,7 @@ class _Slice:
     """The patients one worker solves, with what it carries from block to block."""
 
     arrays: PatientArrays
-    solver: _engine.DailySolver
+    solver: engine.DailySolver
     peak: FloatArray
     peak_day: NDArray[np.int64]
     maintenance: NDArray[np.int64]
@@ -233,8 +233,8 @@ def simulate_cohort(
         hourly_bands: list[dict[str, Bands]] = []
         if hourly:
             # One set of buffers for every session: fresh ones would be faulted in each time.
-            hours = _engine.HOURS_AFTER_SESSION + 1
-            buffers = {k: np.empty((hours, n)) for k in _engine.HOURLY_OUTPUTS}
+            hours = engine.HOURS_AFTER_SESSION + 1
+            buffers = {k: np.empty((hours, n)) for k in engine.HOURLY_OUTPUTS}
             for i in range(len(course.sessions)):
                 hourly_bands.append(_hourly_bands(pool, chunks, i, buffers))
                 report(1 - (len(course.sessions) - i) / n_steps)
@@ -355,7 +355,7 @@ def _daily_bands(
     written as one contiguous row of all patients and ranked by output."""
     horizon = course.horizon
     n = chunks[-1].columns.stop
-    outputs = _engine.DAILY_OUTPUTS
+    outputs = engine.DAILY_OUTPUTS
     # Two buffers: while the bands of one block are taken, the next block is computed.
     wide = [{k: np.empty((block, n)) for k in outputs} for _ in range(2)]
     parts: dict[str, list[list[FloatArray]]] = {k: [] for k in outputs}
@@ -411,7 +411,7 @@ def _make_slice(
     arrays = patient_arrays(course, concern, {k: v[lo:hi] for k, v in columns.items()})
     return _Slice(
         arrays,
-        _engine.DailySolver(arrays, block_days=block_days, all_states=False),
+        engine.DailySolver(arrays, block_days=block_days, all_states=False),
         np.zeros(hi - lo),
         np.full(hi - lo, -1, dtype=np.int64),
         np.full(hi - lo, -1, dtype=np.int64),
@@ -454,7 +454,7 @@ def _session_figures(sl: _Slice) -> dict[str, FloatArray]:
     arrays = sl.arrays
     s = arrays.sessions
     return {
-        "downtime_days": _engine.downtime(arrays, sl.solver.modes),
+        "downtime_days": engine.downtime(arrays, sl.solver.modes),
         "bleeding_probability": s.bleeding,
         "effective_depth_um": s.depth_um,
         "closure_half_time_h": s.closure_half_h,
@@ -463,4 +463,4 @@ def _session_figures(sl: _Slice) -> dict[str, FloatArray]:
 
 def _window(sl: _Slice, index: int, buffers: dict[str, FloatArray]) -> None:
     views = {k: v[:, sl.columns] for k, v in buffers.items()}
-    _engine.hourly_window_into(sl.arrays, sl.solver.modes.rates, index, views)
+    engine.hourly_window_into(sl.arrays, sl.solver.modes.rates, index, views)

@@ -3,7 +3,7 @@
 A clinician's score on the concern's scale, on the day it was assessed, is read against the
 cohort's 5 %, 50 % and 95 % expected grade on that day of the course. The grade is a straight
 line of the improvement share (``baseline - share × (baseline - best)``, as
-:func:`~microneedling.model.outcome.expected_grade` and the course summary take it), so the
+:func:`~microneedling.model.laws.outcome.expected_grade` and the course summary take it), so the
 band of grades is that line applied to the band of shares; it turns over (the most improved
 patients have the lowest grade on a scale where lower is better), so its ends are sorted.
 Whether a score lies inside, above or below the band is a statement about the model as much as

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from microneedling.model.channels import ChannelGeometry
 from microneedling.model.course import Course
+from microneedling.model.laws.channels import ChannelGeometry
 
 FloatArray = NDArray[np.float64]
 

@@ -14,27 +14,28 @@ from numpy.typing import NDArray
 
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase, load_knowledge
-from microneedling.model import _engine, outcome, penetration
-from microneedling.model._inputs import (
+from microneedling.model.course import Course
+from microneedling.model.laws import outcome, penetration
+from microneedling.model.laws.barrier import hours_until_closed, hours_until_recovered
+from microneedling.model.laws.channels import ChannelGeometry
+from microneedling.model.laws.healing import STATES
+from microneedling.model.laws.pigmentation import PIH_PER_SESSION, course_pih_chance
+from microneedling.model.parameters import ParameterSet, full_parameter_set
+from microneedling.model.parameters._base import check_values
+from microneedling.model.result import (
+    ConcernScale,
+    CourseResult,
+    Milestones,
+    SessionOutcome,
+)
+from microneedling.model.solver import engine
+from microneedling.model.solver.inputs import (
     DERMIS,
     STRATUM_CORNEUM,
     VIABLE_EPIDERMIS,
     PatientArrays,
     course_parameters,
     patient_arrays,
-)
-from microneedling.model.barrier import hours_until_closed, hours_until_recovered
-from microneedling.model.channels import ChannelGeometry
-from microneedling.model.course import Course
-from microneedling.model.healing import STATES
-from microneedling.model.parameters import ParameterSet, full_parameter_set
-from microneedling.model.parameters._base import check_values
-from microneedling.model.pigmentation import PIH_PER_SESSION, course_pih_chance
-from microneedling.model.result import (
-    ConcernScale,
-    CourseResult,
-    Milestones,
-    SessionOutcome,
 )
 
 FloatArray = NDArray[np.float64]
@@ -75,7 +76,7 @@ class SkinResponseModel:
             raise InvalidInput("parameters", str(exc)) from None
         arrays = patient_arrays(course, resolved.concern, arrays_in)
         horizon = course.horizon
-        solver = _engine.DailySolver(arrays, block_days=horizon + 1)
+        solver = engine.DailySolver(arrays, block_days=horizon + 1)
         block = next(solver.blocks(horizon))
         daily = {k: v[:, 0].copy() for k, v in block.outputs.items()}
         daily.update({k: block.states[k][:, 0].copy() for k in STATES})
@@ -120,11 +121,11 @@ def simulate_course(
 
 
 def _session_outcomes(
-    course: Course, arrays: PatientArrays, p: Mapping[str, float], modes: _engine.Modes
+    course: Course, arrays: PatientArrays, p: Mapping[str, float], modes: engine.Modes
 ) -> list[SessionOutcome]:
     s = arrays.sessions
-    windows = _engine.hourly_windows(arrays, modes)
-    downtimes = _engine.downtime(arrays, modes)
+    windows = engine.hourly_windows(arrays, modes)
+    downtimes = engine.downtime(arrays, modes)
     # One call for every session and both shares: (2, sessions) hours.
     barrier_times = hours_until_recovered(
         s.barrier_half_h[:, 0],

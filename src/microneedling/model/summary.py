@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 
 from microneedling.model.cohort import CohortResult
+from microneedling.model.laws.pigmentation import PIH_PER_SESSION, course_pih_chance
 from microneedling.model.parameters import full_parameter_set
-from microneedling.model.pigmentation import PIH_PER_SESSION, course_pih_chance
 from microneedling.model.result import CourseResult
 
 NOT_A_PROMISE = (

@@ -24,7 +24,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from microneedling.model import CohortResult, CourseResult
-from microneedling.model.inflammation import VISIBLE_GRADE
+from microneedling.model.laws.inflammation import VISIBLE_GRADE
 from microneedling.model.observed import grade_band
 from microneedling.reports.words import day_date
 

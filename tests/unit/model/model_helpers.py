@@ -12,7 +12,7 @@ import numpy as np
 
 from microneedling.knowledge import load_knowledge
 from microneedling.model import Course, full_parameter_set
-from microneedling.model._inputs import PatientArrays, course_parameters, patient_arrays
+from microneedling.model.solver.inputs import PatientArrays, course_parameters, patient_arrays
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from model_helpers import make_course
 
 from microneedling.errors import InvalidInput
-from microneedling.model import _engine, simulate_course
-from microneedling.model._percentiles import percentiles
+from microneedling.model import simulate_course
 from microneedling.model.cohort import (
     PatientMix,
     draw_parameters,
@@ -18,6 +17,8 @@ from microneedling.model.cohort import (
     percentile_bands,
     simulate_cohort,
 )
+from microneedling.model.solver import engine
+from microneedling.model.solver.percentiles import percentiles
 
 
 def test_bands_are_the_percentiles_of_each_patients_own_simulation() -> None:
@@ -27,7 +28,7 @@ def test_bands_are_the_percentiles_of_each_patients_own_simulation() -> None:
     cohort = simulate_cohort(course, parameter_matrix=matrix, workers=2)
     names = list(space)
     singles = [simulate_course(course, values=dict(zip(names, row, strict=True))) for row in matrix]
-    for k in _engine.DAILY_OUTPUTS:
+    for k in engine.DAILY_OUTPUTS:
         stacked = np.stack([r.daily[k] for r in singles], axis=1)
         expected = np.percentile(stacked, [5, 50, 95], axis=1)
         band = cohort.daily[k]
@@ -49,7 +50,7 @@ def test_large_cohorts_bracket_percentiles_exactly() -> None:
     space = parameter_space(course)
     matrix = draw_parameters(space, n, seed=9)
     direct = simulate_cohort(course, parameter_matrix=matrix, chunk_size=n, block_days=71)
-    for k in _engine.DAILY_OUTPUTS:
+    for k in engine.DAILY_OUTPUTS:
         for p in ("p5", "p50", "p95"):
             want = getattr(direct.daily[k], p)
             atol = 1e-11 * float(np.abs(want).max()) + 1e-300

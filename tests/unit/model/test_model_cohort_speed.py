@@ -8,15 +8,16 @@ import numpy as np
 import pytest
 from model_helpers import arrays_for, make_course
 
-from microneedling.model import _engine, cohort, simulate_course
+from microneedling.model import cohort, simulate_course
 from microneedling.model.cohort import draw_parameters, parameter_space, simulate_cohort
+from microneedling.model.solver import engine
 
 
 @pytest.mark.parametrize("block_days", [5, 16, 61])
 def test_rows_not_reported_live_are_exactly_zero(block_days: int) -> None:
     arrays = arrays_for(make_course(sessions=3, gap_days=20, horizon_days=120), n=7, seed=2)
-    solver = _engine.DailySolver(arrays, block_days=block_days, all_states=False)
-    buffers = {k: np.full((block_days, 7), np.nan) for k in _engine.DAILY_OUTPUTS}
+    solver = engine.DailySolver(arrays, block_days=block_days, all_states=False)
+    buffers = {k: np.full((block_days, 7), np.nan) for k in engine.DAILY_OUTPUTS}
     seen_live = seen_zero = False
     for first in range(0, 121, block_days):
         length = min(block_days, 121 - first)
@@ -32,19 +33,19 @@ def test_rows_not_reported_live_are_exactly_zero(block_days: int) -> None:
 
 def test_dead_rows_left_unwritten_when_asked_and_live_rows_unchanged() -> None:
     arrays = arrays_for(make_course(sessions=3, gap_days=20, horizon_days=120), n=7, seed=2)
-    zeroing = _engine.DailySolver(arrays, block_days=9, all_states=False)
-    skipping = _engine.DailySolver(arrays, block_days=9, all_states=False)
+    zeroing = engine.DailySolver(arrays, block_days=9, all_states=False)
+    skipping = engine.DailySolver(arrays, block_days=9, all_states=False)
     skipping.zero_dead_rows = False
     for first in range(0, 121, 9):
         length = min(9, 121 - first)
-        want = {k: np.full((length, 7), np.nan) for k in _engine.DAILY_OUTPUTS}
-        got = {k: np.full((length, 7), np.nan) for k in _engine.DAILY_OUTPUTS}
+        want = {k: np.full((length, 7), np.nan) for k in engine.DAILY_OUTPUTS}
+        got = {k: np.full((length, 7), np.nan) for k in engine.DAILY_OUTPUTS}
         zeroing.fill(first, length, want)
         skipping.fill(first, length, got)
         for name, live in skipping.live_rows.items():
             assert np.array_equal(got[name][live], want[name][live]), (name, first)
             assert np.isnan(got[name][~live]).all(), (name, first)
-        for name in set(_engine.DAILY_OUTPUTS) - set(skipping.live_rows):
+        for name in set(engine.DAILY_OUTPUTS) - set(skipping.live_rows):
             assert np.array_equal(got[name], want[name])
 
 
@@ -55,7 +56,7 @@ def test_bracketed_bands_in_a_cohort_equal_whole_row_bands(monkeypatch: pytest.M
     # 3,000 patients >= 8 x 128: every row is now bracketed from a sample of 128.
     monkeypatch.setattr(cohort, "SAMPLE_SIZE", 128)
     bracketed = simulate_cohort(course, parameter_matrix=matrix, hourly=False, chunk_size=512)
-    for k in _engine.DAILY_OUTPUTS:
+    for k in engine.DAILY_OUTPUTS:
         for p in ("p5", "p50", "p95"):
             assert np.array_equal(getattr(bracketed.daily[k], p), getattr(whole.daily[k], p))
 

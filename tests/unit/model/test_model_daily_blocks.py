@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 from model_helpers import arrays_for, make_course
 
-from microneedling.model import _engine
-from microneedling.model.healing import Cascade
+from microneedling.model.laws.healing import Cascade
+from microneedling.model.solver import engine
 
 
 def test_filling_views_of_a_wide_buffer_equals_fresh_blocks() -> None:
     arrays = arrays_for(make_course(sessions=3, gap_days=20), n=6, seed=5)
-    whole = next(_engine.DailySolver(arrays, block_days=161).blocks(160))
-    solver = _engine.DailySolver(arrays, block_days=9, all_states=False)
-    buffers = {k: np.full((9, 10), np.nan) for k in _engine.DAILY_OUTPUTS}
+    whole = next(engine.DailySolver(arrays, block_days=161).blocks(160))
+    solver = engine.DailySolver(arrays, block_days=9, all_states=False)
+    buffers = {k: np.full((9, 10), np.nan) for k in engine.DAILY_OUTPUTS}
     first = 0
     while first <= 160:
         length = min(9, 161 - first)
@@ -29,8 +29,8 @@ def test_filling_views_of_a_wide_buffer_equals_fresh_blocks() -> None:
 
 
 def test_blocks_must_follow_each_other() -> None:
-    solver = _engine.DailySolver(arrays_for(make_course(sessions=1)), block_days=8)
-    outputs = {k: np.empty((8, 1)) for k in _engine.DAILY_OUTPUTS}
+    solver = engine.DailySolver(arrays_for(make_course(sessions=1)), block_days=8)
+    outputs = {k: np.empty((8, 1)) for k in engine.DAILY_OUTPUTS}
     solver.fill(0, 8, outputs)
     with pytest.raises(ValueError, match="next block starts on day 8"):
         solver.fill(0, 8, outputs)
@@ -51,9 +51,9 @@ def test_the_matrix_exponential_rows_carry_across_blocks() -> None:
         }
     )
     arrays = type(arrays)(**{**arrays.__dict__, "cascade": equal})
-    whole = next(_engine.DailySolver(arrays, block_days=91).blocks(90))
-    parts = list(_engine.DailySolver(arrays, block_days=4).blocks(90))
-    assert _engine.DailySolver(arrays).slow_rows.tolist() == [1]
+    whole = next(engine.DailySolver(arrays, block_days=91).blocks(90))
+    parts = list(engine.DailySolver(arrays, block_days=4).blocks(90))
+    assert engine.DailySolver(arrays).slow_rows.tolist() == [1]
     for name, series in whole.outputs.items():
         joined = np.concatenate([b.outputs[name] for b in parts])
         assert np.allclose(joined, series, rtol=1e-12, atol=1e-14), name

@@ -15,8 +15,8 @@ from model_helpers import arrays_for, make_course
 from numpy.typing import NDArray
 from scipy.linalg import expm
 
-from microneedling.model import _engine
-from microneedling.model.healing import STATES, Cascade
+from microneedling.model.laws.healing import STATES, Cascade
+from microneedling.model.solver import engine
 
 FloatArray = NDArray[np.float64]
 
@@ -44,7 +44,7 @@ def _pulse_response(cascade: Cascade, t: FloatArray) -> FloatArray:
     lam = cascade.rates()[:, 0]
     gains = cascade.gains()[:, 0]
     weights = cascade.weights()
-    from microneedling.model.healing import CHAINS
+    from microneedling.model.laws.healing import CHAINS
 
     out = np.zeros((t.size, 7))
     for k, chain in enumerate(CHAINS):
@@ -87,18 +87,18 @@ def test_equal_rates_take_the_matrix_exponential_path_and_stay_exact() -> None:
     arrays = arrays_for(course)
     equal = _cascade(fibroblast_rate=0.3)  # the same as the macrophage rate
     arrays = type(arrays)(**{**arrays.__dict__, "cascade": equal})
-    solver = _engine.DailySolver(arrays, block_days=400)
+    solver = engine.DailySolver(arrays, block_days=400)
     assert solver.slow_rows.tolist() == [0]
     block = next(solver.blocks(120))
     times = np.arange(121, dtype=float)
-    expected = _engine.slow_states(
+    expected = engine.slow_states(
         equal.matrix(0), arrays.sessions.days, arrays.sessions.kick[:, 0], times
     )
     for k, name in enumerate(STATES):
         assert np.all(np.isfinite(block.states[name]))
         assert np.allclose(block.states[name][:, 0], expected[:, k], rtol=1e-12, atol=1e-15)
     # A single pulse with rM = rF = r: the fibroblast state has the closed form with t e^{-rt}.
-    single = _engine.slow_states(equal.matrix(0), np.array([0]), np.array([1.0]), times)
+    single = engine.slow_states(equal.matrix(0), np.array([0]), np.array([1.0]), times)
     a, r = 2.0, 0.3
     f = (
         r
@@ -152,8 +152,8 @@ def test_fixed_step_methods_converge_to_the_exact_solution_at_their_order(
 
 def test_blocks_of_any_length_give_the_same_series() -> None:
     arrays = arrays_for(make_course(sessions=4, gap_days=29), n=5, seed=3)
-    whole = next(_engine.DailySolver(arrays, block_days=401).blocks(400))
-    parts = list(_engine.DailySolver(arrays, block_days=7).blocks(400))
+    whole = next(engine.DailySolver(arrays, block_days=401).blocks(400))
+    parts = list(engine.DailySolver(arrays, block_days=7).blocks(400))
     for name, series in whole.outputs.items():
         joined = np.concatenate([b.outputs[name] for b in parts])
         assert np.allclose(joined, series, rtol=1e-12, atol=1e-14), name
@@ -163,7 +163,7 @@ def test_blocks_of_any_length_give_the_same_series() -> None:
 def test_fast_path_agrees_with_solve_ivp(reference: ModuleType, occluded: bool) -> None:
     course = make_course(sessions=3, gap_days=30, occluded=occluded, horizon_days=200)
     arrays = arrays_for(course, n=3, seed=11)
-    block = next(_engine.DailySolver(arrays, block_days=201).blocks(200))
+    block = next(engine.DailySolver(arrays, block_days=201).blocks(200))
     for j in range(3):
         ref = reference.reference_patient(arrays, j, 200)
         for name, expected in ref.items():

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microneedling.model import barrier, inflammation
+from microneedling.model.laws import barrier, inflammation
 
 
 def test_redness_grade_in_place_matches_the_formula_over_the_whole_range() -> None:

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from model_helpers import make_course
 
 from microneedling.model import full_parameter_set, simulate_course
-from microneedling.model._inputs import FILLABLE_SCAR_SHARE
-from microneedling.model.outcome import improvement_fraction
+from microneedling.model.laws.outcome import improvement_fraction
+from microneedling.model.solver.inputs import FILLABLE_SCAR_SHARE
 
 G50 = np.array([0.3])
 R = np.array([0.7])
@@ -72,7 +72,7 @@ def test_the_fillable_share_is_the_ceiling_of_atrophic_acne_scars_only() -> None
 def test_the_lasting_epidermis_follows_the_filled_dermis() -> None:
     """The lasting thickening saturates with the filled share: one session's is a good part of
     five sessions' (Aust 2008 against Lotfi 2013), and it stays within its bound."""
-    from microneedling.model.outcome import epidermal_change_pct, filled_share
+    from microneedling.model.laws.outcome import epidermal_change_pct, filled_share
 
     support, largest = np.array([4.0]), np.array([0.65])
     one, five = filled_share(np.array([0.06, 0.44]), G50)

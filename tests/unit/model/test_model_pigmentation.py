@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from microneedling.model import Course, CoursePatient, simulate_course
-from microneedling.model.pigmentation import course_pih_chance
+from microneedling.model.laws.pigmentation import course_pih_chance
 
 
 def _course(fitzpatrick: int | None, sessions: int) -> Course:

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microneedling.model._percentiles import RowPercentiles
+from microneedling.model.solver.percentiles import RowPercentiles
 
 PERCENTS = (5.0, 50.0, 95.0)
 

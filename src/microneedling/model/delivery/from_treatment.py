@@ -6,13 +6,13 @@ layers from the knowledge base, so ``microneedling absorb --plan`` sees the same
 mouth radius, density and closure half-time as ``microneedling simulate``:
 
 - depth [µm] = penetration fraction of the device kind × needle length, capped by the skin
-  (:func:`microneedling.model.penetration.effective_depth_um`);
+  (:func:`microneedling.model.laws.penetration.effective_depth_um`);
 - density [1/cm²] = passes × punctures per pass of the device kind;
 - radius [µm]: the model's channel *surface* radius; the delivery model's channels are
   cylinders, so the mouth (the opening in the stratum corneum, which governs entry) is exact
   and the channel volume is three times that of the model's cone;
 - closure: the model's depth-dependent half-time
-  (:func:`microneedling.model.channels.closure_half_time_h`) and its occlusion factor.
+  (:func:`microneedling.model.laws.channels.closure_half_time_h`) and its occlusion factor.
 
 The skin is the site's stratum corneum, viable epidermis and (sex- and age-adjusted) dermis,
 with the delivery model's sink at the bottom of the dermis.
@@ -27,14 +27,19 @@ import numpy as np
 
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase, load_knowledge
-from microneedling.model import channels as model_channels
-from microneedling.model import penetration
-from microneedling.model._inputs import DERMIS, STRATUM_CORNEUM, VIABLE_EPIDERMIS, site_parameters
-from microneedling.model.channels import ChannelGeometry
 from microneedling.model.course import Course
 from microneedling.model.delivery.closure import ChannelClosure
 from microneedling.model.delivery.inputs import ChannelArray, SkinLayers
+from microneedling.model.laws import channels as model_channels
+from microneedling.model.laws import penetration
+from microneedling.model.laws.channels import ChannelGeometry
 from microneedling.model.parameters import ParameterSet, full_parameter_set
+from microneedling.model.solver.inputs import (
+    DERMIS,
+    STRATUM_CORNEUM,
+    VIABLE_EPIDERMIS,
+    site_parameters,
+)
 
 DeviceKind = Literal["pen", "roller"]
 

@@ -26,7 +26,7 @@ _Z90 = 1.6449
 
 def _grade_span(row: Evidence, cohort: CohortResult) -> float:
     from microneedling.knowledge import load_knowledge
-    from microneedling.model.outcome import baseline_grade
+    from microneedling.model.laws.outcome import baseline_grade
 
     concern = load_knowledge().concerns[cohort.course.patient.concern]
     start = (

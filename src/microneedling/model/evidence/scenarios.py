@@ -19,7 +19,7 @@ import numpy as np
 
 from microneedling.model.course import Course, CoursePatient, CourseSession
 from microneedling.model.evidence.schema import Evidence
-from microneedling.model.pigmentation import PIH_TYPES
+from microneedling.model.laws.pigmentation import PIH_TYPES
 from microneedling.model.result import CourseResult
 from microneedling.model.simulation import simulate_course
 

@@ -15,11 +15,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from microneedling.knowledge import KnowledgeBase, load_knowledge
-from microneedling.model import _engine, cohort, outcome
-from microneedling.model._inputs import course_parameters
+from microneedling.model import cohort
 from microneedling.model.cohort import PatientMix
 from microneedling.model.course import Course
+from microneedling.model.laws import outcome
 from microneedling.model.parameters import full_parameter_set
+from microneedling.model.solver import engine
+from microneedling.model.solver.inputs import course_parameters
 
 FloatArray = NDArray[np.float64]
 #: Days solved per block: the cohort solver's default.
@@ -63,7 +65,7 @@ def patient_outcomes(
     if "grade_change" in outputs:
         needed.add("improvement_fraction")
     kept: dict[str, dict[int, FloatArray]] = {k: {} for k in needed}
-    wide = {k: np.empty((block, n)) for k in _engine.DAILY_OUTPUTS}
+    wide = {k: np.empty((block, n)) for k in engine.DAILY_OUTPUTS}
     for b in range(math.ceil((course.horizon + 1) / block)):
         first = b * block
         length = min(block, course.horizon + 1 - first)

@@ -23,10 +23,10 @@ from pydantic import ValidationError
 
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import load_knowledge
-from microneedling.model._inputs import course_parameters
 from microneedling.model.cohort import PatientMix
 from microneedling.model.course import Course
 from microneedling.model.parameters import full_parameter_set
+from microneedling.model.solver.inputs import course_parameters
 from microneedling.model.sweep.outcomes import patient_outcomes
 from microneedling.model.sweep.spec import SweepSpec, course_of
 

@@ -11,9 +11,9 @@ from numpy.typing import NDArray
 
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import Concern, KnowledgeBase, Site
-from microneedling.model import channels, outcome, penetration
 from microneedling.model.course import Course
-from microneedling.model.healing import Cascade
+from microneedling.model.laws import channels, outcome, penetration
+from microneedling.model.laws.healing import Cascade
 from microneedling.model.parameters import Parameter, ParameterSet, Source, Spread, merge
 
 FloatArray = NDArray[np.float64]

@@ -15,7 +15,7 @@ The matrix is lower triangular, so its eigenvalues are the decay rates on the di
 state's response to a unit pulse in I is ``g * sum_i exp(-l_i t) / prod_{j!=i} (l_j - l_i)``
 over the rates on its chain (a divided difference of the exponential). That closed form is what
 the fast path evaluates; when two rates on a chain are nearly equal it loses digits, so those
-patients are solved with the matrix exponential instead (:mod:`microneedling.model._engine`).
+patients are solved with the matrix exponential instead (:mod:`microneedling.model.solver.engine`).
 Rates are per day. Inflammation lasts days (a = 2/day), fibroblast activity weeks
 (rM = 0.3/day, Adler 2020) and remodelling months (km, k1).
 """

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.linalg import expm
 
-from microneedling.model._inputs import PatientArrays
+from microneedling.model.solver.inputs import PatientArrays
 
 FloatArray = NDArray[np.float64]
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from microneedling.model._inputs import PatientArrays
-from microneedling.model._modes import Modes, SlowRows, powers
-from microneedling.model.healing import CHAINS, STATES
-from microneedling.model.inflammation import redness_grade
+from microneedling.model.laws.healing import CHAINS, STATES
+from microneedling.model.laws.inflammation import redness_grade
+from microneedling.model.solver.inputs import PatientArrays
+from microneedling.model.solver.modes import Modes, SlowRows, powers
 
 FloatArray = NDArray[np.float64]
 

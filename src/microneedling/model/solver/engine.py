@@ -16,12 +16,12 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from microneedling.model import barrier, inflammation
-from microneedling.model._daily import DAILY_OUTPUTS, DailyBlock, DailySolver
-from microneedling.model._daily import WINDOW_HALF_LIVES as _WINDOW_HALF_LIVES
-from microneedling.model._inputs import PatientArrays
-from microneedling.model._modes import Modes, slow_states
-from microneedling.model.healing import CHAINS, STATES
+from microneedling.model.laws import barrier, inflammation
+from microneedling.model.laws.healing import CHAINS, STATES
+from microneedling.model.solver.daily import DAILY_OUTPUTS, DailyBlock, DailySolver
+from microneedling.model.solver.daily import WINDOW_HALF_LIVES as _WINDOW_HALF_LIVES
+from microneedling.model.solver.inputs import PatientArrays
+from microneedling.model.solver.modes import Modes, slow_states
 
 FloatArray = NDArray[np.float64]
 
