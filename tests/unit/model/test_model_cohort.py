@@ -10,11 +10,11 @@ from model_helpers import make_course
 
 from microneedling.errors import InvalidInput
 from microneedling.model import simulate_course
+from microneedling.model.bands import percentile_bands
 from microneedling.model.cohort import (
     PatientMix,
     draw_parameters,
     parameter_space,
-    percentile_bands,
     simulate_cohort,
 )
 from microneedling.model.solver import engine

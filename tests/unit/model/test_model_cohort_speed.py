@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from model_helpers import arrays_for, make_course
 
-from microneedling.model import cohort, simulate_course
+from microneedling.model import simulate_course
 from microneedling.model.cohort import draw_parameters, parameter_space, simulate_cohort
-from microneedling.model.solver import engine
+from microneedling.model.solver import engine, scheduler
 
 
 @pytest.mark.parametrize("block_days", [5, 16, 61])
@@ -54,7 +54,7 @@ def test_bracketed_bands_in_a_cohort_equal_whole_row_bands(monkeypatch: pytest.M
     matrix = draw_parameters(parameter_space(course), 3000, seed=9)
     whole = simulate_cohort(course, parameter_matrix=matrix, hourly=False, chunk_size=512)
     # 3,000 patients >= 8 x 128: every row is now bracketed from a sample of 128.
-    monkeypatch.setattr(cohort, "SAMPLE_SIZE", 128)
+    monkeypatch.setattr(scheduler, "SAMPLE_SIZE", 128)
     bracketed = simulate_cohort(course, parameter_matrix=matrix, hourly=False, chunk_size=512)
     for k in engine.DAILY_OUTPUTS:
         for p in ("p5", "p50", "p95"):

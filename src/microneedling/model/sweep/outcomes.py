@@ -1,9 +1,9 @@
 """Every virtual patient's outcome of one course: the values a sweep ranks, not their bands.
 
-The cohort solver (:mod:`microneedling.model.cohort`) ranks every output on every day; a sweep
-needs a few outputs on a few days, but for every patient, so that the bands of a point split
-over several tasks are the exact percentiles of all its patients. This reuses the cohort's
-draws and its block solver and keeps only the rows that are read.
+The cohort solver (:mod:`microneedling.model.solver.scheduler`) ranks every output on every
+day; a sweep needs a few outputs on a few days, but for every patient, so that the bands of a
+point split over several tasks are the exact percentiles of all its patients. This reuses the
+cohort's draws and its block solver and keeps only the rows that are read.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from microneedling.knowledge import KnowledgeBase, load_knowledge
-from microneedling.model import cohort
-from microneedling.model.cohort import PatientMix
 from microneedling.model.course import Course
 from microneedling.model.laws import outcome
 from microneedling.model.parameters import full_parameter_set
-from microneedling.model.solver import engine
+from microneedling.model.solver import engine, scheduler
 from microneedling.model.solver.inputs import course_parameters
+from microneedling.model.virtual_patients import PatientMix, parameter_columns
 
 FloatArray = NDArray[np.float64]
 #: Days solved per block: the cohort solver's default.
@@ -56,11 +55,11 @@ def patient_outcomes(
     if max(read) > course.horizon:
         raise ValueError("the course's horizon ends before the last read day")
     with ThreadPoolExecutor(max_workers=1) as pool:
-        columns = cohort._parameter_columns(
+        columns = parameter_columns(
             course, kb, space, n, seed, None, None, mix, pool
         )  # fmt: skip
     block = min(BLOCK_DAYS, course.horizon + 1)
-    sl = cohort._make_slice(course, resolved.concern, columns, (0, n), block_days=block)
+    sl = scheduler.make_slice(course, resolved.concern, columns, (0, n), block_days=block)
     needed = {_DAILY[o][0] for o in outputs if o in _DAILY}
     if "grade_change" in outputs:
         needed.add("improvement_fraction")
@@ -69,7 +68,7 @@ def patient_outcomes(
     for b in range(math.ceil((course.horizon + 1) / block)):
         first = b * block
         length = min(block, course.horizon + 1 - first)
-        cohort._advance(sl, wide, first, length, last)
+        scheduler.advance(sl, wide, first, length, last)
         for day in range(first, first + length):
             if day in read:
                 for k in needed:
@@ -87,5 +86,5 @@ def patient_outcomes(
         elif name == "peak_improvement_pct":
             out[name] = 100.0 * sl.peak
         elif name == "downtime_days":
-            out[name] = np.asarray(cohort._session_figures(sl)["downtime_days"][0], np.float64)
+            out[name] = np.asarray(scheduler.session_figures(sl)["downtime_days"][0], np.float64)
     return out
