@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microneedling.model.laws import barrier, inflammation
+from microneedling.model.laws import barrier, inflammation, outcome
 
 
 def test_redness_grade_in_place_matches_the_formula_over_the_whole_range() -> None:
@@ -66,3 +66,46 @@ def test_barrier_recovery_time_for_any_rates_and_shares(
     assert t.shape == (2, 1)
     assert np.allclose(remaining, lefts, rtol=1e-9)
     assert t[1, 0] > t[0, 0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_outcome_laws_in_place_equal_the_allocating_call(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    gain = rng.normal(0.2, 0.4, size=(6, 5))
+    half, response = rng.uniform(0.05, 1.0, 5), rng.uniform(0.2, 1.0, 5)
+    support, largest = rng.uniform(0.0, 2.0, 5), rng.uniform(0.1, 1.0, 5)
+    epidermis = rng.uniform(0.0, 0.5, (6, 5))
+    before = gain.copy()
+    filled = outcome.filled_share(gain, half)
+    want = 1.0 - 2.0 ** (-np.maximum(gain, 0.0) / half)
+    assert np.allclose(filled, want, rtol=1e-13, atol=1e-16)
+    assert np.array_equal(gain, before)  # without out, the gain is left alone
+    scratch = gain.copy()
+    assert outcome.filled_share(scratch, half, out=scratch) is scratch
+    assert np.array_equal(scratch, filled)
+    assert np.array_equal(outcome.improvement_fraction(gain, half, response), response * filled)
+    change = outcome.epidermal_change_pct(epidermis, filled, support, largest)
+    x = np.maximum(epidermis + support * filled, 0.0)
+    assert np.allclose(change, 100.0 * largest * x / (largest + x), rtol=1e-14, atol=0.0)
+    out, first, aliased = np.full((6, 5), np.nan), np.empty((6, 5)), filled.copy()
+    got = outcome.epidermal_change_pct(
+        epidermis, aliased, support, largest, out=out, scratch=(first, aliased)
+    )
+    assert got is out
+    assert np.array_equal(out, change)
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), last=st.integers(0, 20))
+def test_maintenance_carried_day_by_day_is_the_whole_series_rule(seed: int, last: int) -> None:
+    # The cohort carries the peak and the faded test day by day; a course reads the series.
+    rng = np.random.default_rng(seed)
+    series = np.cumsum(rng.normal(0.0, 0.1, size=(40, 8)), axis=0).clip(0.0)
+    threshold = rng.uniform(0.3, 0.9, 8)
+    peak, due = np.zeros(8), np.full(8, -1)
+    for day in range(last, 40):
+        np.maximum(peak, series[day], out=peak)
+        faded = outcome.has_faded(series[day], peak, threshold) & (due < 0)
+        np.copyto(due, day, where=faded)
+    assert np.array_equal(due, outcome.maintenance_day(series, last, threshold))

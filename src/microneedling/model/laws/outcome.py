@@ -15,6 +15,8 @@ best grade to the worst (a convention; no published mapping was found).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -30,12 +32,28 @@ SEVERITY_POSITION: dict[str, float] = {"mild": 1 / 3, "moderate": 2 / 3, "severe
 ATROPHIC_SCARS = frozenset({"acne_scars_rolling", "acne_scars_boxcar"})
 
 
-def filled_share(gain: FloatArray, half_saturation: FloatArray) -> FloatArray:
+def filled_share(
+    gain: FloatArray, half_saturation: FloatArray, out: FloatArray | None = None
+) -> FloatArray:
     """Share [0-1] of the fillable deficit filled by a net collagen gain [-]:
     ``1 - 2 ** (-G / G50)`` (each ``half_saturation`` of gain fills half of the deficit left;
-    a loss counts as no gain)."""
-    g = np.maximum(np.asarray(gain, dtype=np.float64), 0.0)
-    return np.asarray(-np.expm1(-np.log(2.0) * g / half_saturation), dtype=np.float64)
+    a loss counts as no gain), evaluated as ``-expm1(G * (-ln 2 / G50))``.
+
+    With ``out`` (the broadcast shape; it may be ``gain`` itself) the share is written there
+    without allocating: the solver's in-place read-outs use it so.
+    """
+    g = np.maximum(np.asarray(gain, dtype=np.float64), 0.0, out=out)
+    g *= -math.log(2.0) / np.asarray(half_saturation, dtype=np.float64)
+    np.expm1(g, out=g)
+    return np.negative(g, out=g)
+
+
+def share_of_possible(
+    filled: FloatArray, response_factor: FloatArray, out: FloatArray | None = None
+) -> FloatArray:
+    """Improvement [0-1] from the filled share of the deficit [0-1]: ``r * filled``, ``r`` the
+    share of the deficit needling can fill (into ``out`` when given)."""
+    return np.multiply(filled, response_factor, out=out)
 
 
 def improvement_fraction(
@@ -43,11 +61,16 @@ def improvement_fraction(
 ) -> FloatArray:
     """Share [0-1] of the possible improvement reached for a net collagen gain [-]:
     ``r * filled_share(G)``, ``r`` the share of the deficit needling can fill."""
-    return np.asarray(response_factor * filled_share(gain, half_saturation), dtype=np.float64)
+    return share_of_possible(filled_share(gain, half_saturation), response_factor)
 
 
 def epidermal_change_pct(
-    epidermis: FloatArray, filled: FloatArray, support: FloatArray, largest: FloatArray
+    epidermis: FloatArray,
+    filled: FloatArray,
+    support: FloatArray,
+    largest: FloatArray,
+    out: FloatArray | None = None,
+    scratch: tuple[FloatArray, FloatArray] | None = None,
 ) -> FloatArray:
     """Epidermal thickness change [%] from the transient thickening ``epidermis`` [-] and the
     filled share of the dermal deficit ``filled`` [0-1] beneath it.
@@ -58,9 +81,18 @@ def epidermal_change_pct(
     one session), so it saturates with the dermis filled rather than adding up session by
     session (Lotfi 2013: +50 % after five). It is bounded by ``largest`` as
     ``largest * X / (largest + X)``, which is ``X`` for small drives.
+
+    With ``out`` and ``scratch`` (two buffers of the result's shape, the second may be
+    ``filled`` itself, which is then overwritten) nothing is allocated and ``out`` is written
+    once: the solver's in-place read-outs use it so.
     """
-    x = np.maximum(epidermis + support * filled, 0.0)
-    return np.asarray(100.0 * largest * x / (largest + x), dtype=np.float64)
+    first, second = scratch if scratch is not None else (None, None)
+    x = np.multiply(filled, support, out=first)
+    x += epidermis
+    np.maximum(x, 0.0, out=x)
+    denominator = np.add(x, largest, out=second)
+    x *= 100.0 * np.asarray(largest, dtype=np.float64)
+    return np.divide(x, denominator, out=out)
 
 
 def baseline_grade(concern: Concern, severity: Severity) -> float:
@@ -75,6 +107,16 @@ def expected_grade(fraction: FloatArray, concern: Concern, severity: Severity) -
     return np.asarray(start - fraction * (start - concern.scale.best), dtype=np.float64)
 
 
+def has_faded(
+    improvement: FloatArray, peak: FloatArray, threshold: FloatArray
+) -> NDArray[np.bool_]:
+    """Whether ``improvement`` [0-1] has fallen below ``threshold`` × the post-course ``peak``
+    reached so far (never where the course brought no improvement): maintenance is due."""
+    faded = improvement < threshold * peak
+    faded &= peak > 0
+    return faded
+
+
 def maintenance_day(
     improvement: FloatArray, last_session_day: int, threshold: FloatArray
 ) -> NDArray[np.int64]:
@@ -85,7 +127,7 @@ def maintenance_day(
     """
     after = improvement[last_session_day:]
     peak = np.maximum.accumulate(after, axis=0)
-    faded = (after < threshold * peak) & (peak > 0)
+    faded = has_faded(after, peak, threshold)
     found = faded.any(axis=0)
     first = np.argmax(faded, axis=0) + last_session_day
     return np.where(found, first, -1).astype(np.int64)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from microneedling.model.laws import outcome
 from microneedling.model.laws.healing import CHAINS, STATES
 from microneedling.model.laws.inflammation import redness_grade
 from microneedling.model.solver.inputs import PatientArrays
@@ -100,10 +101,6 @@ class DailySolver:
         self._vascular = np.empty((block_days, n))
         self._flare = np.empty((block_days, n))
         self._baseline_decay = powers(arrays.age_loss_per_day[None, :], block_days)[0]
-        # improvement = r (1 - 2^(-G/G50)) = (-r) * expm1(G * (-ln2 / G50)).
-        self._filling_rate = -math.log(2.0) / arrays.half_saturation
-        self._negative_response = -arrays.response_factor
-        self._negative_support = -arrays.epidermal_support
         self._slow = SlowRows(arrays, self.slow_rows) if self.slow_rows.size else None
         s = arrays.sessions
         self._session_days = s.days.tolist()
@@ -275,23 +272,16 @@ class DailySolver:
         baseline = np.multiply(self._baseline_decay[:length], start, out=self._tmp[:length])
         np.add(baseline, states["collagen_new"], out=tmp)
         np.multiply(tmp, 100.0, out=out["collagen_pct"])
-        # The filled share of the deficit, 1 - 2^(-G / G50) with G = max(new collagen I - age
-        # loss, 0) (outcome.filled_share, in place; -ln2/G50 is precomputed), kept negated:
-        # improvement_fraction = r * filled (outcome.improvement_fraction).
+        # The net gain G = new collagen I - age loss, read out by the outcome laws in place:
+        # the filled share of the deficit, the improvement and the epidermal change.
         np.subtract(1.0, baseline, out=tmp)
         gain = np.subtract(states["collagen_i"], tmp, out=tmp)
-        np.maximum(gain, 0.0, out=gain)
-        gain *= self._filling_rate
-        unfilled = np.expm1(gain, out=gain)  # = -filled
-        np.multiply(unfilled, self._negative_response, out=out["improvement_fraction"])
-        # epidermis_change_pct (outcome.epidermal_change_pct, in place): X = P + k * filled,
-        # bounded by Emax as 100 Emax X / (Emax + X).
-        x = np.multiply(unfilled, self._negative_support, out=baseline)
-        x += states["epidermis"]
-        np.maximum(x, 0.0, out=x)
-        np.add(x, a.epidermal_max, out=tmp)
-        x *= 100.0 * a.epidermal_max
-        np.divide(x, tmp, out=out["epidermis_change_pct"])
+        filled = outcome.filled_share(gain, a.half_saturation, out=gain)
+        outcome.share_of_possible(filled, a.response_factor, out=out["improvement_fraction"])
+        outcome.epidermal_change_pct(
+            states["epidermis"], filled, a.epidermal_support, a.epidermal_max,
+            out=out["epidermis_change_pct"], scratch=(baseline, filled),
+        )  # fmt: skip
         np.add(states["elastin"], 1.0, out=tmp)
         np.multiply(tmp, 100.0, out=out["elastin_pct"])
         x = np.multiply(vascular, a.vascular_gain, out=vascular)

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from microneedling.knowledge import Concern
 from microneedling.model.bands import PERCENTILES, Bands, percentile_bands
 from microneedling.model.course import Course
+from microneedling.model.laws import outcome
 from microneedling.model.solver import engine
 from microneedling.model.solver.inputs import PatientArrays, patient_arrays
 from microneedling.model.solver.percentiles import RowPercentiles, percentiles
@@ -190,8 +191,7 @@ def _track_milestones(sl: Slice, f: FloatArray, first_day: int, last: int) -> No
         today = f[row]
         np.maximum(running, today, out=running)
         np.copyto(sl.peak_day, day, where=today >= running)
-        faded = today < threshold * running
-        faded &= running > 0
+        faded = outcome.has_faded(today, running, threshold)
         faded &= sl.maintenance < 0
         np.copyto(sl.maintenance, day, where=faded)
 
