@@ -20,8 +20,7 @@ from microneedling.model.laws.barrier import hours_until_closed, hours_until_rec
 from microneedling.model.laws.channels import ChannelGeometry
 from microneedling.model.laws.healing import STATES
 from microneedling.model.laws.pigmentation import PIH_PER_SESSION, course_pih_chance
-from microneedling.model.parameters import ParameterSet, full_parameter_set
-from microneedling.model.parameters._base import check_values
+from microneedling.model.parameters import ParameterSet, check_values, full_parameter_set
 from microneedling.model.result import (
     ConcernScale,
     CourseResult,

@@ -18,8 +18,7 @@ from numpy.typing import NDArray
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase, load_knowledge
 from microneedling.model.course import Course
-from microneedling.model.parameters import ParameterSet, full_parameter_set
-from microneedling.model.parameters._base import check_values
+from microneedling.model.parameters import ParameterSet, check_values, full_parameter_set
 from microneedling.model.solver.inputs import DERMIS, VIABLE_EPIDERMIS, course_parameters
 
 FloatArray = NDArray[np.float64]

@@ -30,6 +30,7 @@ from microneedling.model.parameters._base import (
     ParameterSet,
     Source,
     Spread,
+    check_values,
     merge,
 )
 
@@ -67,6 +68,7 @@ __all__ = [
     "ParameterSet",
     "Source",
     "Spread",
+    "check_values",
     "full_parameter_set",
     "merge",
 ]

@@ -1,0 +1,84 @@
+"""A private name (``_name``, a module or anything in one) is imported only from inside the
+package that holds it: sibling modules share their helpers, other packages use public names."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_private(part: str) -> bool:
+    return part.startswith("_") and not (part.startswith("__") and part.endswith("__"))
+
+
+def _owner(dotted: str) -> str | None:
+    """The package a dotted name is private to, or None when it has no private part: a
+    ``_name`` in a package belongs to that package, one in a module to the module's package."""
+    parts = dotted.split(".")
+    for i, part in enumerate(parts):
+        if _is_private(part):
+            container = parts[:i]
+            is_package = SRC.joinpath(*container).is_dir()
+            return ".".join(container if is_package else container[:-1])
+    return None
+
+
+def private_imports(path: Path) -> list[str]:
+    """``importer -> private name`` for each import of a private name from outside its package."""
+    importer = _module_name(path)
+    package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets: list[str] = []
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                base = ".".join([*anchor[: len(anchor) - node.level + 1], *filter(None, [base])])
+            targets = [f"{base}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        for dotted in targets:
+            owner = _owner(dotted)
+            if owner is not None and not (importer + ".").startswith(owner + "."):
+                found.append(f"{importer} -> {dotted}")
+    return found
+
+
+def test_a_private_name_belongs_to_the_package_that_holds_it() -> None:
+    assert _owner("microneedling.model.parameters._base.check_values") == (
+        "microneedling.model.parameters"
+    )
+    assert _owner("microneedling.model.solver.engine._helper") == "microneedling.model.solver"
+    assert _owner("microneedling.model.solver.engine.DailySolver") is None
+
+
+#: Known exceptions, to go when the patient pages get public page helpers (issue 17, item 6):
+#: the patient portal's pages reuse the staff pages' private form and render helpers.
+KNOWN = {
+    "microneedling.web.patient._access -> microneedling.web.pages._render.PageContext",
+    "microneedling.web.patient._access -> microneedling.web.pages._render.render",
+    "microneedling.web.patient.consent -> microneedling.web.pages._forms.as_dict",
+    "microneedling.web.patient.consent -> microneedling.web.pages._forms.field_errors",
+    "microneedling.web.patient.consent -> microneedling.web.pages._render.render",
+    "microneedling.web.patient.home -> microneedling.web.pages._forms.text",
+    "microneedling.web.patient.home -> microneedling.web.pages._render.Flash",
+    "microneedling.web.patient.home -> microneedling.web.pages._render.render",
+    "microneedling.web.patient.intake -> microneedling.web.pages._forms.as_dict",
+    "microneedling.web.patient.intake -> microneedling.web.pages._render.render",
+    "microneedling.web.patient.signing -> microneedling.web.pages._forms.text",
+}
+
+
+def test_no_module_imports_a_private_name_from_outside_its_package() -> None:
+    offenders = {hit for path in sorted(SRC.rglob("*.py")) for hit in private_imports(path)}
+    assert sorted(offenders - KNOWN) == [], "\n".join(sorted(offenders - KNOWN))
+    # An exception that has gone is taken off the list, so the list stays true.
+    assert sorted(KNOWN - offenders) == []
