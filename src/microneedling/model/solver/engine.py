@@ -1,9 +1,9 @@
-"""The exact solver's entry points: daily blocks (:mod:`._daily`), the 72-hour windows after
-each session and the downtime.
+"""The exact solver's entry points: daily blocks (:mod:`.daily`), the 72-hour windows after
+each session and the downtime (the contract: :mod:`microneedling.model.solver`).
 
 Between sessions the cascade is a linear system with constant coefficients, and each session
 adds a pulse to the inflammatory signal, so every state is a sum over sessions and modes of
-``weight * exp(-rate * (t - t_session))`` (:mod:`._modes`). Patients whose rates on a chain nearly
+``weight * exp(-rate * (t - t_session))`` (:mod:`.modes`). Patients whose rates on a chain nearly
 coincide are solved with the matrix exponential instead. Fast processes with a rate per session
 (channel closure, barrier, flare) are summed per session while they are above 2**-40 of their
 start.
