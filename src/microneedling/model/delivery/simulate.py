@@ -23,7 +23,6 @@ from microneedling.model.delivery.result import DeliveryResult, ErrorEstimate
 from microneedling.model.delivery.solver import (
     DiffusionProblem,
     Trajectory,
-    profile_times_within,
     solve,
 )
 
@@ -34,6 +33,11 @@ _MEASURABLE_FRACTION = 1e-12
 #: Fluxes are compared for the error estimate only after this fraction of the run, when
 #: the start-up transient is over.
 _FLUX_COMPARISON_START = 0.1
+
+
+def profile_times_within(times: Sequence[float], duration_h: float) -> tuple[float, ...]:
+    """The requested profile times that fall inside the run, sorted, without duplicates."""
+    return tuple(sorted({t for t in times if 0.0 <= t <= duration_h and math.isfinite(t)}))
 
 
 def _error_estimate(fine: Trajectory, coarse: Trajectory) -> ErrorEstimate:

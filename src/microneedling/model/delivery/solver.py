@@ -29,9 +29,8 @@ unknown is fixed at zero (a unit row) until the channel starts to close.
 
 TR-BDF2 does not guarantee the discrete maximum principle the way backward Euler does: a step
 that would produce a vehicle-referred concentration below zero or above both the donor's and
-the step's starting maximum is redone
-with backward Euler (an M-matrix, so the result stays within those bounds), which keeps mass
-exact and costs only that step's accuracy.
+the step's starting maximum is redone with backward Euler (an M-matrix, so the result stays
+within those bounds), which keeps mass exact and costs only that step's accuracy.
 ``fallback_steps`` in the diagnostics counts them.
 
 The matrix is factorised once (:mod:`.factor`) and reused for every step with the same step
@@ -41,8 +40,6 @@ which the open fraction still changes the operator noticeably.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -395,8 +392,3 @@ def _solve_adaptive(
             "rejected_steps": stepper.rejected,
         },
     )
-
-
-def profile_times_within(times: Sequence[float], duration_h: float) -> tuple[float, ...]:
-    """The requested profile times that fall inside the run, sorted, without duplicates."""
-    return tuple(sorted({t for t in times if 0.0 <= t <= duration_h and math.isfinite(t)}))
