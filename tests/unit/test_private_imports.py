@@ -1,5 +1,6 @@
-"""A private name (``_name``, a module or anything in one) is imported only from inside the
-package that holds it: sibling modules share their helpers, other packages use public names."""
+"""A private name (``_name``, a module or anything in one) is imported only by the modules of
+the package that holds it: sibling modules share their helpers; other packages, sub-packages
+included, use public names."""
 
 from __future__ import annotations
 
@@ -34,21 +35,42 @@ def private_imports(path: Path) -> list[str]:
     """``importer -> private name`` for each import of a private name from outside its package."""
     importer = _module_name(path)
     package = importer if path.name == "__init__.py" else importer.rpartition(".")[0]
+    return reaches(importer, package, path.read_text(encoding="utf-8"))
+
+
+def reaches(importer: str, package: str, source: str) -> list[str]:
+    """The private names the module ``importer`` (of ``package``) takes from other packages."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        targets: list[str] = []
+    tree = ast.parse(source)
+    bound: dict[str, str] = {}  # local name -> what it was imported as
+    targets: list[str] = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 anchor = package.split(".")
                 base = ".".join([*anchor[: len(anchor) - node.level + 1], *filter(None, [base])])
-            targets = [f"{base}.{alias.name}" for alias in node.names]
+            for alias in node.names:
+                targets.append(f"{base}.{alias.name}")
+                bound[alias.asname or alias.name] = f"{base}.{alias.name}"
         elif isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        for dotted in targets:
-            owner = _owner(dotted)
-            if owner is not None and not (importer + ".").startswith(owner + "."):
-                found.append(f"{importer} -> {dotted}")
+            for alias in node.names:
+                targets.append(alias.name)
+                local = alias.asname or alias.name.partition(".")[0]
+                bound[local] = alias.name if alias.asname else local
+    # ``module._name`` through an imported module is the same reach into its privates.
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in bound
+            and _is_private(node.attr)
+        ):
+            targets.append(f"{bound[node.value.id]}.{node.attr}")
+    for dotted in targets:
+        owner = _owner(dotted) if dotted.startswith("microneedling.") else None
+        if owner is not None and owner != package:
+            found.append(f"{importer} -> {dotted}")
     return found
 
 
@@ -58,6 +80,31 @@ def test_a_private_name_belongs_to_the_package_that_holds_it() -> None:
     )
     assert _owner("microneedling.model.solver.engine._helper") == "microneedling.model.solver"
     assert _owner("microneedling.model.solver.engine.DailySolver") is None
+
+
+def test_the_rule_sees_imports_and_module_attributes_across_packages() -> None:
+    source = (
+        "from microneedling.model import cohort\n"
+        "from microneedling.model._inputs import DERMIS\n"
+        "import microneedling.model.solver.scheduler as scheduler\n"
+        "cohort._track(1)\nscheduler._call(2)\nscheduler.advance(3)\n"
+    )
+    assert sorted(
+        reaches("microneedling.model.sweep.outcomes", "microneedling.model.sweep", source)
+    ) == [
+        "microneedling.model.sweep.outcomes -> microneedling.model._inputs.DERMIS",
+        "microneedling.model.sweep.outcomes -> microneedling.model.cohort._track",
+        "microneedling.model.sweep.outcomes -> microneedling.model.solver.scheduler._call",
+    ]
+    # Sibling modules share their package's helpers.
+    assert (
+        reaches(
+            "microneedling.model.solver.engine",
+            "microneedling.model.solver",
+            "from microneedling.model.solver import scheduler\nscheduler._call(1)\n",
+        )
+        == []
+    )
 
 
 #: Known exceptions, to go when the patient pages get public page helpers (issue 17, item 6):
