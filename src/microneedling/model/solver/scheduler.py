@@ -173,7 +173,7 @@ def advance(
     the fast outputs, the block's rows where some of its patients may be non-zero."""
     views = {k: v[:length, sl.columns] for k, v in wide.items()}
     sl.solver.fill(first_day, length, views)
-    _track_milestones(sl, views["improvement_fraction"], first_day, last)
+    track_milestones(sl, views["improvement_fraction"], first_day, last)
     return dict(sl.solver.live_rows)
 
 
@@ -181,7 +181,7 @@ def _call(task: Callable[[], Any]) -> Any:
     return task()
 
 
-def _track_milestones(sl: Slice, f: FloatArray, first_day: int, last: int) -> None:
+def track_milestones(sl: Slice, f: FloatArray, first_day: int, last: int) -> None:
     """Carry each patient's post-course peak and the day maintenance falls due, day by day
     (rows of ``f``, the improvement fraction, are days from ``first_day``)."""
     threshold = sl.arrays.maintenance_threshold
