@@ -164,6 +164,26 @@ class DailySolver:
         self._day = first + length
         return states
 
+    def skip(self, first: int, length: int) -> None:
+        """Carry the modes over days first..first+length-1 without writing any output: the
+        same multiplications as :meth:`fill`, so later blocks are bit for bit what they would
+        be had this one been filled (a sweep reads a few days of a long course)."""
+        if first != self._day or not 0 < length <= self.block_days:
+            raise ValueError(f"next block starts on day {self._day} and is 1..{self.block_days}")
+        s = self.arrays.sessions
+        carry, carry_v = self._carry, self._carry_v
+        cuts = [first, *(d for d in self._session_days if first < d < first + length)]
+        for start, stop in zip(cuts, [*cuts[1:], first + length], strict=True):
+            session = self._session_at.get(start)
+            if session is not None:
+                carry += s.kick[session]
+                carry_v += s.vascular_um[session]
+            carry *= self.decay[:, stop - start]
+            carry_v *= self.decay[0, stop - start]
+        if self._slow is not None:
+            self._slow.block(first, length)
+        self._day = first + length
+
     def _piece(
         self,
         offset: int,

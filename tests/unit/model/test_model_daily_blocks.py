@@ -60,3 +60,32 @@ def test_the_matrix_exponential_rows_carry_across_blocks() -> None:
     for name, series in whole.states.items():
         joined = np.concatenate([b.states[name] for b in parts])
         assert np.allclose(joined, series, rtol=1e-12, atol=1e-14), name
+
+
+@pytest.mark.parametrize("slow", [False, True])
+def test_skipped_blocks_leave_later_blocks_bit_for_bit_as_filled(slow: bool) -> None:
+    """A sweep skips the blocks it does not read; the blocks it reads must not change at all,
+    including a patient on the matrix-exponential path, whose rows are carried day by day."""
+    arrays = arrays_for(make_course(sessions=4, gap_days=11), n=7, seed=3)
+    if slow:
+        cascade = arrays.cascade
+        equal = np.where(np.arange(7) == 4, cascade.macrophage_rate, cascade.fibroblast_rate)
+        cascade = Cascade(**{**cascade.__dict__, "fibroblast_rate": equal})
+        arrays = type(arrays)(**{**arrays.__dict__, "cascade": cascade})
+    filled = _engine.DailySolver(arrays, block_days=5, all_states=False)
+    skipping = _engine.DailySolver(arrays, block_days=5, all_states=False)
+    assert skipping.slow_rows.tolist() == ([4] if slow else [])
+    # Blocks of 5 days; sessions on days 0, 11, 22, 33 fall inside skipped blocks.
+    read = {1, 7, 9, 13}
+    for b in range(15):
+        want = {k: np.empty((5, 7)) for k in _engine.DAILY_OUTPUTS}
+        filled.fill(5 * b, 5, want)
+        if b not in read:
+            skipping.skip(5 * b, 5)
+            continue
+        got = {k: np.empty((5, 7)) for k in _engine.DAILY_OUTPUTS}
+        skipping.fill(5 * b, 5, got)
+        for name in _engine.DAILY_OUTPUTS:
+            assert np.array_equal(got[name], want[name]), (name, b)
+    with pytest.raises(ValueError, match="next block starts on day 75"):
+        skipping.skip(0, 5)

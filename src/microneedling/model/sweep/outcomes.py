@@ -64,9 +64,18 @@ def patient_outcomes(
         needed.add("improvement_fraction")
     kept: dict[str, dict[int, FloatArray]] = {k: {} for k in needed}
     wide = {k: np.empty((block, n)) for k in _engine.DAILY_OUTPUTS}
-    for b in range(math.ceil((course.horizon + 1) / block)):
+    # The peak is tracked over every day after the last session; otherwise only the blocks
+    # holding a read day are filled, the others carried over (bit for bit the same modes),
+    # and nothing after the last read day is solved.
+    peak = "peak_improvement_pct" in outputs
+    end = course.horizon + 1 if peak else max(read) + 1
+    for b in range(math.ceil(end / block)):
         first = b * block
         length = min(block, course.horizon + 1 - first)
+        days = range(first, first + length)
+        if not (peak and days[-1] >= last) and not any(day in read for day in days):
+            sl.solver.skip(first, length)
+            continue
         cohort._advance(sl, wide, first, length, last)
         for day in range(first, first + length):
             if day in read:
