@@ -89,3 +89,15 @@ def test_skipped_blocks_leave_later_blocks_bit_for_bit_as_filled(slow: bool) -> 
             assert np.array_equal(got[name], want[name]), (name, b)
     with pytest.raises(ValueError, match="next block starts on day 75"):
         skipping.skip(0, 5)
+
+
+def test_the_first_sessions_downtime_alone_is_the_full_figure() -> None:
+    """A sweep asks the downtime of the first session(s) only; no later session changes it."""
+    arrays = arrays_for(make_course(sessions=4, gap_days=7), n=50, seed=8)
+    modes = _engine.DailySolver(arrays).modes
+    every = _engine.downtime(arrays, modes)
+    assert every.shape == (4, 50)
+    # A week apart: the second session starts while the first one's vessels still redden.
+    assert (every[1] != every[0]).any()
+    for count in (1, 2, 3):
+        assert np.array_equal(_engine.downtime(arrays, modes, sessions=count), every[:count])

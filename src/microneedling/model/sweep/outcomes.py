@@ -94,5 +94,5 @@ def patient_outcomes(
         elif name == "peak_improvement_pct":
             out[name] = 100.0 * sl.peak
         elif name == "downtime_days":
-            out[name] = np.asarray(cohort._session_figures(sl)["downtime_days"][0], np.float64)
+            out[name] = _engine.downtime(sl.arrays, sl.solver.modes, sessions=1)[0]
     return out
