@@ -41,10 +41,14 @@ def spec(patients: int, per_task: int) -> SweepSpec:
     )
 
 
-def timed_sweep(client: Client, patients: int, per_task: int) -> float:
+def timed_sweep(client: Client, patients: int, per_task: int) -> tuple[float, float]:
+    """Wall time [s] of one sweep, and the CPU time [s] its worker processes spent on it
+    (steadier than the wall time on a shared, loaded machine)."""
+    before = sum(client.run(time.process_time).values())
     start = time.perf_counter()
     run_sweep(spec(patients, per_task), scheduler=client.scheduler.address)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    return wall, sum(client.run(time.process_time).values()) - before
 
 
 def task_overhead_s(client: Client, n: int = 2000) -> float:
@@ -68,18 +72,22 @@ def main() -> None:
         ) as cluster, Client(cluster) as client:  # fmt: skip
             startup = time.perf_counter() - start
             timed_sweep(client, 2 * per_task, per_task)  # warm the workers' imports
-            wall = timed_sweep(client, args.patients, per_task)
+            wall, cpu = timed_sweep(client, args.patients, per_task)
             rates[workers] = args.patients / wall
             print(
                 f"| {workers} worker(s) | {args.patients:,} patients | {wall:.2f} s | "
-                f"{rates[workers]:,.0f} courses/s | start-up {startup:.1f} s |"
+                f"{rates[workers]:,.0f} courses/s | {1e6 * cpu / args.patients:.1f} µs CPU "
+                f"per course | start-up {startup:.1f} s | load {_load()} |"
             )
             if workers == 2:
-                million = timed_sweep(client, args.million, per_task)
+                million, million_cpu = timed_sweep(client, args.million, per_task)
                 overhead = task_overhead_s(client)
     efficiency = rates[2] / (2 * rates[1])
     print(f"\nScaling efficiency 1 → 2 workers: {efficiency:.2f}")
-    print(f"{args.million:,} patients on 2 workers: {million:.2f} s")
+    print(
+        f"{args.million:,} patients on 2 workers: {million:.2f} s "
+        f"({1e6 * million_cpu / args.million:.1f} µs CPU per course; load {_load()})"
+    )
     print(f"Scheduler overhead per task: {1e3 * overhead:.2f} ms")
     per_worker = rates[1]
     tasks = args.million / per_task
@@ -93,7 +101,12 @@ def main() -> None:
             f"{100 * args.million:,} patients: "
             f"{100 * compute + 100 * tasks * overhead:.1f} s"
         )
-    print(f"\nload average: {' '.join(os.getloadavg().__repr__().strip('()').split(', '))}")
+    print(f"\nload average: {_load()}")
+
+
+def _load() -> str:
+    """The 1, 5 and 15-minute load averages, as /proc/loadavg gives them."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

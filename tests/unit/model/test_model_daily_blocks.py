@@ -101,3 +101,32 @@ def test_the_first_sessions_downtime_alone_is_the_full_figure() -> None:
     assert (every[1] != every[0]).any()
     for count in (1, 2, 3):
         assert np.array_equal(_engine.downtime(arrays, modes, sessions=count), every[:count])
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        ("improvement_fraction",),
+        ("epidermis_change_pct", "collagen_pct"),
+        ("elastin_pct",),
+        ("open_channel_fraction", "open_channels_per_cm2", "barrier_deficit_pct", "redness_grade"),
+    ],
+)
+def test_a_block_of_some_outputs_is_bit_for_bit_that_of_all(asked: tuple[str, ...]) -> None:
+    """A sweep asks a block for the outputs it reads only; they must not change at all."""
+    arrays = arrays_for(make_course(sessions=3, gap_days=9), n=11, seed=6)
+    every = _engine.DailySolver(arrays, block_days=6, all_states=False)
+    some = _engine.DailySolver(arrays, block_days=6, all_states=False)
+    for first in range(0, 30, 6):
+        want = {k: np.empty((6, 11)) for k in _engine.DAILY_OUTPUTS}
+        every.fill(first, 6, want)
+        got = {k: np.full((6, 11), np.nan) for k in asked}
+        some.fill(first, 6, got)
+        for name in asked:
+            assert np.array_equal(got[name], want[name]), (name, first)
+
+
+def test_the_fast_outputs_are_asked_together() -> None:
+    solver = _engine.DailySolver(arrays_for(make_course(sessions=1)), block_days=8)
+    with pytest.raises(ValueError, match="fast outputs are written together"):
+        solver.fill(0, 8, {"redness_grade": np.empty((8, 1))})

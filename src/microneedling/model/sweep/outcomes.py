@@ -63,12 +63,12 @@ def patient_outcomes(
     if "grade_change" in outputs:
         needed.add("improvement_fraction")
     kept: dict[str, dict[int, FloatArray]] = {k: {} for k in needed}
-    wide = {k: np.empty((block, n)) for k in _engine.DAILY_OUTPUTS}
     # The peak is tracked over every day after the last session; otherwise only the blocks
-    # holding a read day are filled, the others carried over (bit for bit the same modes),
-    # and nothing after the last read day is solved.
+    # holding a read day are filled, with only the outputs read, the others carried over
+    # (bit for bit the same modes), and nothing after the last read day is solved.
     peak = "peak_improvement_pct" in outputs
-    end = course.horizon + 1 if peak else max(read) + 1
+    wide = {k: np.empty((block, n)) for k in needed | ({"improvement_fraction"} if peak else set())}
+    end = course.horizon + 1 if peak else (max(read) + 1 if needed else 0)
     for b in range(math.ceil(end / block)):
         first = b * block
         length = min(block, course.horizon + 1 - first)
@@ -76,7 +76,9 @@ def patient_outcomes(
         if not (peak and days[-1] >= last) and not any(day in read for day in days):
             sl.solver.skip(first, length)
             continue
-        cohort._advance(sl, wide, first, length, last)
+        sl.solver.fill(first, length, {k: v[:length] for k, v in wide.items()})
+        if peak:
+            cohort._track_milestones(sl, wide["improvement_fraction"][:length], first, last)
         for day in range(first, first + length):
             if day in read:
                 for k in needed:
