@@ -19,10 +19,10 @@ import argparse
 import os
 import time
 
-from dask.distributed import Client, LocalCluster
+from dask.distributed import Client
 
 from microneedling.model.sweep import SweepSpec
-from microneedling.model.sweep.run import run_sweep
+from microneedling.model.sweep.run import local_cluster, run_sweep
 
 COURSE = {"needle_length_mm": 1.0, "passes": 3, "sessions": 4, "interval_days": 28}
 
@@ -66,10 +66,7 @@ def main() -> None:
     rates = {}
     for workers in (1, 2):
         start = time.perf_counter()
-        with LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster, Client(cluster) as client:  # fmt: skip
+        with local_cluster(workers) as cluster, Client(cluster) as client:
             startup = time.perf_counter() - start
             timed_sweep(client, 2 * per_task, per_task)  # warm the workers' imports
             wall, cpu = timed_sweep(client, args.patients, per_task)
