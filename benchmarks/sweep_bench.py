@@ -3,9 +3,11 @@
 Prints, as Markdown for docs/model.md:
 
 1. throughput (patient-courses per second) of one point of the benchmark course on a local
-   cluster of 1 and of 2 worker processes, and the scaling efficiency (2-worker throughput over
-   twice the 1-worker one);
-2. the wall time of a 1,000,000-patient single course on 2 workers;
+   cluster of 1 and of 2 worker processes (``sweep.run.local_cluster``, as the command starts
+   it), the workers' CPU time per course (steadier than the wall time on a shared machine) and
+   the load average, and the scaling efficiency (2-worker throughput over twice the 1-worker
+   one);
+2. the wall time of a 1,000,000-patient single course on 2 workers, and its CPU per course;
 3. the scheduler's overhead per task (trivial tasks through the same cluster), and from it and
    the per-worker throughput an estimate for a cluster of 100 nodes.
 
