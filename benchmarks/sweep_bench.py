@@ -3,9 +3,11 @@
 Prints, as Markdown for docs/model.md:
 
 1. throughput (patient-courses per second) of one point of the benchmark course on a local
-   cluster of 1 and of 2 worker processes, and the scaling efficiency (2-worker throughput over
-   twice the 1-worker one);
-2. the wall time of a 1,000,000-patient single course on 2 workers;
+   cluster of 1 and of 2 worker processes (``sweep.run.local_cluster``, as the command starts
+   it), the workers' CPU time per course (steadier than the wall time on a shared machine) and
+   the load average, and the scaling efficiency (2-worker throughput over twice the 1-worker
+   one);
+2. the wall time of a 1,000,000-patient single course on 2 workers, and its CPU per course;
 3. the scheduler's overhead per task (trivial tasks through the same cluster), and from it and
    the per-worker throughput an estimate for a cluster of 100 nodes.
 
@@ -19,10 +21,10 @@ import argparse
 import os
 import time
 
-from dask.distributed import Client, LocalCluster
+from dask.distributed import Client
 
 from microneedling.model.sweep import SweepSpec
-from microneedling.model.sweep.run import run_sweep
+from microneedling.model.sweep.run import local_cluster, run_sweep
 
 COURSE = {"needle_length_mm": 1.0, "passes": 3, "sessions": 4, "interval_days": 28}
 
@@ -41,10 +43,14 @@ def spec(patients: int, per_task: int) -> SweepSpec:
     )
 
 
-def timed_sweep(client: Client, patients: int, per_task: int) -> float:
+def timed_sweep(client: Client, patients: int, per_task: int) -> tuple[float, float]:
+    """Wall time [s] of one sweep, and the CPU time [s] its worker processes spent on it
+    (steadier than the wall time on a shared, loaded machine)."""
+    before = sum(client.run(time.process_time).values())
     start = time.perf_counter()
     run_sweep(spec(patients, per_task), scheduler=client.scheduler.address)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    return wall, sum(client.run(time.process_time).values()) - before
 
 
 def task_overhead_s(client: Client, n: int = 2000) -> float:
@@ -62,24 +68,25 @@ def main() -> None:
     rates = {}
     for workers in (1, 2):
         start = time.perf_counter()
-        with LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster, Client(cluster) as client:  # fmt: skip
+        with local_cluster(workers) as cluster, Client(cluster) as client:
             startup = time.perf_counter() - start
             timed_sweep(client, 2 * per_task, per_task)  # warm the workers' imports
-            wall = timed_sweep(client, args.patients, per_task)
+            wall, cpu = timed_sweep(client, args.patients, per_task)
             rates[workers] = args.patients / wall
             print(
                 f"| {workers} worker(s) | {args.patients:,} patients | {wall:.2f} s | "
-                f"{rates[workers]:,.0f} courses/s | start-up {startup:.1f} s |"
+                f"{rates[workers]:,.0f} courses/s | {1e6 * cpu / args.patients:.1f} µs CPU "
+                f"per course | start-up {startup:.1f} s | load {_load()} |"
             )
             if workers == 2:
-                million = timed_sweep(client, args.million, per_task)
+                million, million_cpu = timed_sweep(client, args.million, per_task)
                 overhead = task_overhead_s(client)
     efficiency = rates[2] / (2 * rates[1])
     print(f"\nScaling efficiency 1 → 2 workers: {efficiency:.2f}")
-    print(f"{args.million:,} patients on 2 workers: {million:.2f} s")
+    print(
+        f"{args.million:,} patients on 2 workers: {million:.2f} s "
+        f"({1e6 * million_cpu / args.million:.1f} µs CPU per course; load {_load()})"
+    )
     print(f"Scheduler overhead per task: {1e3 * overhead:.2f} ms")
     per_worker = rates[1]
     tasks = args.million / per_task
@@ -93,7 +100,12 @@ def main() -> None:
             f"{100 * args.million:,} patients: "
             f"{100 * compute + 100 * tasks * overhead:.1f} s"
         )
-    print(f"\nload average: {' '.join(os.getloadavg().__repr__().strip('()').split(', '))}")
+    print(f"\nload average: {_load()}")
+
+
+def _load() -> str:
+    """The 1, 5 and 15-minute load averages, as /proc/loadavg gives them."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

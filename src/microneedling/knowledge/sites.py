@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import Field
 
 from microneedling.knowledge.base import Citation, EntryId, Frozen, Range, Sourced, Spread
@@ -64,6 +66,30 @@ class Site(Sourced):
         elif sex == "female" and adj.dermis_factor_female:
             value *= adj.dermis_factor_female
         if age_years is not None and adj.dermis_change_pct_per_decade is not None:
-            decades = (age_years - adj.age_reference_years) / 10.0
-            value *= max(0.5, 1.0 + adj.dermis_change_pct_per_decade / 100.0 * decades)
+            value *= float(self._age_factor(np.float64(age_years)))
         return value
+
+    def dermis_um_of(
+        self, female: NDArray[np.bool_], age_years: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """:meth:`dermis_um` [µm] of many people at once (women where ``female``), with the
+        same arithmetic element by element, so each value equals the one-person figure."""
+        adj = self.adjustments
+        value = np.full(female.shape, self.layers.dermis_um.mean)
+        if adj.dermis_factor_male:
+            value[~female] *= adj.dermis_factor_male
+        if adj.dermis_factor_female:
+            value[female] *= adj.dermis_factor_female
+        if adj.dermis_change_pct_per_decade is not None:
+            value *= self._age_factor(age_years)
+        return value
+
+    def _age_factor(self, age_years: NDArray[np.float64] | np.float64) -> NDArray[np.float64]:
+        """The published change with age, never below half the adult mean [-]."""
+        adj = self.adjustments
+        assert adj.dermis_change_pct_per_decade is not None
+        decades = (age_years - adj.age_reference_years) / 10.0
+        factor: NDArray[np.float64] = np.maximum(
+            0.5, 1.0 + adj.dermis_change_pct_per_decade / 100.0 * decades
+        )
+        return factor

@@ -83,12 +83,7 @@ def _apply_mix(
     ages: FloatArray = np.asarray(rng.uniform(*mix.age_years, size=n), dtype=np.float64)
     female: NDArray[np.bool_] = np.asarray(rng.random(n) < mix.female_share)
     base = site.dermis_um(course.patient.sex, course.patient.age_years)
-    factor = np.array(
-        [
-            site.dermis_um("female" if f else "male", float(a)) / base
-            for f, a in zip(female.tolist(), ages.tolist(), strict=True)
-        ]
-    )
+    factor = site.dermis_um_of(female, ages) / base
     columns[DERMIS] = columns[DERMIS] * factor
     epi_male = site.adjustments.epidermis_factor_male
     if epi_male and course.patient.sex != "male":

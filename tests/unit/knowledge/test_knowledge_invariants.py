@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -128,6 +129,25 @@ def test_adjusted_dermis_stays_near_the_measured_spread(
     dermis = site.dermis_um(sex, age)  # type: ignore[arg-type]
     spread = site.layers.dermis_um
     assert spread.mean - 2 * spread.sd <= dermis <= spread.mean + 2 * spread.sd
+
+
+@given(
+    site_id=st.sampled_from(SITE_IDS),
+    people=st.lists(
+        st.tuples(st.booleans(), st.floats(min_value=16, max_value=100)), min_size=1, max_size=20
+    ),
+)
+def test_many_people_get_each_persons_own_dermis_to_the_last_bit(
+    site_id: str, people: list[tuple[bool, float]]
+) -> None:
+    """A cohort's patient mix takes every patient's dermis at once; it must be the very figure
+    one person gets (the sweep's numbers were recorded with the one-person rule)."""
+    site = load_knowledge().sites[site_id]
+    female = np.array([f for f, _ in people])
+    ages = np.array([a for _, a in people])
+    many = site.dermis_um_of(female, ages)
+    one = [site.dermis_um("female" if f else "male", a) for f, a in people]
+    assert many.tolist() == one
 
 
 @given(concern_id=st.sampled_from(CONCERN_IDS))

@@ -124,15 +124,32 @@ class Cascade:
     def weights(self, rates: FloatArray | None = None) -> list[FloatArray]:
         """Per state, the divided-difference weights of its modes, each of shape (len, N)."""
         lam = self.rates() if rates is None else rates
+        gaps: dict[tuple[int, int], FloatArray] = {}
+
+        def gap(i: int, j: int) -> FloatArray:
+            """l_j - l_i; 1 where the two nearly coincide. Patients with (nearly) equal rates
+            are solved by the matrix exponential; a harmless divisor keeps their unused
+            weights finite. Each pair is formed once (l_i - l_j is exactly -(l_j - l_i)) and
+            shared by every chain that holds it."""
+            if (i, j) not in gaps:
+                d = lam[j] - lam[i]
+                near = np.abs(d) <= SEPARATION_RTOL * np.maximum(lam[j], lam[i])
+                gaps[i, j] = np.where(near, 1.0, d)
+                gaps[j, i] = np.where(near, 1.0, -d)
+            return gaps[i, j]
+
         out: list[FloatArray] = []
         for chain in CHAINS:
-            sub = lam[list(chain)]
-            gap = sub[None, :, :] - sub[:, None, :]  # gap[i, j] = l_j - l_i
-            scale = np.maximum(sub[None, :, :], sub[:, None, :])
-            # Patients with (nearly) equal rates are solved by the matrix exponential; a
-            # harmless divisor keeps their unused weights finite (and the diagonal is 1).
-            gap = np.where(np.abs(gap) <= SEPARATION_RTOL * scale, 1.0, gap)
-            out.append(1.0 / np.prod(gap, axis=1))
+            weights = np.ones((len(chain), lam.shape[1]))
+            for row, i in enumerate(chain):
+                # The product over the other modes of the chain, in chain order.
+                others = [gap(i, j) for j in chain if j != i]
+                if others:
+                    product = others[0].copy()
+                    for g in others[1:]:
+                        product *= g
+                    np.divide(1.0, product, out=weights[row])
+            out.append(weights)
         return out
 
     def well_separated(self, rtol: float = SEPARATION_RTOL) -> NDArray[np.bool_]:

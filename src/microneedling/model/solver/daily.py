@@ -143,12 +143,20 @@ class DailySolver:
     def fill(
         self, first: int, length: int, outputs: dict[str, FloatArray]
     ) -> dict[str, FloatArray]:
-        """Write days first..first+length-1 of every daily output into ``outputs`` (arrays of
-        shape (length, N), views allowed); return the states (scratch, valid until the next
-        call). Blocks must follow each other."""
+        """Write days first..first+length-1 of the daily outputs into ``outputs`` (arrays of
+        shape (length, N), views allowed; every one of :data:`DAILY_OUTPUTS`, or those of
+        them a caller reads, the fast ones all or none); return the states (scratch, valid
+        until the next call). Blocks must follow each other."""
         if first != self._day or not 0 < length <= self.block_days:
             raise ValueError(f"next block starts on day {self._day} and is 1..{self.block_days}")
-        states = {k: v[:length] for k, v in self._states.items()}
+        fast = [k in outputs for k in _FAST_OUTPUTS]
+        if any(fast) and not all(fast):
+            raise ValueError(f"the fast outputs are written together: {', '.join(_FAST_OUTPUTS)}")
+        # Only the states the asked outputs are read from (a sweep reads one or two).
+        read = {state for k in outputs for state in _STATES_READ[k]}
+        states = {
+            k: v[:length] for k, v in self._states.items() if k in read or k not in _READOUT_STATES
+        }
         vascular = self._vascular[:length]
         cuts = [first, *(d for d in self._session_days if first < d < first + length)]
         for start, stop in zip(cuts, [*cuts[1:], first + length], strict=True):
@@ -160,6 +168,26 @@ class DailySolver:
         self._readouts(first, length, states, vascular, outputs)
         self._day = first + length
         return states
+
+    def skip(self, first: int, length: int) -> None:
+        """Carry the modes over days first..first+length-1 without writing any output: the
+        same multiplications as :meth:`fill`, so later blocks are bit for bit what they would
+        be had this one been filled (a sweep reads a few days of a long course)."""
+        if first != self._day or not 0 < length <= self.block_days:
+            raise ValueError(f"next block starts on day {self._day} and is 1..{self.block_days}")
+        s = self.arrays.sessions
+        carry, carry_v = self._carry, self._carry_v
+        cuts = [first, *(d for d in self._session_days if first < d < first + length)]
+        for start, stop in zip(cuts, [*cuts[1:], first + length], strict=True):
+            session = self._session_at.get(start)
+            if session is not None:
+                carry += s.kick[session]
+                carry_v += s.vascular_um[session]
+            carry *= self.decay[:, stop - start]
+            carry_v *= self.decay[0, stop - start]
+        if self._slow is not None:
+            self._slow.block(first, length)
+        self._day = first + length
 
     def _piece(
         self,
@@ -177,8 +205,9 @@ class DailySolver:
             carry_v += s.vascular_um[session]
         decay = self.decay[:, :length]
         rows = slice(offset, offset + length)
-        for name, (run, c_run, extra) in self._combos.items():
-            out = states[name][rows]
+        for name, x in states.items():
+            run, c_run, extra = self._combos[name]
+            out = x[rows]
             coef = np.multiply(c_run, carry[:run], out=self._coef[:run])
             if run == 1:
                 np.multiply(decay[0], coef[0], out=out)
@@ -264,30 +293,60 @@ class DailySolver:
     ) -> None:
         a = self.arrays
         tmp = self._tmp2[:length]
-        flare = self._fast_terms(first, length, out)
         # Each output is written once (the caller's arrays may be far from cache): the
-        # arithmetic before it runs in block-sized scratch.
-        # Age-related loss of the baseline since the first session.
-        start = np.exp(-a.age_loss_per_day * first)
-        baseline = np.multiply(self._baseline_decay[:length], start, out=self._tmp[:length])
-        np.add(baseline, states["collagen_new"], out=tmp)
-        np.multiply(tmp, 100.0, out=out["collagen_pct"])
-        # The net gain G = new collagen I - age loss, read out by the outcome laws in place:
-        # the filled share of the deficit, the improvement and the epidermal change.
-        np.subtract(1.0, baseline, out=tmp)
-        gain = np.subtract(states["collagen_i"], tmp, out=tmp)
-        filled = outcome.filled_share(gain, a.half_saturation, out=gain)
-        outcome.share_of_possible(filled, a.response_factor, out=out["improvement_fraction"])
-        outcome.epidermal_change_pct(
-            states["epidermis"], filled, a.epidermal_support, a.epidermal_max,
-            out=out["epidermis_change_pct"], scratch=(baseline, filled),
-        )  # fmt: skip
-        np.add(states["elastin"], 1.0, out=tmp)
-        np.multiply(tmp, 100.0, out=out["elastin_pct"])
-        x = np.multiply(vascular, a.vascular_gain, out=vascular)
-        if flare:
-            x += self._flare[:length]
-        redness_grade(x, out["redness_grade"])
+        # arithmetic before it runs in block-sized scratch. Outputs not asked for are skipped;
+        # the others are the same operations in the same order either way.
+        if "collagen_pct" in out or "collagen_i" in states:
+            # Age-related loss of the baseline since the first session.
+            start = np.exp(-a.age_loss_per_day * first)
+            baseline = np.multiply(self._baseline_decay[:length], start, out=self._tmp[:length])
+        if "collagen_pct" in out:
+            np.add(baseline, states["collagen_new"], out=tmp)
+            np.multiply(tmp, 100.0, out=out["collagen_pct"])
+        if "collagen_i" in states:
+            # The net gain G = new collagen I - age loss, read out by the outcome laws in place:
+            # the filled share of the deficit, the improvement and the epidermal change.
+            np.subtract(1.0, baseline, out=tmp)
+            gain = np.subtract(states["collagen_i"], tmp, out=tmp)
+            filled = outcome.filled_share(gain, a.half_saturation, out=gain)
+            if "improvement_fraction" in out:
+                outcome.share_of_possible(
+                    filled, a.response_factor, out=out["improvement_fraction"]
+                )
+        if "epidermis_change_pct" in out:
+            outcome.epidermal_change_pct(
+                states["epidermis"], filled, a.epidermal_support, a.epidermal_max,
+                out=out["epidermis_change_pct"], scratch=(baseline, filled),
+            )  # fmt: skip
+        if "elastin_pct" in out:
+            np.add(states["elastin"], 1.0, out=tmp)
+            np.multiply(tmp, 100.0, out=out["elastin_pct"])
+        if "redness_grade" in out:
+            flare = self._fast_terms(first, length, out)
+            x = np.multiply(vascular, a.vascular_gain, out=vascular)
+            if flare:
+                x += self._flare[:length]
+            redness_grade(x, out["redness_grade"])
+        else:
+            self.live_rows = {}
 
 
 _SLOW_COLUMNS = {name: i for i, name in enumerate((*STATES, "collagen_new"))}
+#: Outputs computed from the channel, barrier and flare terms, which are formed together.
+_FAST_OUTPUTS = (
+    "open_channel_fraction",
+    "open_channels_per_cm2",
+    "barrier_deficit_pct",
+    "redness_grade",
+)
+#: The cascade states each daily output is read from.
+_STATES_READ: dict[str, tuple[str, ...]] = {
+    "open_channel_fraction": (),
+    "open_channels_per_cm2": (),
+    "barrier_deficit_pct": (),
+    "redness_grade": (),
+    "collagen_pct": ("collagen_new",),
+    "elastin_pct": ("elastin",),
+    "epidermis_change_pct": ("collagen_i", "epidermis"),
+    "improvement_fraction": ("collagen_i",),
+}

@@ -48,10 +48,13 @@ HOURLY_OUTPUTS = (
 )
 
 
-def pre_session_modes(arrays: PatientArrays, rates: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Cascade modes (S, 7, N) and vascular drive (S, N) just before each session."""
+def pre_session_modes(
+    arrays: PatientArrays, rates: FloatArray, sessions: int | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Cascade modes (S, 7, N) and vascular drive (S, N) just before each session (or each of
+    the first ``sessions``, which depend on no later one)."""
     s = arrays.sessions
-    n_sessions = s.days.size
+    n_sessions = s.days.size if sessions is None else sessions
     modes = np.zeros((n_sessions, *rates.shape))
     vascular = np.zeros((n_sessions, arrays.size))
     for i in range(1, n_sessions):
@@ -149,19 +152,21 @@ def hourly_window_into(
     inflammation.redness_grade(term, out["redness_grade"])
 
 
-def downtime(arrays: PatientArrays, modes_info: Modes) -> FloatArray:
-    """Days of visible redness after each session, shape (S, N)."""
+def downtime(arrays: PatientArrays, modes_info: Modes, sessions: int | None = None) -> FloatArray:
+    """Days of visible redness after each session, shape (S, N); or after each of the first
+    ``sessions`` only (a sweep reads the first), shape (sessions, N)."""
     s = arrays.sessions
-    _, pre_vascular = pre_session_modes(arrays, modes_info.rates)
+    count = s.days.size if sessions is None else sessions
+    _, pre_vascular = pre_session_modes(arrays, modes_info.rates, count)
     # The flare drive at each session's start, earlier sessions' flare still decaying in it.
-    flare0 = np.zeros((s.days.size, arrays.size))
-    for i in range(s.days.size):
+    flare0 = np.zeros((count, arrays.size))
+    for i in range(count):
         for j, lag_h in _live_sessions(arrays, i):
             decayed = np.exp(-arrays.flare_rate_per_day * lag_h / 24.0)
             flare0[i] += arrays.flare_gain * s.flare_um[j] * decayed
     return inflammation.downtime_days(
         flare0,
         arrays.flare_rate_per_day,
-        arrays.vascular_gain * (pre_vascular + s.vascular_um),
+        arrays.vascular_gain * (pre_vascular + s.vascular_um[:count]),
         arrays.cascade.inflammation_decay,
     )

@@ -64,11 +64,22 @@ def patient_outcomes(
     if "grade_change" in outputs:
         needed.add("improvement_fraction")
     kept: dict[str, dict[int, FloatArray]] = {k: {} for k in needed}
-    wide = {k: np.empty((block, n)) for k in engine.DAILY_OUTPUTS}
-    for b in range(math.ceil((course.horizon + 1) / block)):
+    # The peak is tracked over every day after the last session; otherwise only the blocks
+    # holding a read day are filled, with only the outputs read, the others carried over
+    # (bit for bit the same modes), and nothing after the last read day is solved.
+    peak = "peak_improvement_pct" in outputs
+    wide = {k: np.empty((block, n)) for k in needed | ({"improvement_fraction"} if peak else set())}
+    end = course.horizon + 1 if peak else (max(read) + 1 if needed else 0)
+    for b in range(math.ceil(end / block)):
         first = b * block
         length = min(block, course.horizon + 1 - first)
-        scheduler.advance(sl, wide, first, length, last)
+        days = range(first, first + length)
+        if not (peak and days[-1] >= last) and not any(day in read for day in days):
+            sl.solver.skip(first, length)
+            continue
+        sl.solver.fill(first, length, {k: v[:length] for k, v in wide.items()})
+        if peak:
+            scheduler.track_milestones(sl, wide["improvement_fraction"][:length], first, last)
         for day in range(first, first + length):
             if day in read:
                 for k in needed:
@@ -86,5 +97,5 @@ def patient_outcomes(
         elif name == "peak_improvement_pct":
             out[name] = 100.0 * sl.peak
         elif name == "downtime_days":
-            out[name] = np.asarray(scheduler.session_figures(sl)["downtime_days"][0], np.float64)
+            out[name] = engine.downtime(sl.arrays, sl.solver.modes, sessions=1)[0]
     return out
