@@ -12,7 +12,9 @@ patients copied from it), starts ``microneedling serve`` on loopback, and then, 
    over the mix 30 % day schedule, 25 % search, 25 % patient record, 10 % intake (a new intake
    version, screened), 10 % booking; throughput and p50/p95/p99 latency per route, errors.
 
-Figures are printed with the load average (/proc/loadavg) before and after.
+Figures are printed with the load average (/proc/loadavg) before and after. For each saturated
+route the CPU time per request of the server (every worker process, from /proc) and of this
+client is printed too: on a small machine the client's share bounds the ceiling it can measure.
 """
 
 from __future__ import annotations
@@ -72,8 +74,22 @@ def _env(url: str, data_dir: Path, workers: int) -> dict[str, str]:
     return env
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` and its children now alive (Linux /proc) [s]."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
+    ticks = 0
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # ended meanwhile
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def served(env: dict[str, str], data_dir: Path, workers: int) -> Iterator[str]:
+def served(env: dict[str, str], data_dir: Path, workers: int) -> Iterator[tuple[str, int]]:
     port = free_port()
     script = Path(sys.executable).parent / "microneedling"
     server = subprocess.Popen(
@@ -92,7 +108,7 @@ def served(env: dict[str, str], data_dir: Path, workers: int) -> Iterator[str]:
                 time.sleep(0.3)
         else:
             raise SystemExit("the server did not start")
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -220,18 +236,26 @@ def bench_backend(backend: str, url: str, args: argparse.Namespace) -> None:
     world = World("", cookies, bearer, seeded, intake, clinic.today(), identity=identity)
     clinic.db.dispose()
     env = _env(url, data_dir, args.workers)
-    with served(env, data_dir, args.workers) as base:
+    with served(env, data_dir, args.workers) as (base, pid):
         world.base = base
         print(f"[{backend}] load average before: {loadavg()}", flush=True)
         run(world, 4, ["trivial", "record"], [1, 1], 0, 3)  # warm-up, not counted
         ceiling: dict[str, float] = {}
+        cpu: dict[str, tuple[float, float]] = {}  # server, client CPU per request [ms]
         for route in ["trivial", *(r for r, _ in MIX)]:
+            server, client = server_cpu_seconds(pid), time.process_time()
             tally, took = run(world, args.saturation_clients, [route], [1], 0, args.saturation)
+            done = max(1, len(tally.latencies[route]))
+            cpu[route] = ((server_cpu_seconds(pid) - server) / done * 1000,
+                          (time.process_time() - client) / done * 1000)  # fmt: skip
             ceiling[route] = len(tally.latencies[route]) / took
         print(f"\n[{backend}] saturated throughput, {args.saturation_clients} clients, no think "
               f"time, {args.saturation:.0f} s each (ratio to the trivial page):")  # fmt: skip
         for route, rate in ceiling.items():
-            print(f"  {route:9s} {rate:8.1f} req/s  {rate / ceiling['trivial']:6.1%}")
+            print(
+                f"  {route:9s} {rate:8.1f} req/s  {rate / ceiling['trivial']:6.1%}  CPU per "
+                f"request: server {cpu[route][0]:6.2f} ms, client {cpu[route][1]:6.2f} ms"
+            )
         for staff in args.staff:
             tally, took = run(world, staff, [r for r, _ in MIX], [w for _, w in MIX],
                               args.think, args.seconds)  # fmt: skip

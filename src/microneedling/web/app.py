@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from microneedling import __version__
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.messages import MessageWorker
+from microneedling.clinic.messages.one_worker import worker_slot
 from microneedling.clinic.settings import ClinicSettings
 from microneedling.web import problem_docs, problems
 from microneedling.web.api import ROUTERS
@@ -49,7 +50,8 @@ def create_app(
     worker: bool = False,
 ) -> FastAPI:
     """Build the app; with ``migrate`` the schema is brought up to date at startup; with
-    ``worker`` the message worker runs in a thread beside it while it serves."""
+    ``worker`` the message worker runs in a thread beside it while it serves, unless another
+    process (or app) on the same data directory already runs one (see ``one_worker``)."""
     clinic = clinic or Clinic(settings or ClinicSettings())
 
     @asynccontextmanager
@@ -58,7 +60,9 @@ def create_app(
             clinic.start()
         stop = threading.Event()
         thread = None
-        if worker:
+        # One message worker per data directory: of several server processes, the first.
+        slot = worker_slot(clinic.settings.data_dir) if worker else None
+        if slot is not None:
             thread = threading.Thread(
                 target=MessageWorker(clinic).run_forever, args=(stop,), name="messages",
                 daemon=True,
@@ -68,6 +72,8 @@ def create_app(
         stop.set()
         if thread is not None:
             thread.join(timeout=clinic.settings.smtp_timeout_seconds + 5)
+        if slot is not None:
+            slot.close()
 
     app = FastAPI(
         title="microneedling clinic API",

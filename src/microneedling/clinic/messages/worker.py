@@ -33,7 +33,7 @@ from microneedling.clinic.messages.email import (
     SmtpTransport,
 )
 from microneedling.clinic.messages.outbox import Outbox, may_message
-from microneedling.clinic.messages.recall_messages import plan_recall_messages
+from microneedling.clinic.messages.recall_messages import plan_recall_messages, recalls_to_send
 from microneedling.clinic.messages.templates import MessageTemplates
 from microneedling.clinic.messages.wording import VISIT_NAMES, appointment_event
 from microneedling.clinic.models import Appointment, OutboxMessage, Patient
@@ -87,8 +87,13 @@ class MessageWorker:
 
     def run_once(self) -> Round:
         clinic = self.clinic
-        with stamped_by(clinic.now), clinic.db.transaction() as session:
-            queued = plan_recall_messages(session, clinic)
+        # Read the recall list without the write lock; write only what is to be queued.
+        with clinic.db.reading() as session:
+            due = recalls_to_send(session, clinic)
+        queued = 0
+        if due:
+            with stamped_by(clinic.now), clinic.db.transaction() as session:
+                queued = plan_recall_messages(session, clinic, due)
         if not self._sends:
             return Round(queued=queued)
         claimed = self._claim()

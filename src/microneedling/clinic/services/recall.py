@@ -14,7 +14,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
@@ -22,12 +22,18 @@ from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.locations import clinic_contact
-from microneedling.clinic.models import Appointment, Patient, PlanRecord, TreatmentSession
+from microneedling.clinic.models import (
+    Appointment,
+    Patient,
+    PlanRecord,
+    PlanVersion,
+    TreatmentSession,
+)
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.plans import current_treatment_plan
 from microneedling.iso_dates import IsoDate
 from microneedling.model import course_from_plan, simulate_course
+from microneedling.planning import TreatmentPlan
 from microneedling.planning.schedule import add_months
 
 RecallReason = Literal["maintenance", "lapsed_series"]
@@ -69,9 +75,13 @@ class RecallFilter(BaseModel):
 class _Course:
     plan: PlanRecord
     done: list[date]
+    #: The plan's current version as stored (parsed only for a course that may be listed).
+    current: dict[str, Any]
 
 
 def _latest_courses(session: Session, clinic: Clinic) -> list[_Course]:
+    # Three queries for every course at once (plans, completed sessions, current versions):
+    # the worker plans recalls every round, so a query per plan is thousands of statements.
     latest = (
         select(PlanRecord.patient_id, func.max(PlanRecord.id).label("plan_id"))
         .where(PlanRecord.status == "consented")
@@ -85,20 +95,31 @@ def _latest_courses(session: Session, clinic: Clinic) -> list[_Course]:
         .where(Patient.deleted_at.is_(None))
         .order_by(PlanRecord.id)
     ).all()
-    courses = []
-    for plan in plans:
-        ends = session.scalars(
-            select(TreatmentSession.treatment_ended_at).where(
-                TreatmentSession.plan_id == plan.id, TreatmentSession.status == "completed"
-            )
-        ).all()
-        done = sorted(clinic.local(end).date() for end in ends if end is not None)
-        if done:
-            courses.append(_Course(plan, done))
-    return courses
+    ends: dict[int, list[date]] = {}
+    for plan_id, ended in session.execute(
+        select(TreatmentSession.plan_id, TreatmentSession.treatment_ended_at)
+        .join(latest, latest.c.plan_id == TreatmentSession.plan_id)
+        .where(TreatmentSession.status == "completed")
+    ):
+        if ended is not None and plan_id is not None:
+            ends.setdefault(plan_id, []).append(clinic.local(ended).date())
+    versions: dict[int, dict[str, Any]] = {
+        plan_id: plan
+        for plan_id, plan in session.execute(
+            select(PlanVersion.plan_id, PlanVersion.plan)
+            .join(latest, latest.c.plan_id == PlanVersion.plan_id)
+            .join(PlanRecord, PlanRecord.id == PlanVersion.plan_id)
+            # Only courses with a session done: a plan's document is large to read.
+            .where(PlanVersion.version == PlanRecord.current_version, PlanVersion.plan_id.in_(ends))
+        )
+    }
+    return [
+        _Course(plan, sorted(ends[plan.id]), versions[plan.id]) for plan in plans if plan.id in ends
+    ]
 
 
-def _booked_ahead(session: Session, clinic: Clinic) -> set[int]:
+def booked_ahead(session: Session, clinic: Clinic) -> set[int]:
+    """Patients with an appointment booked from now on (the desk has them)."""
     return set(
         session.scalars(
             select(Appointment.patient_id).where(
@@ -113,14 +134,14 @@ def recall_entries(
 ) -> list[RecallEntry]:
     """Every patient due by ``due_by`` (maintenance) or lapsed today (series), by due date."""
     today = clinic.today()
-    booked = _booked_ahead(session, clinic)
+    booked = booked_ahead(session, clinic)
     lapse = timedelta(days=clinic.settings.series_lapse_days)
     entries = []
     for course in _latest_courses(session, clinic):
         record = course.plan
         if record.patient_id in booked:
             continue
-        plan = current_treatment_plan(session, record)
+        plan = TreatmentPlan.model_validate(course.current)
         last = course.done[-1]
         planned = plan.session_count.value
         if len(course.done) >= planned:
