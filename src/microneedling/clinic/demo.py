@@ -23,6 +23,7 @@ from microneedling.clinic.services.chart_reviews import ChartReviewService, Revi
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn, RecallIn
 from microneedling.clinic.services.examinations import ExamIn, ExaminationService
 from microneedling.clinic.services.intakes import IntakeIn, IntakeService
+from microneedling.clinic.services.locations import LocationIn, LocationService
 from microneedling.clinic.services.outcomes import OutcomeIn, OutcomeService, PhotoIn
 from microneedling.clinic.services.passwords import generate_password
 from microneedling.clinic.services.patients import NoteIn, PatientIn, PatientService
@@ -181,16 +182,18 @@ class DemoBuilder:
         plan: PlanOut,
         kit: tuple[int, int],
         done: int,
+        at: tuple[int, str] | None = None,
     ) -> None:
-        """Play the first ``done`` sessions in the past; book the rest that lie ahead."""
+        """Play the first ``done`` sessions in the past; book the rest that lie ahead; ``at``:
+        a location and one of its rooms (default: the default location's first room)."""
         doc, desk = actors[Role.PRACTITIONER], actors[Role.FRONT_DESK]
         now = self.clinic.now()
         for planned in plan.plan.sessions:
             slot = self._slot(planned.date)
             booking = AppointmentIn(
                 patient_id=patient_id, practitioner_id=doc.staff_id, kind="session",
-                room=self.clinic.settings.rooms[0], plan_id=plan.id, starts_at=slot,
-                duration_minutes=60,
+                room=at[1] if at else self.clinic.settings.rooms[0], plan_id=plan.id,
+                starts_at=slot, duration_minutes=60, location_id=at[0] if at else None,
             )  # fmt: skip
             if planned.number > done:
                 if slot > now:
@@ -294,13 +297,19 @@ def seed_demo(clinic: Clinic) -> list[DemoAccount]:
         mid, NoteIn(text="Fitzpatrick V: conservative depth; tolerating well so far.")
     )
 
-    # Planned, sessions booked from next week; the plan waits for the medical director.
+    # Planned, sessions booked from next week at the second location; the plan waits for the
+    # medical director.
     build._set(clinic.now())
+    riverside = LocationService(clinic, actors[Role.ADMIN]).create(
+        LocationIn(name="Riverside", address="2 Riverside Walk, London SE1",
+                   phone="+44 20 7946 0998", timezone=clinic.settings.timezone,
+                   opening_hours=clinic.settings.opening_hours, rooms=["river-1"])
+    )  # fmt: skip
     planned = build.patient(desk, "Grace", "Lindqvist", "1985-02-17", sex="female",
                             email="grace.l@example.org")  # fmt: skip
     plan = build.plan(doc, planned, _intake(areas=["cheeks", "forehead"]),
                       {**face, "start_date": today + timedelta(days=7)})  # fmt: skip
-    build.course(actors, planned, plan, kit["generic_pen_12"], done=0)
+    build.course(actors, planned, plan, kit["generic_pen_12"], done=0, at=(riverside.id, "river-1"))
 
     # Screened (cold-sore history: eligible with precautions), not yet planned.
     screened = build.patient(desk, "Priya", "Nair", "1988-11-03", sex="female")

@@ -13,10 +13,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic
@@ -154,18 +155,71 @@ def clinic_contact(
     if appointment is not None:
         return Contact(name, get_place(session, appointment.location_id))
     if patient_id is not None:
-        visits = select(Appointment.location_id).where(Appointment.patient_id == patient_id)
-        upcoming = None
-        if now is not None:
-            upcoming = session.scalar(
-                visits.where(Appointment.status == "booked", Appointment.starts_at >= now)
-                .order_by(Appointment.starts_at)
-                .limit(1)
-            )
-        chosen = upcoming or session.scalar(visits.order_by(Appointment.starts_at.desc()).limit(1))
+        chosen = contact_locations(session, [patient_id], now).get(patient_id)
         if chosen is not None:
             return Contact(name, get_place(session, chosen))
     return Contact(name, default_place(session))
+
+
+def contact_locations(
+    session: Session, patient_ids: Sequence[int], now: datetime | None = None
+) -> dict[int, int]:
+    """Each patient's contact location id (module docstring), in two queries whatever their
+    number; a patient never seen nor booked is absent (their contact is the default place).
+
+    ``now``: when given, a visit booked from then on comes first.
+    """
+    wanted = sorted(set(patient_ids))
+    if not wanted:
+        return {}
+    out: dict[int, int] = {}
+    if now is not None:
+        out = _first_visit_location(
+            session,
+            wanted,
+            (Appointment.status == "booked", Appointment.starts_at >= now),
+            Appointment.starts_at.asc(),
+        )
+    rest = [i for i in wanted if i not in out]
+    if rest:
+        out |= _first_visit_location(session, rest, (), Appointment.starts_at.desc())
+    return out
+
+
+def _first_visit_location(
+    session: Session, patient_ids: list[int], where: tuple[Any, ...], order: Any
+) -> dict[int, int]:
+    """Per patient, the location of the first of their visits (matching ``where``) in ``order``."""
+    ranked = (
+        select(
+            Appointment.patient_id,
+            Appointment.location_id,
+            func.row_number()
+            .over(partition_by=Appointment.patient_id, order_by=(order, Appointment.id.desc()))
+            .label("rank"),
+        )
+        .where(Appointment.patient_id.in_(patient_ids), *where)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.patient_id, ranked.c.location_id).where(ranked.c.rank == 1)
+    )
+    return {patient_id: location_id for patient_id, location_id in rows}
+
+
+def home_location_id(session: Session, staff_id: int) -> int | None:
+    """The one active location a staff member is assigned to: the one their pages show first.
+
+    None when they are assigned nowhere (they work everywhere) or to several.
+    """
+    ids = list(
+        session.scalars(
+            select(StaffLocation.location_id)
+            .join(Location, Location.id == StaffLocation.location_id)
+            .where(StaffLocation.staff_id == staff_id, Location.active)
+        )
+    )
+    return ids[0] if len(ids) == 1 else None
 
 
 #: How long a process keeps the clinic's name for page headers, in seconds: every page shows

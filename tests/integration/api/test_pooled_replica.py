@@ -25,9 +25,13 @@ from test_walkthrough import test_patient_to_outcome_over_http as walk_through
 
 from clinic_support import INTAKE, course_request
 from microneedling.clinic import Clinic, ClinicSettings, Database
+from microneedling.clinic.interop import InteropService
+from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.services.audit_trail import AuditFilter, AuditService
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
 from microneedling.clinic.services.intakes import IntakeIn, IntakeService
+from microneedling.clinic.services.messages import OutboxService
 from microneedling.clinic.services.patients import PatientIn, PatientService
 from microneedling.clinic.services.plans import ConsentIn, PlanIn, PlanService
 from microneedling.clinic.services.recall import RecallFilter, RecallService
@@ -38,6 +42,7 @@ from microneedling.clinic.services.treatments import (
     SessionStart,
     TreatmentService,
 )
+from microneedling.clinic.services.waitlist import WaitlistService
 from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake
 from pg_cluster import (
@@ -57,7 +62,7 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 #: The clinic databases made on the primary; each test takes the next one.
-DATABASES = ("clinic_1", "clinic_2", "clinic_3", "clinic_4")
+DATABASES = ("clinic_1", "clinic_2", "clinic_3", "clinic_4", "clinic_5")
 #: pg_stat_statements must be loaded at start, on the primary and on the replica. Commits are
 #: synchronous (as in production), so the primary sends each at once, not within the WAL
 #: writer's 200 ms; fsync stays off (nothing here tests durability).
@@ -287,6 +292,55 @@ def test_the_recall_list_is_read_on_the_replica_and_never_misses_a_booking(
     assert recall.due(RecallFilter()) == []  # the replica has caught up and serves it again
     assert _recall_ran_on(pooled, database) == {"primary": 0, "replica": 1}
     assert run_sql(pooled.replica, database, "SELECT count(*) FROM appointments") == [(2,)]
+
+
+def _ran_on(pooled: PooledCluster, database: str, like: str) -> dict[str, int]:
+    """Calls, per server, of the statements like ``like`` since the counts were reset."""
+    sql = f"SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE '{like}'"
+    return {
+        "primary": int(run_sql(pooled.primary, database, sql)[0][0]),  # type: ignore[call-overload]
+        "replica": int(run_sql(pooled.replica, database, sql)[0][0]),  # type: ignore[call-overload]
+    }
+
+
+def test_the_other_reports_are_read_on_the_replica(
+    clinic: Clinic, team: Team, clock: Clock, pooled: PooledCluster, database: str
+) -> None:
+    """The outbox, the waitlist, the audit trail, the schedule CSV and a lot's recall report:
+    each report's own query ran on the replica only (its audit events went to the primary)."""
+    patient_id = _lapsed_course(clinic, team, clock)
+    with clinic.db.reading() as session:
+        lot_id = session.execute(text("SELECT id FROM cartridge_lots")).scalar_one()
+    reports: list[tuple[str, Callable[[], object]]] = [
+        ("SELECT %outbox_messages%",
+         lambda: OutboxService(clinic, team.front_desk).find(None, PageRequest(limit=50))),
+        ("SELECT %waitlist_entries%",
+         lambda: WaitlistService(clinic, team.front_desk).find("waiting")),
+        ("SELECT count(%FROM audit_events%",
+         lambda: AuditService(clinic, team.admin).query(AuditFilter(), PageRequest(limit=50))),
+        ("SELECT %FROM appointments%ORDER BY appointments.starts_at%",
+         lambda: InteropService(clinic, team.admin).export_csv("schedule")),
+        ("SELECT %treatment_sessions%",
+         lambda: DeviceService(clinic, team.admin).recall_report(lot_id)),
+    ]  # fmt: skip
+    for like, report in reports:
+        _reset_statement_counts(pooled, database)
+        report()
+        ran = _ran_on(pooled, database, like)
+        assert ran["primary"] == 0, like
+        assert ran["replica"] >= 1, like
+    # What they read is the primary's latest: the trail has the recall list's event of now.
+    _reset_statement_counts(pooled, database)
+    RecallService(clinic, team.front_desk).due(RecallFilter())
+    trail = AuditService(clinic, team.admin).query(
+        AuditFilter(patient_id=patient_id, action="list"), PageRequest(limit=50)
+    )
+    assert any(e.entity == "recall" for e in trail.items)
+    # (the count of the trail's rows: the audit chain also reads the table, on the primary)
+    assert _ran_on(pooled, database, "SELECT count(%FROM audit_events%") == {
+        "primary": 0,
+        "replica": 1,
+    }
 
 
 def test_a_replica_that_cannot_be_reached_leaves_reports_on_the_primary(

@@ -13,15 +13,16 @@ from microneedling.clinic.interop.fhir_export import references
 from microneedling.clinic.models import Base
 
 #: The tables an import recreates, in the order they refer to each other.
-CARRIED = ("staff", "devices", "cartridge_lots", "patients", "intakes", "screenings", "plans",
-           "plan_versions", "plan_consents", "appointments", "treatment_sessions",
-           "treated_areas", "adverse_events", "outcomes", "photos")  # fmt: skip
+CARRIED = ("locations", "staff", "devices", "cartridge_lots", "patients", "intakes",
+           "screenings", "plans", "plan_versions", "plan_consents", "appointments",
+           "treatment_sessions", "treated_areas", "adverse_events", "outcomes",
+           "photos")  # fmt: skip
 #: Staff accounts are matched by username: the importing admin's own account was not imported,
 #: and nobody's password travels.
 NOT_COMPARED = {"staff": {"password_hash", "created_at"}}
-#: Tables FHIR does not carry but carried rows point at: an import books every visit at the
-#: clinic's default location, so a visit's location is compared by its rank only.
-RANKED_ONLY = ("locations",)
+#: Tables FHIR does not carry but carried rows point at, compared by rank only (none now: the
+#: locations travel as Location resources of type site, each visit naming its own).
+RANKED_ONLY: tuple[str, ...] = ()
 
 
 def read_ndjson(folder: Path) -> list[dict[str, Any]]:

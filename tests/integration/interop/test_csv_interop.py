@@ -17,6 +17,7 @@ from microneedling.clinic import Clinic
 from microneedling.clinic.interop import InteropService
 from microneedling.clinic.models import AuditEvent, Location, Patient
 from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.services.locations import LocationIn, LocationService
 from microneedling.clinic.services.patients import PatientIn, PatientService
 
 runner = CliRunner()
@@ -54,6 +55,33 @@ def test_schedule_csv_shows_clinic_time(new_york: Clinic, team: Team) -> None:
     patients = list(csv.DictReader(io.StringIO(
         InteropService(new_york, team.admin).export_csv("patients"))))  # fmt: skip
     assert [(p["given_name"], p["date_of_birth"]) for p in patients] == [("Rosa", "1980-01-02")]
+
+
+def test_schedule_csv_names_each_visits_location_and_shows_its_time(
+    new_york: Clinic, team: Team
+) -> None:
+    harbour = LocationService(new_york, team.admin).create(
+        LocationIn(name="Harbour", timezone="Europe/Lisbon", opening_hours="mon-fri 08:00-18:00",
+                   rooms=["h-1"])
+    )  # fmt: skip
+    patient = PatientService(new_york, team.front_desk).register(
+        PatientIn(given_name="Rosa", family_name="Park", date_of_birth="1980-01-02")  # type: ignore[arg-type]
+    )
+    for where, room, at in (
+        (None, "room-1", "2027-03-01T10:00"),
+        (harbour.id, "h-1", "2027-03-02T10:00"),
+    ):
+        AppointmentService(new_york, team.front_desk).book(AppointmentIn.model_validate({
+            "patient_id": patient.id, "practitioner_id": team.practitioner.staff_id,
+            "room": room, "kind": "consultation", "starts_at": at, "duration_minutes": 30,
+            "location_id": where}))  # fmt: skip
+    text = InteropService(new_york, team.admin).export_csv("schedule")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    main = LocationService(new_york, team.admin).locations()[0].name
+    assert [(r["starts_at"], r["room"], r["location"]) for r in rows] == [
+        ("2027-03-01T10:00-05:00", "room-1", main),  # New York's wall clock
+        ("2027-03-02T10:00+00:00", "h-1", "Harbour"),  # Lisbon's, in winter UTC+0
+    ]
 
 
 def test_front_desk_exports_no_clinical_table(clinic: Clinic, team: Team) -> None:

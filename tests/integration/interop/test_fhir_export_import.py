@@ -124,6 +124,27 @@ def test_a_session_is_a_procedure_with_sites_device_lot_and_observations(
     assert len([o for o in parts if o["id"].startswith("passes-")]) == len(depth)
 
 
+def test_locations_are_sites_and_each_visit_names_its_own(demo: tuple[Clinic, Path]) -> None:
+    clinic, folder = demo
+    resources = read_ndjson(folder)
+    sites = {r["id"]: r for r in resources if r["resourceType"] == "Location"
+             and r["physicalType"]["coding"][0]["code"] == "si"}  # fmt: skip
+    assert sorted(sites) == ["site-1", "site-2"]
+    riverside = sites["site-2"]
+    assert riverside["name"] == "Riverside"
+    assert riverside["telecom"] == [{"system": "phone", "value": "+44 20 7946 0998"}]
+    assert riverside["address"] == {"text": "2 Riverside Walk, London SE1"}
+    with clinic.db.reading() as session:
+        where = dict(session.execute(select(Appointment.id, Appointment.location_id)).all())
+    visits = [r for r in resources if r["resourceType"] == "Appointment"]
+    assert len(visits) == len(where)
+    for visit in visits:
+        named = [p["actor"]["reference"] for p in visit["participant"]
+                 if p["actor"]["reference"].startswith("Location/site-")]  # fmt: skip
+        assert named == [f"Location/site-{where[int(visit['identifier'][0]['value'])]}"]
+    assert {where[i] for i in where} == {1, 2}  # the demo books at both
+
+
 def test_a_photo_is_media_with_both_checksums(demo: tuple[Clinic, Path]) -> None:
     (media,) = [r for r in read_ndjson(demo[1]) if r["resourceType"] == "Media"]
     data = (demo[1] / media["content"]["url"]).read_bytes()
@@ -255,6 +276,14 @@ def _untyped_device(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return lines
 
 
+def _unknown_zone(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    site = next(r for r in lines if r["id"] == "site-2")
+    for item in site["extension"]:
+        if item["url"].endswith("timezone"):
+            item["valueString"] = "Mars/Olympus_Mons"
+    return lines
+
+
 def _twin(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*lines, {**lines[0], "id": "patient-twin"}]
 
@@ -266,8 +295,15 @@ def _twin(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ("Procedure", _dangling_subject, ["Procedure/", "subject.reference", "patient-999"]),
         ("Patient", _twin, ["Patient/patient-twin", "identifier", "Patient/patient-1"]),
         ("Device", _untyped_device, ["Device/device-1", "Device.ndjson line 1", "type"]),
+        ("Location", _unknown_zone, ["Location/site-2", "timezone", "Mars/Olympus_Mons"]),
     ],
-    ids=["malformed", "dangling-reference", "duplicate-identifier", "unusable-value"],
+    ids=[
+        "malformed",
+        "dangling-reference",
+        "duplicate-identifier",
+        "unusable-value",
+        "unknown-zone",
+    ],
 )
 def test_bad_input_is_one_message_exit_2_and_nothing_imported(
     demo: tuple[Clinic, Path], tmp_path: Path, kind: str, change: Any, names: list[str]

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from microneedling.clinic.locations import places
 from microneedling.clinic.models import (
     Appointment,
     CartridgeLot,
@@ -64,12 +65,16 @@ def _rows(session: Session, table: Table, zone: ZoneInfo) -> tuple[list[str], li
                       for p in session.scalars(select(Patient).where(Patient.id.in_(live))
                                                .order_by(Patient.id))]  # fmt: skip
     if table == "schedule":
+        # Times in each visit's own location's zone (with their offset), as its diary shows.
         head = ["id", "starts_at", "ends_at", "patient_id", "practitioner", "room", "kind",
-                "status"]  # fmt: skip
+                "status", "location"]  # fmt: skip
+        where = {place.id: place for place in places(session)}
         booked = (select(Appointment).where(Appointment.patient_id.in_(live))
                   .order_by(Appointment.starts_at, Appointment.id))  # fmt: skip
-        return head, [[a.id, _local(a.starts_at, zone), _local(a.ends_at, zone), a.patient_id,
-                       staff.get(a.practitioner_id, ""), a.room, a.kind, a.status]
+        return head, [[a.id, _local(a.starts_at, where[a.location_id].zone),
+                       _local(a.ends_at, where[a.location_id].zone), a.patient_id,
+                       staff.get(a.practitioner_id, ""), a.room, a.kind, a.status,
+                       where[a.location_id].name]
                       for a in session.scalars(booked)]  # fmt: skip
     if table == "sessions":
         head = ["session_id", "patient_id", "started_at", "practitioner", "device_serial",

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microneedling.clinic.interop import map_care, map_people, map_sessions
+from microneedling.clinic.interop import map_care, map_locations, map_people, map_sessions
 from microneedling.clinic.interop.map_care import ConsentDocuments, no_documents
 from microneedling.clinic.interop.resources import Resource, get_ext
 from microneedling.clinic.interop.terms import code_system
@@ -25,6 +25,7 @@ from microneedling.clinic.models import (
     CartridgeLot,
     ClinicDevice,
     IntakeRecord,
+    Location,
     Outcome,
     Patient,
     Photo,
@@ -199,6 +200,9 @@ def gather(
     used_rooms = list(dict.fromkeys([*rooms, *(a.room for a in rec.appointments)]))
     out: list[Resource] = [code_system(kb), map_care.questionnaire(),
                            map_people.organization(clinic_name)]  # fmt: skip
+    out += [
+        map_locations.site(row) for row in session.scalars(select(Location).order_by(Location.id))
+    ]
     out += [map_people.location(room) for room in used_rooms]
     out += [map_people.practitioner(m) for m in rec.staff]
     out += [map_people.practitioner_role(m) for m in rec.staff]

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from microneedling.clinic.interop.fhir_fields import Fields
 from microneedling.clinic.interop.fhir_source import FhirSource
 from microneedling.clinic.interop.map_care import read_answer
+from microneedling.clinic.interop.map_locations import visit_location, write_sites
 from microneedling.clinic.interop.resources import Resource
 from microneedling.clinic.interop.terms import TERMS_URL
-from microneedling.clinic.locations import default_place
 from microneedling.clinic.models import (
     AdverseEvent,
     Appointment,
@@ -53,7 +53,7 @@ class Importer:
 
     def __init__(self, session: Session, source: FhirSource, photo_dir: Path) -> None:
         self.session = session
-        self._location_id = default_place(session).id
+        self._sites: dict[str, int] = {}
         self.source = source
         self.photo_dir = photo_dir
         self.ids: dict[str, int] = {}
@@ -109,6 +109,7 @@ class Importer:
     def _run(self) -> dict[str, int]:
         if self.session.scalar(select(func.count()).select_from(Patient)):
             raise InvalidInput("DIR", "the clinic already has patients; import into an empty one")
+        self._sites = write_sites(self.session, self._each("Location", "site-"))
         counts = {"staff": self._staff(), "devices": self._devices()}
         counts["patients"] = self._patients()
         self._intakes()
@@ -261,8 +262,8 @@ class Importer:
                 patient_id=self._id(f, actors.get("Patient"), "participant[Patient]"),
                 practitioner_id=self._id(f, actors.get("Practitioner"),
                                          "participant[Practitioner]"),
-                # The export names rooms, not locations: imported visits are at the default one.
-                location_id=self._location_id, room=f.ext("room"), kind=f.ext("kind"),
+                location_id=visit_location(f, self._sites, self.session), room=f.ext("room"),
+                kind=f.ext("kind"),
                 status=f.ext("status"),
                 plan_id=self._maybe_id(f, f.ext("plan", required=False), "plan"),
                 starts_at=f.moment(r.get("start"), "start"), ends_at=f.moment(r.get("end"), "end"),

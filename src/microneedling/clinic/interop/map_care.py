@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from microneedling.clinic.interop.map_locations import visit_participant
 from microneedling.clinic.interop.map_people import clinic_ref, room_ref
 from microneedling.clinic.interop.resources import (
     Resource,
@@ -228,6 +229,7 @@ def appointment(record: Appointment) -> Resource:
             {"actor": ref("Patient", record.patient_id), "status": accepted},
             {"actor": staff_ref(record.practitioner_id), "status": accepted},
             {"actor": room_ref(record.room), "status": accepted},
+            visit_participant(record),
         ],
     )  # fmt: skip
     if record.note:

@@ -103,7 +103,8 @@ class InteropService(Service):
         clinical = table in ("sessions", "outcomes")
         needs = (Permission.EXPORT_RECORDS, Permission.READ_CLINICAL if clinical
                  else Permission.READ_CONTACTS)  # fmt: skip
-        with self.unit(*needs) as unit:
+        # A report: the replica may serve it once it has replayed what the primary had.
+        with self.reading(*needs, replica=True) as unit:
             text, patient_ids = table_csv(unit.session, table, self.clinic.zone)
             for patient_id in patient_ids:
                 unit.audit.record("export", "csv", patient_id=patient_id, detail={"table": table})

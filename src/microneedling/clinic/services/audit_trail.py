@@ -43,7 +43,8 @@ class AuditEventOut(BaseModel):
 
 class AuditService(Service):
     def query(self, where: AuditFilter, page: PageRequest) -> Page[AuditEventOut]:
-        with self.reading(Permission.READ_AUDIT) as u:
+        # A report: the replica may serve it once it has replayed what the primary had.
+        with self.reading(Permission.READ_AUDIT, replica=True) as u:
             query = select(AuditEvent)
             if where.patient_id is not None:
                 query = query.where(AuditEvent.patient_id == where.patient_id)

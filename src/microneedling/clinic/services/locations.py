@@ -19,7 +19,12 @@ from sqlalchemy.orm import Session
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound, TooLarge
 from microneedling.clinic.hours import OpeningHours
-from microneedling.clinic.locations import forget_clinic_name, location_row, profile_row
+from microneedling.clinic.locations import (
+    forget_clinic_name,
+    home_location_id,
+    location_row,
+    profile_row,
+)
 from microneedling.clinic.models import Appointment, Location, StaffLocation, StaffMember
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.photos import clean_image
@@ -249,6 +254,12 @@ class LocationService(Service):
                 .order_by(StaffLocation.location_id)
             )
             return StaffLocationsOut(staff_id=staff_id, location_ids=list(ids))
+
+    def home_location(self) -> int | None:
+        """The signed-in person's one active location (their pages show it first), or None
+        when they work at several or everywhere."""
+        with self.reading(Permission.READ_APPOINTMENTS) as u:
+            return home_location_id(u.session, self.actor.staff_id)
 
     def assignments(self) -> dict[int, list[int]]:
         """Every assignment: staff id to the locations they work at (absent: every one)."""

@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
+from microneedling.clinic.locations import contact_locations, default_place
 from microneedling.clinic.messages import MessageState, Outbox
-from microneedling.clinic.models import OutboxMessage, Patient
+from microneedling.clinic.models import Appointment, OutboxMessage, Patient
 from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.text import ShortText
@@ -48,9 +49,35 @@ class CancelMessageIn(BaseModel):
     reason: ShortText | None = None
 
 
+def _sent_from(
+    session: Session, query: Select[OutboxMessage], location_id: int, now: datetime
+) -> Select[OutboxMessage]:
+    """Narrow ``query`` to the messages a location sends: one about an appointment belongs to
+    the appointment's location; any other (a recall) to the patient's contact location."""
+    loose = session.scalars(
+        query.with_only_columns(OutboxMessage.patient_id)
+        .where(OutboxMessage.appointment_id.is_(None))
+        .distinct()
+    ).all()
+    contact = contact_locations(session, loose, now)
+    default = default_place(session).id
+    theirs = [p for p in loose if contact.get(p, default) == location_id]
+    at_location = select(Appointment.id).where(Appointment.location_id == location_id)
+    return query.where(
+        or_(
+            OutboxMessage.appointment_id.in_(at_location),
+            and_(OutboxMessage.appointment_id.is_(None), OutboxMessage.patient_id.in_(theirs)),
+        )
+    )
+
+
 class OutboxService(Service):
-    def find(self, state: MessageState | None, page: PageRequest) -> Page[MessageOut]:
-        with self.unit(Permission.MANAGE_MESSAGES) as u:
+    def find(
+        self, state: MessageState | None, page: PageRequest, location_id: int | None = None
+    ) -> Page[MessageOut]:
+        """Messages newest first; ``location_id``: only those that location sends (see
+        :func:`_sent_from`). A report: the replica may serve it once it has caught up."""
+        with self.reading(Permission.MANAGE_MESSAGES, replica=True) as u:
             query = (
                 select(OutboxMessage)
                 .join(Patient, Patient.id == OutboxMessage.patient_id)
@@ -58,6 +85,8 @@ class OutboxService(Service):
             )
             if state is not None:
                 query = query.where(OutboxMessage.state == state)
+            if location_id is not None:
+                query = _sent_from(u.session, query, location_id, self.clinic.now())
             rows: list[OutboxMessage]
             rows, total = paginate(
                 u.session, query, page, OutboxMessage.send_after.desc(), OutboxMessage.id.desc()

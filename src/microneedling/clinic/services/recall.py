@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic, Service
-from microneedling.clinic.locations import clinic_contact
+from microneedling.clinic.locations import contact_locations, default_place, places
 from microneedling.clinic.models import (
     Appointment,
     Patient,
@@ -60,6 +60,7 @@ class RecallEntry(BaseModel):
     location_id: int | None = Field(
         default=None, description="where the patient is called back to (their contact location)"
     )
+    location_name: str | None = Field(default=None, description="that location's name")
 
 
 class RecallFilter(BaseModel):
@@ -171,16 +172,26 @@ def recall_entries(
                 planned_maintenance_on=plan.maintenance.dates[0] if plan.maintenance.dates
                 else None,
                 predicted_maintenance_on=predicted,
-                location_id=clinic_contact(session, patient_id=patient.id).place.id,
             )
         )  # fmt: skip
+    _where_called_back(session, entries)
     return sorted(entries, key=lambda e: (e.due_on, e.patient_name))
+
+
+def _where_called_back(session: Session, entries: list[RecallEntry]) -> None:
+    """Each entry's location: the patient's contact location (in two queries for the list)."""
+    chosen = contact_locations(session, [e.patient_id for e in entries])
+    default = default_place(session)
+    names = {place.id: place.name for place in places(session)}
+    for entry in entries:
+        entry.location_id = chosen.get(entry.patient_id, default.id)
+        entry.location_name = names[entry.location_id]
 
 
 CSV_COLUMNS = (
     "patient_id", "patient_name", "email", "phone", "consent_messages", "plan_id", "reason",
     "due_on", "days_overdue", "last_session_on", "sessions_done", "sessions_planned",
-    "planned_maintenance_on", "predicted_maintenance_on",
+    "planned_maintenance_on", "predicted_maintenance_on", "location_id", "location_name",
 )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.errors import NotFound
+from microneedling.clinic.locations import working_at
 from microneedling.clinic.messages import Outbox, sync_appointment_messages
 from microneedling.clinic.messages.appointment_messages import appointment_context
 from microneedling.clinic.models import Appointment, Patient, StaffMember, WaitlistEntry
@@ -134,8 +135,12 @@ class WaitlistService(Service):
             u.audit.record("create", "waitlist_entry", entry.id, patient_id=entry.patient_id)
             return self._out(entry)
 
-    def find(self, status: WaitlistStatus | None = "waiting") -> list[WaitlistOut]:
-        with self.reading(Permission.READ_APPOINTMENTS) as u:
+    def find(
+        self, status: WaitlistStatus | None = "waiting", location_id: int | None = None
+    ) -> list[WaitlistOut]:
+        """Entries oldest first; ``location_id``: only those a slot there could serve (any
+        practitioner, or one who works there). The replica may serve it once caught up."""
+        with self.reading(Permission.READ_APPOINTMENTS, replica=True) as u:
             query = (
                 select(WaitlistEntry)
                 .join(Patient, Patient.id == WaitlistEntry.patient_id)
@@ -145,6 +150,21 @@ class WaitlistService(Service):
             )
             if status is not None:
                 query = query.where(WaitlistEntry.status == status)
+            if location_id is not None:
+                named = u.session.scalars(
+                    query.with_only_columns(WaitlistEntry.practitioner_id)
+                    .where(WaitlistEntry.practitioner_id.is_not(None))
+                    .order_by(None)
+                    .limit(None)
+                    .distinct()
+                ).all()
+                there = working_at(u.session, [i for i in named if i is not None], location_id)
+                query = query.where(
+                    or_(
+                        WaitlistEntry.practitioner_id.is_(None),
+                        WaitlistEntry.practitioner_id.in_(there),
+                    )
+                )
             rows = list(u.session.scalars(query))
             u.audit.listed("waitlist_entry", [e.id for e in rows], [e.patient_id for e in rows])
             return [self._out(e) for e in rows]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from microneedling.clinic.messages import MessageState
 from microneedling.clinic.paging import Page
 from microneedling.clinic.services.messages import CancelMessageIn, MessageOut, OutboxService
-from microneedling.web.deps import PageDep, RecordId, service
+from microneedling.web.deps import PageDep, RecordId, RecordIdFilter, service
 
 router = APIRouter(prefix="/messages", tags=["messages"])
 Messages = Annotated[OutboxService, Depends(service(OutboxService))]
@@ -17,9 +17,12 @@ Messages = Annotated[OutboxService, Depends(service(OutboxService))]
 
 @router.get("", summary="Messages in the outbox, newest first (filter by state)")
 def list_messages(
-    messages: Messages, page: PageDep, state: Annotated[MessageState | None, Query()] = None
+    messages: Messages,
+    page: PageDep,
+    state: Annotated[MessageState | None, Query()] = None,
+    location_id: RecordIdFilter = None,
 ) -> Page[MessageOut]:
-    return messages.find(state, page)
+    return messages.find(state, page, location_id)
 
 
 @router.post("/{message_id}/retry", summary="Send a failed message again at the next round")

@@ -12,7 +12,7 @@ from microneedling.clinic.services.waitlist import (
     WaitlistService,
     WaitlistStatus,
 )
-from microneedling.web.deps import RecordId, service
+from microneedling.web.deps import RecordId, RecordIdFilter, service
 
 router = APIRouter(prefix="/waitlist", tags=["waitlist"])
 Waitlist = Annotated[WaitlistService, Depends(service(WaitlistService))]
@@ -25,9 +25,11 @@ def add_to_waitlist(body: WaitlistIn, waitlist: Waitlist) -> WaitlistOut:
 
 @router.get("", summary="Waitlist entries, oldest first (default: those waiting)")
 def list_waitlist(
-    waitlist: Waitlist, status: Annotated[WaitlistStatus | None, Query()] = "waiting"
+    waitlist: Waitlist,
+    status: Annotated[WaitlistStatus | None, Query()] = "waiting",
+    location_id: RecordIdFilter = None,
 ) -> list[WaitlistOut]:
-    return waitlist.find(status)
+    return waitlist.find(status, location_id)
 
 
 @router.post("/{entry_id}/booked", summary="The patient was booked: off the list")

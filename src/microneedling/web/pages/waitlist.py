@@ -12,6 +12,7 @@ from microneedling.clinic.services.waitlist import WaitlistIn, WaitlistService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, field_errors, stripped
+from microneedling.web.pages._locations import report_location
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -25,8 +26,14 @@ def _waitlist_page(
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    location_id: str | None = None,
 ) -> Response:
-    entries = page.service(WaitlistService).find("waiting")
+    place = report_location(page, location_id)
+    errors = errors or {}
+    if place.error:
+        errors["location_id"] = place.error
+        status_code = 422
+    entries = page.service(WaitlistService).find("waiting", place.location_id)
     practitioners = page.service(StaffService).practitioners()
     choices = [("", "any practitioner")] + [(str(p.id), p.full_name) for p in practitioners]
     patients = page.service(PatientService)
@@ -36,14 +43,14 @@ def _waitlist_page(
         entries=entries, patients=names,
         practitioners=choices,
         practitioner_names={p.id: p.full_name for p in practitioners},
-        form=form or {"duration_minutes": "60"}, errors=errors or {},
+        form=form or {"duration_minutes": "60"}, errors=errors, place=place,
     )  # fmt: skip
 
 
 @router.get("/waitlist", name="waitlist_page")
 def waitlist_page(request: Request, page: SignedDep) -> Response:
     form = {"duration_minutes": "60", "patient_id": request.query_params.get("patient_id", "")}
-    return _waitlist_page(page, form)
+    return _waitlist_page(page, form, location_id=request.query_params.get("location_id"))
 
 
 @router.post("/waitlist", name="waitlist_add")
