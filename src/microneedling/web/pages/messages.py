@@ -50,6 +50,7 @@ def _back(request: Request, state: str | None) -> Response:
 async def outbox_retry(request: Request, message_id: RecordId, page: SignedDep) -> Response:
     form = await request.form()
     state = form.get("state")
+    # A refusal here is about the message, not a field: a notice over the outbox.
     try:
         page.service(OutboxService).retry(message_id)
     except InvalidInput as exc:
@@ -62,6 +63,7 @@ async def outbox_retry(request: Request, message_id: RecordId, page: SignedDep) 
 async def outbox_cancel(request: Request, message_id: RecordId, page: SignedDep) -> Response:
     form = await request.form()
     state = form.get("state")
+    # A refusal here is about the message, not a field: a notice over the outbox.
     try:
         page.service(OutboxService).cancel(message_id, CancelMessageIn())
     except InvalidInput as exc:

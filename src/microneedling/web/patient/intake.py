@@ -1,7 +1,7 @@
 """The pre-visit intake on the patient's phone: one topic per step, the clinic's own checks.
 
 The form uses the clinic intake form's field names, so :func:`~microneedling.web.pages.
-intake_form.read_intake` reads it into the core's Intake exactly as it reads the staff form;
+_intake_fields.read_intake` reads it into the core's Intake exactly as it reads the staff form;
 the service then applies the clinic's own rules and keeps a draft. There is no examination
 step: that is the practitioner's.
 """
@@ -14,13 +14,13 @@ from pydantic import ValidationError
 from microneedling.clinic.services.intake_drafts import IntakeOpening, PatientIntake
 from microneedling.errors import InvalidInput
 from microneedling.web.pages._forms import as_dict
-from microneedling.web.pages._render import render
-from microneedling.web.pages.intake_form import (
+from microneedling.web.pages._intake_fields import (
     CHOICES,
     OTHER_ALLERGY_ROWS,
     multi_values,
     read_intake,
 )
+from microneedling.web.pages._render import render
 from microneedling.web.patient._access import PatientRoute, PatientVisit, visit
 
 router = APIRouter(route_class=PatientRoute, include_in_schema=False)
