@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.responses import HTMLResponse, Response
 
 from microneedling.errors import InvalidInput
-from microneedling.web.pages._forms import FormProblems, submit
+from microneedling.web.pages._forms import FormProblems, read_or_refuse, submit
 
 
 class Visit(BaseModel):
@@ -105,3 +105,12 @@ def test_any_other_error_is_not_taken_for_a_refusal() -> None:
     with pytest.raises(RuntimeError):
         submit(broken, then="/never", again=_again(shown))
     assert shown == []
+
+
+def test_a_form_read_into_its_model_is_passed_on_and_one_that_was_not_is_refused() -> None:
+    visit = Visit(passes=3)
+    assert read_or_refuse(visit, {}) is visit
+    shown: list[dict[str, str]] = []
+    problems = {"areas.1.site": "Please choose an area."}
+    submit(lambda: read_or_refuse(None, problems), then="/never", again=_again(shown))
+    assert shown == [problems]

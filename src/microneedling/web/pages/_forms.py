@@ -108,6 +108,13 @@ class FormProblems(Exception):
         self.errors = errors
 
 
+def read_or_refuse(value: T | None, errors: dict[str, str]) -> T:
+    """A form read into its model, or the problems found reading it raised for :func:`submit`."""
+    if value is None:
+        raise FormProblems(errors)
+    return value
+
+
 def submit(
     call: Callable[[], T],
     *,

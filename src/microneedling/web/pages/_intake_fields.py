@@ -27,7 +27,7 @@ from microneedling.knowledge.contraindications import (
     SKIN_FINDING_CODES,
 )
 from microneedling.screening import Intake
-from microneedling.web.pages._forms import FormProblems, field_errors, text, tri, values
+from microneedling.web.pages._forms import field_errors, text, tri, values
 
 #: Rows the form offers for examination findings.
 FINDING_ROWS = 4
@@ -64,12 +64,6 @@ class ParsedIntake:
     def errors_from(self, exc: ValidationError | InvalidInput) -> dict[str, str]:
         """A later error (dates, sites, screening) keyed by the form's field names."""
         return field_errors(exc, rename=self.rename)
-
-    def read(self) -> Intake:
-        """The intake, or the form's own problems raised for :func:`~._forms.submit`."""
-        if self.intake is None:
-            raise FormProblems(self.errors)
-        return self.intake
 
 
 def _asked(form: FormData, name: str, marked: list[Any]) -> list[Any] | None:

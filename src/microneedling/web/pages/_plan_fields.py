@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase
 from microneedling.planning import RequestedCourse
-from microneedling.web.pages._forms import FormProblems, field_errors, text
+from microneedling.web.pages._forms import field_errors, text
 
 AREA_ROWS = 4
 CONCERNS_PER_AREA = 2
@@ -34,12 +34,6 @@ class ParsedCourse:
         errors = field_errors(exc, rename=self.rename)
         # The planner names a whole area or concern ("areas.0"): show it on that row's site.
         return {self.rename.get(k, k): v for k, v in errors.items()}
-
-    def read(self) -> RequestedCourse:
-        """The course, or the form's own problems raised for :func:`~._forms.submit`."""
-        if self.course is None:
-            raise FormProblems(self.errors)
-        return self.course
 
 
 def device_choices(kb: KnowledgeBase) -> list[tuple[str, str]]:

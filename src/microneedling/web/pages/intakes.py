@@ -18,7 +18,7 @@ from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.errors import InvalidInput
 from microneedling.screening import ScreeningResult
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, submit
+from microneedling.web.pages._forms import as_dict, read_or_refuse, submit
 from microneedling.web.pages._intake_fields import (
     CHOICES,
     FINDING_ROWS,
@@ -104,7 +104,9 @@ async def intake_save(request: Request, patient_id: RecordId, page: SignedDep) -
     parsed = read_intake(posted)
     target = request.url_for("patient_record", patient_id=patient_id).path
     return submit(
-        lambda: page.service(IntakeService).record(patient_id, IntakeIn(answers=parsed.read())),
+        lambda: page.service(IntakeService).record(
+            patient_id, IntakeIn(answers=read_or_refuse(parsed.intake, parsed.errors))
+        ),
         then=f"{target}#screening",
         again=lambda errors: _refused(page, patient_id, posted, parsed, errors),
         errors_from=parsed.errors_from,

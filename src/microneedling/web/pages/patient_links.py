@@ -21,7 +21,7 @@ from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, submit, text
+from microneedling.web.pages._forms import as_dict, read_or_refuse, submit, text
 from microneedling.web.pages._intake_fields import (
     CHOICES,
     FINDING_ROWS,
@@ -121,7 +121,9 @@ async def intake_draft_accept(request: Request, draft_id: RecordId, page: Signed
     parsed = read_intake(posted)
     target = request.url_for("patient_record", patient_id=draft.patient_id).path
     return submit(
-        lambda: service.accept(draft_id, IntakeIn(answers=parsed.read())),
+        lambda: service.accept(
+            draft_id, IntakeIn(answers=read_or_refuse(parsed.intake, parsed.errors))
+        ),
         then=f"{target}#screening",
         again=lambda errors: _review_page(
             page, draft, as_dict(posted), multi_values(posted), errors, 422

@@ -27,7 +27,7 @@ from microneedling.clinic.services.plans import (
 from microneedling.errors import InvalidInput
 from microneedling.planning import PlanRequest, TreatmentPlan, make_plan
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, submit
+from microneedling.web.pages._forms import as_dict, field_errors, read_or_refuse, submit
 from microneedling.web.pages._plan_fields import (
     AREA_ROWS,
     CONCERNS_PER_AREA,
@@ -129,7 +129,9 @@ async def plan_create(request: Request, patient_id: RecordId, page: SignedDep) -
         return parsed.errors_from(exc)
 
     return submit(
-        lambda: page.service(PlanService).create(patient_id, PlanIn(course=parsed.read())),
+        lambda: page.service(PlanService).create(
+            patient_id, PlanIn(course=read_or_refuse(parsed.course, parsed.errors))
+        ),
         then=lambda created: str(request.url_for("plan_view", plan_id=created.id).path),
         again=lambda errors: _refused(page, patient_id, posted, parsed, errors),
         errors_from=errors_from,
