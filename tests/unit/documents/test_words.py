@@ -19,7 +19,7 @@ from microneedling.reports.words import (
     day_date_time,
     site_name,
 )
-from microneedling.web.pages.charts import Line, line_chart
+from microneedling.web.pages._charts import Line, line_chart
 
 _days = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microneedling.web.pages.charts import Band, Line, Marker, line_chart
+from microneedling.web.pages._charts import Band, Line, Marker, line_chart
 
 START = date(2026, 1, 1)
 _points = st.lists(

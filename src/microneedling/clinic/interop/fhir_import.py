@@ -1,11 +1,10 @@
 """Writing a checked FHIR import (:mod:`.fhir_source`) as clinic records, in the caller's
 transaction: staff (matched by username), devices and lots (matched by serial and lot number),
-then patients and everything about them. Records are added in the order of their source ids, so
-the import reads back in the order it was made."""
+then patients and everything about them (photo files checked by :mod:`.fhir_photos`). Records
+are added in the order of their source ids, so the import reads back in the order it was made."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.interop.fhir_fields import Fields
+from microneedling.clinic.interop.fhir_photos import PhotoFile, photo_file
 from microneedling.clinic.interop.fhir_source import FhirSource
 from microneedling.clinic.interop.map_care import read_answer
 from microneedling.clinic.interop.map_locations import visit_location, write_sites
@@ -57,7 +57,7 @@ class Importer:
         self.source = source
         self.photo_dir = photo_dir
         self.ids: dict[str, int] = {}
-        self.photos: list[tuple[str, bytes]] = []
+        self.photos: list[PhotoFile] = []
         self.current: Fields | None = None
 
     def _each(self, kind: str, prefix: str | None = None) -> Iterator[Fields]:
@@ -365,40 +365,26 @@ class Importer:
         for f in self._each("Media"):
             r = f.resource
             content = r["content"]
-            sha256 = next((i["value"] for i in r.get("identifier", [])
-                           if i.get("system") == "urn:microneedling:sha256"), None)  # fmt: skip
-            sha256 = f.need(sha256, "identifier[urn:microneedling:sha256]")
-            file = self.source.folder / f.need(content.get("url"), "content.url")
-            if (
-                not file.resolve().is_relative_to(self.source.folder.resolve())
-                or not file.is_file()
-            ):
-                raise f.fail("content.url", f"no photo file {content.get('url')} in the import")
-            data = file.read_bytes()
-            if hashlib.sha256(data).hexdigest() != sha256:
-                raise f.fail("content.url", f"{content.get('url')} does not match its SHA-256")
-            relative = str(f.ext("path"))
-            parts = Path(relative).parts
-            if Path(relative).is_absolute() or ".." in parts or not parts:
-                raise f.fail("extension[path]", "must be a path inside the photo directory")
+            photo = photo_file(f, self.source.folder)
             self._add(f, Photo(
                 patient_id=self._id(f, r.get("subject"), "subject"),
                 outcome_id=self._maybe_id(f, f.ext("outcome", required=False), "outcome"),
                 session_id=self._maybe_id(f, (r.get("partOf") or [None])[0], "partOf[0]"),
-                site=f.ext("site", required=False), stage=f.ext("stage"), sha256=sha256,
-                path=relative, media_type=f.need(content.get("contentType"), "content.contentType"),
+                site=f.ext("site", required=False), stage=f.ext("stage"), sha256=photo.sha256,
+                path=photo.relative,
+                media_type=f.need(content.get("contentType"), "content.contentType"),
                 width_px=f.need(r.get("width"), "width"),
                 height_px=f.need(r.get("height"), "height"),
-                size_bytes=len(data),
+                size_bytes=len(photo.data),
                 taken_on=f.day(r["createdDateTime"], "createdDateTime")
                 if r.get("createdDateTime") else None,
                 uploaded_at=f.moment(r.get("issued"), "issued"),
                 uploaded_by=self._id(f, r.get("operator"), "operator"),
             ))  # fmt: skip
-            self.photos.append((relative, data))
+            self.photos.append(photo)
         return self._count("Media")
 
     def write_photos(self) -> None:
         """The photo files, named by their checksum (one already there is the same photo)."""
-        for relative, data in self.photos:
-            write_photo(self.photo_dir, relative, data)
+        for photo in self.photos:
+            write_photo(self.photo_dir, photo.relative, photo.data)

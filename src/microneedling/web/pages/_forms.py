@@ -99,25 +99,48 @@ def field_errors(
 T = TypeVar("T")
 
 
+class FormProblems(Exception):
+    """Problems already keyed by form field, found while reading the form (before any model or
+    service saw it): raised inside a :func:`submit` call, they are shown like any refusal."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def read_or_refuse(value: T | None, errors: dict[str, str]) -> T:
+    """A form read into its model, or the problems found reading it raised for :func:`submit`."""
+    if value is None:
+        raise FormProblems(errors)
+    return value
+
+
 def submit(
     call: Callable[[], T],
     *,
-    then: str | Callable[[T], str],
+    then: str | Callable[[T], str | Response],
     again: Callable[[dict[str, str]], Response],
     rename: dict[str, str] | None = None,
+    errors_from: Callable[[ValidationError | InvalidInput], dict[str, str]] | None = None,
 ) -> Response:
     """The one shape of a form POST: validate and call the service, then 303, or show it again.
 
     ``call`` validates the form into the service's input and calls the service; on success the
-    browser is sent (303) to ``then`` (a path, or a function of the service's answer); refused
-    input gives ``again(errors)``, the page re-rendered with each problem beside its field
-    (422), and nothing changed.
+    browser is sent (303) to ``then`` (a path, or a function of the service's answer giving a
+    path, or the page itself where the answer is shown once, such as a new feed's address).
+    Refused input gives ``again(errors)``, the page re-rendered with each problem beside its
+    field (422), and nothing changed. Errors are keyed by :func:`field_errors` with ``rename``,
+    or by ``errors_from`` where a form maps them its own way; a :class:`FormProblems` raised
+    while reading the form is shown as it is.
     """
     try:
         answer = call()
+    except FormProblems as exc:
+        return again(exc.errors)
     except (ValidationError, InvalidInput) as exc:
-        return again(field_errors(exc, rename=rename))
-    return RedirectResponse(then(answer) if callable(then) else then, 303)
+        return again(errors_from(exc) if errors_from else field_errors(exc, rename=rename))
+    target = then(answer) if callable(then) else then
+    return target if isinstance(target, Response) else RedirectResponse(target, 303)
 
 
 def as_dict(form: FormData) -> dict[str, str]:

@@ -21,8 +21,8 @@ from microneedling.clinic.services.outcomes import OutcomeOut, OutcomeService
 from microneedling.clinic.services.patients import NoteOut, PatientService
 from microneedling.clinic.services.plans import PlanOut, PlanService
 from microneedling.clinic.services.treatments import SessionOut, TreatmentService
+from microneedling.web.pages._outcomes import outcome_charts, photo_pairs
 from microneedling.web.pages._session import Signed
-from microneedling.web.pages.followups import outcome_charts, photo_pairs
 
 
 @dataclass

@@ -7,11 +7,9 @@ open until it has confirmed one); the rules are the MFA service's.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import ValidationError
 
 from microneedling.clinic.services.mfa import MfaCode, MfaEnrolment, MfaService, RecoveryCodes
-from microneedling.errors import InvalidInput
-from microneedling.web.pages._forms import field_errors, text
+from microneedling.web.pages._forms import submit, text
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import EnrollingDep, Signed
@@ -49,8 +47,10 @@ def account_mfa_enrol(page: EnrollingDep) -> Response:
 @router.post("/account/mfa/confirm", name="account_mfa_confirm")
 async def account_mfa_confirm(request: Request, page: EnrollingDep) -> Response:
     form = await request.form()
-    try:
-        codes = page.service(MfaService).confirm(MfaCode(code=text(form, "code") or ""))
-    except (ValidationError, InvalidInput) as exc:
-        return _mfa_page(page, 422, errors=field_errors(exc))
-    return _mfa_page(page, recovery=codes)
+    code = text(form, "code") or ""
+    return submit(
+        lambda: page.service(MfaService).confirm(MfaCode(code=code)),
+        # The recovery codes are shown once, on this answer.
+        then=lambda codes: _mfa_page(page, recovery=codes),
+        again=lambda errors: _mfa_page(page, 422, errors=errors),
+    )

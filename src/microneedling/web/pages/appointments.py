@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import (
@@ -23,11 +22,11 @@ from microneedling.clinic.services.appointments import (
 )
 from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.clinic.services.plans import PlanService
-from microneedling.clinic.services.staff import StaffOut, StaffService
 from microneedling.errors import InvalidInput
 from microneedling.planning import PlannableDay
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._choices import practitioner_choices, practitioners
+from microneedling.web.pages._forms import as_dict, submit
 from microneedling.web.pages._locations import chosen_location, location_choices
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
@@ -48,15 +47,6 @@ class DiaryLine:
     practitioner: str
 
 
-def _practitioners(page: Signed) -> list[StaffOut]:
-    return page.service(StaffService).practitioners()
-
-
-def practitioner_choices(page: Signed) -> list[tuple[str, str]]:
-    """Active practitioners as (id, name) options for a select."""
-    return [(str(p.id), p.full_name) for p in _practitioners(page)]
-
-
 def _starts_at(day: str | None, at: str | None) -> str | None:
     return f"{day}T{at}" if day and at else None
 
@@ -70,7 +60,7 @@ def schedule_today(
         place = chosen_location(page, location_id)
         appointments = page.service(AppointmentService).day(day, place.id)
         patients = page.service(PatientService).get_each([a.patient_id for a in appointments])
-        names = {p.id: p.full_name for p in _practitioners(page)}
+        names = {p.id: p.full_name for p in practitioners(page)}
         lines = [
             DiaryLine(a, patients[a.patient_id], names.get(a.practitioner_id, "—"))
             for a in appointments
@@ -92,6 +82,7 @@ async def appointment_status(
     service = page.service(AppointmentService)
     reason = StatusIn(reason=form.get("reason", "").strip() or None)
     action = form.get("action")
+    # A refusal here is about the appointment, not a field: a notice over the day's schedule.
     try:
         if action == "cancel":
             done = service.cancel(appointment_id, reason)
@@ -167,10 +158,11 @@ async def appointment_book(request: Request, patient_id: RecordId, page: SignedD
         "plan_id": form.get("plan_id") or None,
         "note": form.get("note", "").strip() or None,
     }
-    rename = {"starts_at": "date"}
-    try:
-        booked = page.service(AppointmentService).book(AppointmentIn.model_validate(data))
-    except (ValidationError, InvalidInput) as exc:
-        patient = page.service(PatientService).get(patient_id)
-        return _booking_page(page, patient, form, field_errors(exc, rename=rename), 422)
-    return RedirectResponse(_schedule_of(request, booked), 303)
+    return submit(
+        lambda: page.service(AppointmentService).book(AppointmentIn.model_validate(data)),
+        then=lambda booked: _schedule_of(request, booked),
+        again=lambda errors: _booking_page(
+            page, page.service(PatientService).get(patient_id), form, errors, 422
+        ),
+        rename={"starts_at": "date"},
+    )

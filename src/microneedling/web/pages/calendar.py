@@ -19,12 +19,12 @@ from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.calendar import CalendarService, SlotOut, SlotQuery, week_start
 from microneedling.errors import InvalidInput
 from microneedling.web.pages._calendar_grid import layout
+from microneedling.web.pages._choices import practitioner_choices
 from microneedling.web.pages._forms import compact, field_errors
 from microneedling.web.pages._locations import chosen_location, location_choices
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
-from microneedling.web.pages.appointments import practitioner_choices
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Day = Annotated[date | None, Query(ge=FIRST_DIARY_DAY, le=LAST_DIARY_DAY)]

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import ValidationError
 
 from microneedling.clinic.services.calendar_feeds import CalendarFeedService, FeedIn, feed_ics
 from microneedling.clinic.services.locations import LocationService
 from microneedling.clinic.services.staff import StaffService
-from microneedling.errors import InvalidInput
 from microneedling.web.deps import ClinicDep, RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, stripped
+from microneedling.web.pages._forms import as_dict, stripped, submit
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -47,13 +45,19 @@ def feeds_page(page: SignedDep) -> Response:
 @router.post("/admin/calendar-feeds", name="feed_create")
 async def feed_create(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
-    try:
-        created = page.service(CalendarFeedService).create(
+    return submit(
+        lambda: page.service(CalendarFeedService).create(
             FeedIn.model_validate(stripped(form, "practitioner_id", "room"))
-        )
-    except (ValidationError, InvalidInput) as exc:
-        return _feeds_page(page, form=form, errors=field_errors(exc), status_code=422)
-    url = str(request.url_for("calendar_feed", token=created.token))
+        ),
+        then=lambda created: _made(
+            page, str(request.url_for("calendar_feed", token=created.token))
+        ),
+        again=lambda errors: _feeds_page(page, form=form, errors=errors, status_code=422),
+    )
+
+
+def _made(page: Signed, url: str) -> Response:
+    """The new feed's address, shown on this answer only (only its hash is kept)."""
     page.ctx.flashes.append(Flash("Feed made: copy its address now, it is not shown again."))
     return _feeds_page(page, created_url=url)
 

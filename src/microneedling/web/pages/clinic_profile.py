@@ -7,7 +7,6 @@ rooms changed under booked visits, a name taken, bad opening hours are refused b
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from microneedling.clinic.locations import clinic_logo
@@ -24,7 +23,7 @@ from microneedling.clinic.services.staff import StaffService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
 from microneedling.web.logo import logo_response
-from microneedling.web.pages._forms import as_dict, field_errors, stripped, values
+from microneedling.web.pages._forms import as_dict, stripped, submit, values
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -89,39 +88,51 @@ def admin_clinic(page: SignedDep) -> Response:
 @router.post("/admin/clinic/profile", name="admin_clinic_profile")
 async def admin_clinic_profile(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
-    try:
-        page.service(LocationService).update_profile(
+    return submit(
+        lambda: page.service(LocationService).update_profile(
             ProfileIn.model_validate(stripped(form, "name"))
-        )
-    except (ValidationError, InvalidInput) as exc:
-        return _profile_page(page, 422, form=form, errors=field_errors(exc), editing="profile")
-    return _back("Profile saved.", page)
+        ),
+        then=lambda _: _back("Profile saved.", page),
+        again=lambda errors: _profile_page(page, 422, form=form, errors=errors, editing="profile"),
+    )
 
 
 @router.post("/admin/clinic/logo", name="admin_clinic_logo")
 async def admin_clinic_logo(request: Request, page: SignedDep) -> Response:
     posted = await request.form()
     upload = posted.get("logo")
-    try:
-        if posted.get("remove") == "yes":
-            page.service(LocationService).remove_logo()
-            return _back("Logo removed.", page)
-        if not isinstance(upload, UploadFile) or not upload.filename:
+    remove = posted.get("remove") == "yes"
+    data = None
+    if isinstance(upload, UploadFile) and upload.filename and not remove:
+        data = await upload.read()  # read here: the call below is not awaited
+
+    def save() -> str:
+        service = page.service(LocationService)
+        if remove:
+            service.remove_logo()
+            return "Logo removed."
+        if data is None:
             raise InvalidInput("logo", "choose a PNG or JPEG file")
-        page.service(LocationService).set_logo(await upload.read())
-    except InvalidInput as exc:
-        return _profile_page(page, 422, errors=field_errors(exc), editing="logo")
-    return _back("Logo saved.", page)
+        service.set_logo(data)
+        return "Logo saved."
+
+    return submit(
+        save,
+        then=lambda said: _back(said, page),
+        again=lambda errors: _profile_page(page, 422, errors=errors, editing="logo"),
+    )
 
 
 @router.post("/admin/clinic/locations", name="admin_location_create")
 async def admin_location_create(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
-    try:
-        made = page.service(LocationService).create(LocationIn.model_validate(_location_data(form)))
-    except (ValidationError, InvalidInput) as exc:
-        return _profile_page(page, 422, form=form, errors=field_errors(exc), editing="new")
-    return _back(f"Location '{made.name}' added.", page)
+    return submit(
+        lambda: page.service(LocationService).create(
+            LocationIn.model_validate(_location_data(form))
+        ),
+        then=lambda made: _back(f"Location '{made.name}' added.", page),
+        again=lambda errors: _profile_page(page, 422, form=form, errors=errors, editing="new"),
+    )
 
 
 @router.post("/admin/clinic/locations/{location_id}", name="admin_location_change")
@@ -130,22 +141,25 @@ async def admin_location_change(
 ) -> Response:
     form = as_dict(await request.form())
     data = _location_data(form) | {"active": form.get("active") != "no"}
-    try:
-        changed = page.service(LocationService).update(
+    return submit(
+        lambda: page.service(LocationService).update(
             location_id, LocationChange.model_validate(data)
-        )
-    except (ValidationError, InvalidInput) as exc:
-        errors = field_errors(exc)
-        return _profile_page(page, 422, form=form, errors=errors, editing=str(location_id))
-    return _back(f"Location '{changed.name}' saved.", page)
+        ),
+        then=lambda changed: _back(f"Location '{changed.name}' saved.", page),
+        again=lambda errors: _profile_page(
+            page, 422, form=form, errors=errors, editing=str(location_id)
+        ),
+    )
 
 
 @router.post("/admin/clinic/staff/{staff_id}", name="admin_staff_locations")
 async def admin_staff_locations(request: Request, staff_id: RecordId, page: SignedDep) -> Response:
     posted = await request.form()
-    try:
-        chosen = StaffLocationsIn.model_validate({"location_ids": values(posted, "location_ids")})
-        page.service(LocationService).assign_staff(staff_id, chosen)
-    except (ValidationError, InvalidInput) as exc:
-        return _profile_page(page, 422, errors=field_errors(exc), editing=f"staff-{staff_id}")
-    return _back("Locations of the staff member saved.", page)
+    chosen = {"location_ids": values(posted, "location_ids")}
+    return submit(
+        lambda: page.service(LocationService).assign_staff(
+            staff_id, StaffLocationsIn.model_validate(chosen)
+        ),
+        then=lambda _: _back("Locations of the staff member saved.", page),
+        again=lambda errors: _profile_page(page, 422, errors=errors, editing=f"staff-{staff_id}"),
+    )

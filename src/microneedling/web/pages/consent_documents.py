@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from microneedling.clinic.services.econsent import ConsentDocumentService, WithdrawalIn
-from microneedling.errors import InvalidInput
 from microneedling.reports import consent_pdf
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, text
+from microneedling.web.pages._forms import as_dict, submit, text
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
-from microneedling.web.pages._session import SignedDep
+from microneedling.web.pages._session import Signed, SignedDep
 from microneedling.web.patient.signing import read_signature
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -48,17 +47,24 @@ async def consent_document_sign(
 ) -> Response:
     service = page.service(ConsentDocumentService)
     posted = await request.form()
-    try:
-        signed = service.sign_witnessed(document_id, read_signature(posted), consent_pdf)
-    except (InvalidInput, ValidationError) as exc:
-        document = service.get(document_id)
-        action = request.url_for("consent_document_sign", document_id=document_id).path
-        return render(
-            page.ctx, "consent_sign.html", 422, nav="patients", title="Sign the consent",
-            document=document, action=action, form=as_dict(posted) | {"signature": ""},
-            errors=field_errors(exc),
-        )  # fmt: skip
-    return _back(request, signed.patient_id)
+    return submit(
+        lambda: service.sign_witnessed(document_id, read_signature(posted), consent_pdf),
+        then=lambda signed: _back(request, signed.patient_id),
+        again=lambda errors: _sign_again(request, page, document_id, posted, errors),
+    )
+
+
+def _sign_again(
+    request: Request, page: Signed, document_id: int, posted: FormData, errors: dict[str, str]
+) -> Response:
+    """The signing page again (422): the drawing is not kept, so it is drawn once more."""
+    document = page.service(ConsentDocumentService).get(document_id)
+    action = request.url_for("consent_document_sign", document_id=document_id).path
+    return render(
+        page.ctx, "consent_sign.html", 422, nav="patients", title="Sign the consent",
+        document=document, action=action, form=as_dict(posted) | {"signature": ""},
+        errors=errors,
+    )  # fmt: skip
 
 
 @router.get("/consent-documents/{document_id}.pdf", name="consent_document_pdf")

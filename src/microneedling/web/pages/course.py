@@ -26,10 +26,10 @@ from microneedling.model.simulation import simulate_course
 from microneedling.model.summary import NOT_A_PROMISE, summarise
 from microneedling.reports.words import day_date
 from microneedling.web.deps import RecordId
+from microneedling.web.pages._charts import Band, Line, Marker, line_chart
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
-from microneedling.web.pages.charts import Band, Line, Marker, line_chart
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 #: Virtual patients behind the band: enough for stable 5/95 % bands at page speed (~0.15 s).

@@ -7,14 +7,12 @@ with the lot (the device service's report). Practitioners see the lists.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import ValidationError
 
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn, RecallIn
-from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, stripped, submit
+from microneedling.web.pages._forms import as_dict, stripped, submit
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -79,12 +77,18 @@ async def lot_register(request: Request, page: SignedDep) -> Response:
 async def lot_recall(request: Request, lot_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     service = page.service(DeviceService)
-    try:
-        report = service.recall(lot_id, RecallIn(reason=(form.get("reason") or "").strip()))
-    except (ValidationError, InvalidInput) as exc:
-        errors = {f"recall.{lot_id}": " ".join(field_errors(exc).values())}
-        return _devices_page(page, form, errors, 422)
-    return render(page.ctx, "recall.html", nav="devices", title="Lot recalled", report=report)
+    reason = (form.get("reason") or "").strip()
+    return submit(
+        lambda: service.recall(lot_id, RecallIn(reason=reason)),
+        # The recall's report (sessions and patients that had the lot) is shown once, here.
+        then=lambda report: render(
+            page.ctx, "recall.html", nav="devices", title="Lot recalled", report=report
+        ),
+        # Each lot is a row of the list: its problems are said together on that row.
+        again=lambda errors: _devices_page(
+            page, form, {f"recall.{lot_id}": " ".join(errors.values())}, 422
+        ),
+    )
 
 
 @router.get("/lots/{lot_id}/recall", name="lot_recall_report")

@@ -9,108 +9,25 @@ photo as a faint guide over the photos chosen before they are uploaded.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
-
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from microneedling.clinic.services.outcomes import (
     OutcomeIn,
-    OutcomeOut,
     OutcomeService,
     PhotoIn,
-    PhotoOut,
 )
 from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.clinic.services.plans import PlanService
-from microneedling.errors import InvalidInput
-from microneedling.knowledge import KnowledgeBase
-from microneedling.reports.words import day_date
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, stripped, submit
+from microneedling.web.pages._forms import as_dict, stripped, submit
+from microneedling.web.pages._outcomes import baselines, outcome_charts, photo_pairs
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
-from microneedling.web.pages.charts import Chart, Line, line_chart
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 STAGES = (("baseline", "before treatment"), ("session", "at a session"), ("follow_up", "follow-up"))
-LINE_STYLES = ("line-1", "line-2", "line-3", "line-4")
-
-
-@dataclass(frozen=True)
-class PhotoPair:
-    """The first photo before treatment and the latest after, for one site."""
-
-    site: str
-    before: PhotoOut | None
-    after: PhotoOut | None
-
-
-def baselines(photos: list[PhotoOut]) -> dict[str, PhotoOut]:
-    """The first photo before treatment of each area (site id): what after photos are lined
-    up with and compared against."""
-    first: dict[str, PhotoOut] = {}
-    for photo in photos:
-        if photo.stage == "baseline":
-            first.setdefault(photo.site or "", photo)
-    return first
-
-
-def photo_pairs(photos: list[PhotoOut], kb: KnowledgeBase) -> list[PhotoPair]:
-    by_site: dict[str, list[PhotoOut]] = defaultdict(list)
-    for photo in photos:
-        by_site[photo.site or ""].append(photo)
-    before = baselines(photos)
-    pairs = []
-    for site, group in by_site.items():
-        after = [p for p in group if p.stage != "baseline"]
-        name = kb.sites[site].name if site in kb.sites else (site or "Area not recorded")
-        pairs.append(PhotoPair(name, before.get(site), after[-1] if after else None))
-    return pairs
-
-
-def outcome_charts(outcomes: list[OutcomeOut], kb: KnowledgeBase) -> list[Chart]:
-    """One chart per scale: each concern's clinician scores over time."""
-    by_scale: dict[str, dict[str, list[tuple[date, float]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for outcome in sorted(outcomes, key=lambda o: o.assessed_on):
-        by_scale[outcome.scale][outcome.concern].append(
-            (outcome.assessed_on, outcome.clinician_score)
-        )
-    charts = []
-    for scale, concerns in by_scale.items():
-        first = kb.concerns.get(next(iter(concerns)))
-        bounds = (
-            (min(first.scale.best, first.scale.worst), max(first.scale.best, first.scale.worst))
-            if first
-            else None
-        )
-        lines = [
-            Line(kb.concerns[c].name if c in kb.concerns else c, points, LINE_STYLES[i % 4])
-            for i, (c, points) in enumerate(concerns.items())
-        ]
-        worst_best = f" ({first.scale.best:g} best, {first.scale.worst:g} worst)" if first else ""
-        charts.append(
-            line_chart(
-                f"Scores on the {scale}",
-                f"score{worst_best}",
-                lines,
-                y_range=bounds,
-                dots=True,
-                summary="Clinician scores at each assessment: "
-                + "; ".join(
-                    f"{line.label}: " + ", ".join(f"{v:g} on {day_date(d)}" for d, v in line.points)
-                    for line in lines
-                ),
-            )
-        )
-    return charts
 
 
 def _concern_choices(page: Signed, patient_id: int) -> list[tuple[str, str]]:
@@ -179,15 +96,16 @@ async def photo_upload(request: Request, patient_id: RecordId, page: SignedDep) 
         "site": form.get("site") or None,
         "taken_on": form.get("taken_on") or None,
     }
-    try:
-        page.service(OutcomeService).add_photos(patient_id, PhotoIn.model_validate(meta), files)
-    except (ValidationError, InvalidInput) as exc:
-        patient = page.service(PatientService).get(patient_id)
-        errors = field_errors(
-            exc, rename={"patient_id": "photo", "(body)": "photo", "file": "photo"}
-        )
-        return _followup_page(page, patient, form, errors, 422)
-    return RedirectResponse(str(request.url_for("followup", patient_id=patient_id).path), 303)
+    return submit(
+        lambda: page.service(OutcomeService).add_photos(
+            patient_id, PhotoIn.model_validate(meta), files
+        ),
+        then=str(request.url_for("followup", patient_id=patient_id).path),
+        again=lambda errors: _followup_page(
+            page, page.service(PatientService).get(patient_id), form, errors, 422
+        ),
+        rename={"patient_id": "photo", "(body)": "photo", "file": "photo"},
+    )
 
 
 @router.get("/photos/{photo_id}", name="photo_image")

@@ -9,8 +9,7 @@ and its screening together.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from microneedling.clinic.errors import NotFound, PermissionDenied
 from microneedling.clinic.roles import Permission
@@ -19,11 +18,8 @@ from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.errors import InvalidInput
 from microneedling.screening import ScreeningResult
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict
-from microneedling.web.pages._render import render
-from microneedling.web.pages._route import PageRoute
-from microneedling.web.pages._session import Signed, SignedDep
-from microneedling.web.pages.intake_form import (
+from microneedling.web.pages._forms import as_dict, read_or_refuse, submit
+from microneedling.web.pages._intake_fields import (
     CHOICES,
     FINDING_ROWS,
     OTHER_ALLERGY_ROWS,
@@ -32,6 +28,9 @@ from microneedling.web.pages.intake_form import (
     multi_values,
     read_intake,
 )
+from microneedling.web.pages._render import render
+from microneedling.web.pages._route import PageRoute
+from microneedling.web.pages._session import Signed, SignedDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -103,15 +102,25 @@ async def screening_preview(request: Request, patient_id: RecordId, page: Signed
 async def intake_save(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     posted = await request.form()
     parsed = read_intake(posted)
-    errors = parsed.errors
-    if parsed.intake is not None:
-        try:
-            page.service(IntakeService).record(patient_id, IntakeIn(answers=parsed.intake))
-        except (InvalidInput, ValidationError) as exc:
-            errors = parsed.errors_from(exc)
-        else:
-            target = request.url_for("patient_record", patient_id=patient_id).path
-            return RedirectResponse(f"{target}#screening", 303)
+    target = request.url_for("patient_record", patient_id=patient_id).path
+    return submit(
+        lambda: page.service(IntakeService).record(
+            patient_id, IntakeIn(answers=read_or_refuse(parsed.intake, parsed.errors))
+        ),
+        then=f"{target}#screening",
+        again=lambda errors: _refused(page, patient_id, posted, parsed, errors),
+        errors_from=parsed.errors_from,
+    )
+
+
+def _refused(
+    page: Signed,
+    patient_id: int,
+    posted: FormData,
+    parsed: ParsedIntake,
+    errors: dict[str, str],
+) -> Response:
+    """The intake shown again as posted, with its screening so far and its problems (422)."""
     patient = page.service(PatientService).get(patient_id)
     result, _ = _screen(page, patient_id, parsed)
     form, multi = as_dict(posted), multi_values(posted)

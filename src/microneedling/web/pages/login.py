@@ -65,6 +65,8 @@ def login_form(request: Request, clinic: ClinicDep, next: str | None = None) -> 
 
 @router.post("/login", name="login_submit")
 async def login_submit(request: Request, clinic: ClinicDep) -> Response:
+    # Not ``submit``: sign-in answers 401, 403 and 429 (throttled, with Retry-After), may ask
+    # for a code, and sets cookies; no service input is validated here.
     form = await request.form()
     username = text(form, "username") or ""
     password = form.get("password")
@@ -98,6 +100,7 @@ async def login_submit(request: Request, clinic: ClinicDep) -> Response:
 @router.post("/login/code", name="login_code_submit")
 async def login_code_submit(request: Request, clinic: ClinicDep) -> Response:
     """The second step: the one-time code (or a recovery code) after the right password."""
+    # Not ``submit``, as for the first step: 401/403/429 answers and cookies.
     form = await request.form()
     code = text(form, "code") or ""
     target = _safe_next(text(form, "next"))

@@ -67,6 +67,7 @@ def _back(request: Request, form: FormData) -> Response:
 @router.post("/messages/{message_id}/retry", name="outbox_retry")
 async def outbox_retry(request: Request, message_id: RecordId, page: SignedDep) -> Response:
     form = await request.form()
+    # A refusal here is about the message, not a field: a notice over the outbox.
     try:
         page.service(OutboxService).retry(message_id)
     except InvalidInput as exc:
@@ -78,6 +79,7 @@ async def outbox_retry(request: Request, message_id: RecordId, page: SignedDep) 
 @router.post("/messages/{message_id}/cancel", name="outbox_cancel")
 async def outbox_cancel(request: Request, message_id: RecordId, page: SignedDep) -> Response:
     form = await request.form()
+    # A refusal here is about the message, not a field: a notice over the outbox.
     try:
         page.service(OutboxService).cancel(message_id, CancelMessageIn())
     except InvalidInput as exc:

@@ -21,11 +21,8 @@ from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, text
-from microneedling.web.pages._render import render
-from microneedling.web.pages._route import PageRoute
-from microneedling.web.pages._session import Signed, SignedDep
-from microneedling.web.pages.intake_form import (
+from microneedling.web.pages._forms import as_dict, read_or_refuse, submit, text
+from microneedling.web.pages._intake_fields import (
     CHOICES,
     FINDING_ROWS,
     OTHER_ALLERGY_ROWS,
@@ -33,6 +30,9 @@ from microneedling.web.pages.intake_form import (
     multi_values,
     read_intake,
 )
+from microneedling.web.pages._render import render
+from microneedling.web.pages._route import PageRoute
+from microneedling.web.pages._session import Signed, SignedDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -63,20 +63,25 @@ def patient_links_page(patient_id: RecordId, page: SignedDep) -> Response:
 @router.post("/patients/{patient_id}/links", name="patient_link_issue")
 async def patient_link_issue(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     posted = await request.form()
-    document = text(posted, "consent_document_id")
-    try:
-        data = LinkIn.model_validate(
-            {
-                "scope": text(posted, "scope"),
-                "consent_document_id": document,
-                "send_by_email": text(posted, "send_by_email") == "yes",
-            }
-        )
-        issued = page.service(PatientLinkService).issue(patient_id, data, str(request.base_url))
-    except (InvalidInput, ValidationError) as exc:
-        message = exc.message if isinstance(exc, InvalidInput) else str(exc.errors()[0]["msg"])
-        return _links_page(page, patient_id, status_code=422, error=message)
-    return _links_page(page, patient_id, issued)
+    data = {
+        "scope": text(posted, "scope"),
+        "consent_document_id": text(posted, "consent_document_id"),
+        "send_by_email": text(posted, "send_by_email") == "yes",
+    }
+    return submit(
+        lambda: page.service(PatientLinkService).issue(
+            patient_id, LinkIn.model_validate(data), str(request.base_url)
+        ),
+        # The address and its QR code are shown once, on this answer, never stored.
+        then=lambda issued: _links_page(page, patient_id, issued),
+        again=lambda errors: _links_page(page, patient_id, status_code=422, error=errors["_form"]),
+        errors_from=_one_problem,
+    )
+
+
+def _one_problem(exc: ValidationError | InvalidInput) -> dict[str, str]:
+    """The links page shows one problem above its form, in the service's words."""
+    return {"_form": exc.message if isinstance(exc, InvalidInput) else str(exc.errors()[0]["msg"])}
 
 
 @router.post("/patient-links/{link_id}/revoke", name="patient_link_revoke")
@@ -114,16 +119,17 @@ async def intake_draft_accept(request: Request, draft_id: RecordId, page: Signed
     draft = service.get(draft_id)
     posted = await request.form()
     parsed = read_intake(posted)
-    errors = parsed.errors
-    if parsed.intake is not None:
-        try:
-            service.accept(draft_id, IntakeIn(answers=parsed.intake))
-        except (InvalidInput, ValidationError) as exc:
-            errors = parsed.errors_from(exc)
-        else:
-            target = request.url_for("patient_record", patient_id=draft.patient_id).path
-            return RedirectResponse(f"{target}#screening", 303)
-    return _review_page(page, draft, as_dict(posted), multi_values(posted), errors, 422)
+    target = request.url_for("patient_record", patient_id=draft.patient_id).path
+    return submit(
+        lambda: service.accept(
+            draft_id, IntakeIn(answers=read_or_refuse(parsed.intake, parsed.errors))
+        ),
+        then=f"{target}#screening",
+        again=lambda errors: _review_page(
+            page, draft, as_dict(posted), multi_values(posted), errors, 422
+        ),
+        errors_from=parsed.errors_from,
+    )
 
 
 @router.post("/intake-drafts/{draft_id}/discard", name="intake_draft_discard")

@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.roles import Permission
@@ -19,16 +17,16 @@ from microneedling.clinic.services.patients import (
     PatientChange,
     PatientFilter,
     PatientIn,
+    PatientOut,
     PatientService,
 )
 from microneedling.clinic.services.upcoming import UpcomingService
-from microneedling.errors import InvalidInput
 from microneedling.web.deps import Offset, RecordId
-from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._forms import as_dict, submit
 from microneedling.web.pages._record import clinical_record
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
-from microneedling.web.pages._session import SignedDep
+from microneedling.web.pages._session import Signed, SignedDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 25
@@ -65,16 +63,27 @@ def patient_new(page: SignedDep) -> Response:
 @router.post("/patients", name="patient_register")
 async def patient_register(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
-    try:
-        patient = page.service(PatientService).register(
+    return submit(
+        lambda: page.service(PatientService).register(
             PatientIn.model_validate(_patient_data(form))
-        )
-    except (ValidationError, InvalidInput) as exc:
-        return render(
-            page.ctx, "patient_form.html", 422, nav="patients", title="New patient",
-            form=form, errors=field_errors(exc),
-        )  # fmt: skip
-    return RedirectResponse(str(request.url_for("patient_record", patient_id=patient.id).path), 303)
+        ),
+        then=lambda patient: str(request.url_for("patient_record", patient_id=patient.id).path),
+        again=lambda errors: _patient_form(page, "New patient", None, form, errors),
+    )
+
+
+def _patient_form(
+    page: Signed,
+    title: str,
+    patient: PatientOut | None,
+    form: dict[str, str],
+    errors: dict[str, str],
+) -> Response:
+    """The registration or contact form shown again with its problems (422)."""
+    return render(
+        page.ctx, "patient_form.html", 422, nav="patients", title=title, patient=patient,
+        form=form, errors=errors,
+    )  # fmt: skip
 
 
 @router.get("/patients/{patient_id}", name="patient_record")
@@ -120,19 +129,15 @@ async def patient_change(request: Request, patient_id: RecordId, page: SignedDep
     form = as_dict(await request.form())
     data = _patient_data(form)
     service = page.service(PatientService)
-    try:
-        # Names and date of birth are not changed here; the change model has no such fields.
-        change = PatientChange.model_validate(
-            {k: v for k, v in data.items() if k not in ("date_of_birth", "sex")}
-        )
-        service.change(patient_id, change)
-    except (ValidationError, InvalidInput) as exc:
-        patient = service.get(patient_id)
-        return render(
-            page.ctx, "patient_form.html", 422, nav="patients", title="Contact details",
-            patient=patient, form=form, errors=field_errors(exc),
-        )  # fmt: skip
-    return RedirectResponse(str(request.url_for("patient_record", patient_id=patient_id).path), 303)
+    # Names and date of birth are not changed here; the change model has no such fields.
+    change = {k: v for k, v in data.items() if k not in ("date_of_birth", "sex")}
+    return submit(
+        lambda: service.change(patient_id, PatientChange.model_validate(change)),
+        then=str(request.url_for("patient_record", patient_id=patient_id).path),
+        again=lambda errors: _patient_form(
+            page, "Contact details", service.get(patient_id), form, errors
+        ),
+    )
 
 
 @router.get("/patients/{patient_id}/notes", name="patient_notes")
@@ -150,16 +155,23 @@ def patient_notes(patient_id: RecordId, page: SignedDep) -> Response:
 async def patient_note_add(request: Request, patient_id: RecordId, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     service = page.service(PatientService)
-    try:
-        service.add_note(patient_id, NoteIn.model_validate({"text": text_of(form)}))
-    except (ValidationError, InvalidInput) as exc:
-        notes = service.notes(patient_id, PageRequest(limit=200))
-        patient = service.get(patient_id)
-        return render(
-            page.ctx, "notes.html", 422, nav="patients", title="Clinical notes", patient=patient,
-            notes=notes, form=form, errors=field_errors(exc),
-        )  # fmt: skip
-    return RedirectResponse(str(request.url_for("patient_notes", patient_id=patient_id).path), 303)
+    return submit(
+        lambda: service.add_note(patient_id, NoteIn.model_validate({"text": text_of(form)})),
+        then=str(request.url_for("patient_notes", patient_id=patient_id).path),
+        again=lambda errors: _notes_page(page, patient_id, form, errors),
+    )
+
+
+def _notes_page(
+    page: Signed, patient_id: int, form: dict[str, str], errors: dict[str, str]
+) -> Response:
+    """The notes page with the new note shown again beside its problem (422)."""
+    service = page.service(PatientService)
+    notes = service.notes(patient_id, PageRequest(limit=200))
+    return render(
+        page.ctx, "notes.html", 422, nav="patients", title="Clinical notes",
+        patient=service.get(patient_id), notes=notes, form=form, errors=errors,
+    )  # fmt: skip
 
 
 def text_of(form: dict[str, str]) -> str:

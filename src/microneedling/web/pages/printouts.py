@@ -3,12 +3,7 @@ page or a PDF, from the same template (reports)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-
 from fastapi import APIRouter, Response
-from fastapi.responses import HTMLResponse
 
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.services.patients import PatientService
@@ -23,26 +18,11 @@ from microneedling.reports import (
     planned_session_document,
 )
 from microneedling.web.deps import RecordId
-from microneedling.web.headers import CONTENT_SECURITY_POLICY
+from microneedling.web.pages._printout import NO_STORE, printout_page
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import SignedDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-# Patient documents must not linger in shared caches or the browser's history cache.
-NO_STORE = {"Cache-Control": "no-store"}
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-
-
-def printout_page(html: str) -> HTMLResponse:
-    """A print-ready page. Its stylesheet is the PDF template's own <style> block (WeasyPrint
-    reads it there), so the page's CSP allows exactly that block by its SHA-256 (CSP level 3
-    hash source) and nothing else inline."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(block.encode()).digest()).decode() + "'"
-        for block in _STYLE.findall(html)
-    )
-    policy = CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src 'self' {hashes}")
-    return HTMLResponse(html, headers={**NO_STORE, "Content-Security-Policy": policy})
 
 
 def _pdf(content: bytes, filename: str) -> Response:

@@ -23,12 +23,12 @@ from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.series_booking import SeriesIn, SeriesProposal, SeriesService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, plain, sentence
+from microneedling.web.pages._choices import practitioner_choices
+from microneedling.web.pages._forms import FormProblems, as_dict, plain, sentence, submit
 from microneedling.web.pages._locations import chosen_location, location_choices
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
-from microneedling.web.pages.appointments import practitioner_choices
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 #: A row's fields: the service's name -> (the form's name, what the desk calls it).
@@ -160,27 +160,33 @@ async def series_book(request: Request, plan_id: RecordId, page: SignedDep) -> R
         }
         for n in numbers
     ]
-    errors: dict[str, str] = {}
-    if not rows:
-        errors["_form"] = "Tick at least one session to book."
-    else:
-        try:
-            booked = service.book(
-                plan_id, SeriesIn.model_validate({"location_id": location, "sessions": rows})
-            )
-        except ValidationError as exc:
-            errors = _validation_errors(exc, numbers)
-        except SeveralProblems as exc:
-            errors = _problems(exc.problems, numbers)
-        except InvalidInput as exc:
-            errors = _problems([exc], numbers)
-        else:
-            page.ctx.flashes.append(Flash(f"Sessions booked. ({len(booked)}, in one step)"))
-            proposal = service.propose(plan_id, location_id=location)
-            return _series_page(page, proposal, _proposal_form(proposal))
-    # The rows show what was sent; the fresh proposal only says which sessions are booked.
-    proposal = service.propose(plan_id, location_id=location)
-    return _series_page(page, proposal, form, errors, 422)
+    data = {"location_id": location, "sessions": rows}
+
+    def book() -> int:
+        if not rows:
+            raise FormProblems({"_form": "Tick at least one session to book."})
+        return len(service.book(plan_id, SeriesIn.model_validate(data)))
+
+    def errors_from(exc: ValidationError | InvalidInput) -> dict[str, str]:
+        # Each refusal goes beside its session's row, several at once.
+        if isinstance(exc, ValidationError):
+            return _validation_errors(exc, numbers)
+        return _problems(exc.problems if isinstance(exc, SeveralProblems) else [exc], numbers)
+
+    def booked(count: int) -> Response:
+        page.ctx.flashes.append(Flash(f"Sessions booked. ({count}, in one step)"))
+        proposal = service.propose(plan_id, location_id=location)
+        return _series_page(page, proposal, _proposal_form(proposal))
+
+    return submit(
+        book,
+        then=booked,
+        # The rows show what was sent; the fresh proposal only says which sessions are booked.
+        again=lambda errors: _series_page(
+            page, service.propose(plan_id, location_id=location), form, errors, 422
+        ),
+        errors_from=errors_from,
+    )
 
 
 def _problems(problems: list[InvalidInput], numbers: list[int]) -> dict[str, str]:

@@ -34,11 +34,11 @@ from microneedling.reports.words import day_date
 from microneedling.screening.result import cite
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, submit, values
+from microneedling.web.pages._intake_fields import label
+from microneedling.web.pages._printout import printout_page
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
-from microneedling.web.pages.intake_form import label
-from microneedling.web.pages.printouts import printout_page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 END_POINTS = (

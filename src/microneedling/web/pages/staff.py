@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.roles import Role
 from microneedling.clinic.services.staff import StaffChange, StaffIn, StaffService
-from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, text
+from microneedling.web.pages._forms import as_dict, submit, text
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -42,30 +39,35 @@ def admin_users(page: SignedDep) -> Response:
 async def admin_user_create(request: Request, page: SignedDep) -> Response:
     form = await request.form()
     shown = as_dict(form) | {"password": ""}
-    try:
-        data = StaffIn(
-            username=text(form, "username") or "",
-            full_name=text(form, "full_name") or "",
-            role=text(form, "role") or "",
-            password=form.get("password") if isinstance(form.get("password"), str) else "",
-        )
-        created = page.service(StaffService).create(data)
-    except (ValidationError, InvalidInput) as exc:
-        return _users_page(page, 422, shown, field_errors(exc))
-    page.ctx.flashes.append(Flash(f"Account '{created.username}' created."))
+    password = form.get("password")
+    return submit(
+        lambda: page.service(StaffService).create(
+            StaffIn(
+                username=text(form, "username") or "",
+                full_name=text(form, "full_name") or "",
+                role=text(form, "role") or "",
+                password=password if isinstance(password, str) else "",
+            )
+        ),
+        then=lambda created: _created(page, created.username),
+        again=lambda errors: _users_page(page, 422, shown, errors),
+    )
+
+
+def _created(page: Signed, username: str) -> Response:
+    page.ctx.flashes.append(Flash(f"Account '{username}' created."))
     return _users_page(page)
 
 
 @router.post("/admin/users/{staff_id}", name="admin_user_change")
 async def admin_user_change(request: Request, staff_id: RecordId, page: SignedDep) -> Response:
     form = await request.form()
-    try:
-        change = StaffChange(
-            role=text(form, "role"),
-            active={"yes": True, "no": False}.get(text(form, "active") or ""),
-        )
-        page.service(StaffService).change(staff_id, change)
-    except (ValidationError, InvalidInput) as exc:
-        errors = {f"staff.{staff_id}": " ".join(field_errors(exc).values())}
-        return _users_page(page, 422, errors=errors)
-    return RedirectResponse(str(request.url_for("admin_users").path), 303)
+    role, active = text(form, "role"), {"yes": True, "no": False}.get(text(form, "active") or "")
+    return submit(
+        lambda: page.service(StaffService).change(staff_id, StaffChange(role=role, active=active)),
+        then=str(request.url_for("admin_users").path),
+        # Each account is a row of the list: its problems are said together on that row.
+        again=lambda errors: _users_page(
+            page, 422, errors={f"staff.{staff_id}": " ".join(errors.values())}
+        ),
+    )

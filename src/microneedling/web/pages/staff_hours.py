@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 
 from microneedling.clinic.hours import OpeningHours
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.staff import StaffService
 from microneedling.clinic.services.staff_hours import AbsenceIn, StaffHoursService, WorkingHoursIn
-from microneedling.errors import InvalidInput
 from microneedling.planning.request import WEEKDAYS
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, stripped
+from microneedling.web.pages._forms import as_dict, stripped, submit
 from microneedling.web.pages._locations import chosen_location
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -45,12 +43,17 @@ def _hours_page(
     )  # fmt: skip
 
 
-def _prefixed(exc: ValidationError | InvalidInput, prefix: str) -> dict[str, str]:
-    return {(k if k == "_form" else prefix + k): v for k, v in field_errors(exc).items()}
+def _prefixed(errors: dict[str, str], prefix: str) -> dict[str, str]:
+    """The page has two forms: a field's problem goes beside that form's field."""
+    return {(k if k == "_form" else prefix + k): v for k, v in errors.items()}
+
+
+def _back(request: Request) -> str:
+    return str(request.url_for("staff_hours").path)
 
 
 def _done(request: Request) -> Response:
-    return RedirectResponse(request.url_for("staff_hours").path, 303)
+    return RedirectResponse(_back(request), 303)
 
 
 @router.get("/staff-hours", name="staff_hours")
@@ -62,13 +65,13 @@ def staff_hours(page: SignedDep) -> Response:
 async def working_hours_set(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     data = stripped(form, "hours.staff_id", "hours.weekday", "hours.starts", "hours.ends")
-    try:
-        page.service(StaffHoursService).set_hours(
+    return submit(
+        lambda: page.service(StaffHoursService).set_hours(
             WorkingHoursIn.model_validate({k.removeprefix("hours."): v for k, v in data.items()})
-        )
-    except (ValidationError, InvalidInput) as exc:
-        return _hours_page(page, form, _prefixed(exc, "hours."), 422)
-    return _done(request)
+        ),
+        then=_back(request),
+        again=lambda errors: _hours_page(page, form, _prefixed(errors, "hours."), 422),
+    )
 
 
 @router.post("/staff-hours/hours/{hours_id}/delete", name="working_hours_delete")
@@ -82,13 +85,13 @@ async def absence_add(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     keys = ("absence.staff_id", "absence.starts_at", "absence.ends_at", "absence.reason")
     data = stripped(form, *keys, "absence.note")
-    try:
-        page.service(StaffHoursService).add_absence(
+    return submit(
+        lambda: page.service(StaffHoursService).add_absence(
             AbsenceIn.model_validate({k.removeprefix("absence."): v for k, v in data.items()})
-        )
-    except (ValidationError, InvalidInput) as exc:
-        return _hours_page(page, form, _prefixed(exc, "absence."), 422)
-    return _done(request)
+        ),
+        then=_back(request),
+        again=lambda errors: _hours_page(page, form, _prefixed(errors, "absence."), 422),
+    )
 
 
 @router.post("/staff-hours/absences/{absence_id}/delete", name="absence_delete")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 
 from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.staff import StaffService
 from microneedling.clinic.services.waitlist import WaitlistIn, WaitlistService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import RecordId
-from microneedling.web.pages._forms import as_dict, field_errors, stripped
+from microneedling.web.pages._forms import as_dict, stripped, submit
 from microneedling.web.pages._locations import report_location
 from microneedling.web.pages._render import Flash, render
 from microneedling.web.pages._route import PageRoute
@@ -57,17 +56,17 @@ def waitlist_page(request: Request, page: SignedDep) -> Response:
 async def waitlist_add(request: Request, page: SignedDep) -> Response:
     form = as_dict(await request.form())
     data = stripped(form, *FIELDS)
-    try:
-        page.service(WaitlistService).add(WaitlistIn.model_validate(data))
-    except (ValidationError, InvalidInput) as exc:
-        return _waitlist_page(page, form, field_errors(exc), 422)
-    page.ctx.flashes.append(Flash("Added to the waitlist."))
-    return RedirectResponse(str(request.url_for("waitlist_page").path), 303)
+    return submit(
+        lambda: page.service(WaitlistService).add(WaitlistIn.model_validate(data)),
+        then=str(request.url_for("waitlist_page").path),
+        again=lambda errors: _waitlist_page(page, form, errors, 422),
+    )
 
 
 @router.post("/waitlist/{entry_id}/close", name="waitlist_close")
 async def waitlist_close(request: Request, entry_id: RecordId, page: SignedDep) -> Response:
     form = await request.form()
+    # A refusal here is about the entry, not a field: a notice over the list.
     try:
         if form.get("status") == "booked":
             page.service(WaitlistService).close(entry_id, "booked")

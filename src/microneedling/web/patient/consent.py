@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import ValidationError
+from starlette.datastructures import FormData
 
-from microneedling.clinic.services.econsent import PatientConsent
-from microneedling.errors import InvalidInput
+from microneedling.clinic.services.econsent import ConsentDocumentOut, PatientConsent
 from microneedling.reports import consent_pdf
-from microneedling.web.pages._forms import as_dict, field_errors
+from microneedling.web.pages._forms import as_dict, submit
 from microneedling.web.pages._render import render
-from microneedling.web.patient._access import PatientRoute, visit
+from microneedling.web.patient._access import PatientRoute, PatientVisit, visit
 from microneedling.web.patient.signing import read_signature
 
 router = APIRouter(route_class=PatientRoute, include_in_schema=False)
@@ -31,12 +30,25 @@ async def patient_consent_sign(request: Request) -> Response:
     posted = await request.form()
     service = PatientConsent(seen.clinic, seen.actor)
     document = service.read()
-    try:
-        signed = service.sign(read_signature(posted), consent_pdf)
-    except (InvalidInput, ValidationError) as exc:
-        return render(
-            seen.ctx, "patient_consent.html", 422, title="Your consent", document=document,
-            form=as_dict(posted) | {"signature": ""}, errors=field_errors(exc),
-            action=request.url_for("patient_consent_sign").path,
-        )  # fmt: skip
-    return render(seen.ctx, "patient_signed.html", title="Signed", document=signed)
+    return submit(
+        lambda: service.sign(read_signature(posted), consent_pdf),
+        then=lambda signed: render(
+            seen.ctx, "patient_signed.html", title="Signed", document=signed
+        ),
+        again=lambda errors: _sign_again(request, seen, document, posted, errors),
+    )
+
+
+def _sign_again(
+    request: Request,
+    seen: PatientVisit,
+    document: ConsentDocumentOut,
+    posted: FormData,
+    errors: dict[str, str],
+) -> Response:
+    """The consent again (422): the drawing is not kept, so it is drawn once more."""
+    return render(
+        seen.ctx, "patient_consent.html", 422, title="Your consent", document=document,
+        form=as_dict(posted) | {"signature": ""}, errors=errors,
+        action=request.url_for("patient_consent_sign").path,
+    )  # fmt: skip

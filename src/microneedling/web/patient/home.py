@@ -58,6 +58,7 @@ async def patient_consent_pdf(request: Request, document_id: RecordId) -> Respon
 async def patient_consent_withdraw(request: Request, document_id: RecordId) -> Response:
     seen = await visit(request, PAGE)
     posted = await request.form()
+    # A refusal here is about the consent, not a field: one message at the top of the page.
     try:
         withdrawal = WithdrawalIn(reason=text(posted, "reason"))
         PatientConsent(seen.clinic, seen.actor).withdraw(document_id, withdrawal)

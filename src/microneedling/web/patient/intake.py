@@ -1,7 +1,7 @@
 """The pre-visit intake on the patient's phone: one topic per step, the clinic's own checks.
 
 The form uses the clinic intake form's field names, so :func:`~microneedling.web.pages.
-intake_form.read_intake` reads it into the core's Intake exactly as it reads the staff form;
+_intake_fields.read_intake` reads it into the core's Intake exactly as it reads the staff form;
 the service then applies the clinic's own rules and keeps a draft. There is no examination
 step: that is the practitioner's.
 """
@@ -9,18 +9,16 @@ step: that is the practitioner's.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import ValidationError
 
 from microneedling.clinic.services.intake_drafts import IntakeOpening, PatientIntake
-from microneedling.errors import InvalidInput
-from microneedling.web.pages._forms import as_dict
-from microneedling.web.pages._render import render
-from microneedling.web.pages.intake_form import (
+from microneedling.web.pages._forms import as_dict, read_or_refuse, submit
+from microneedling.web.pages._intake_fields import (
     CHOICES,
     OTHER_ALLERGY_ROWS,
     multi_values,
     read_intake,
 )
+from microneedling.web.pages._render import render
 from microneedling.web.patient._access import PatientRoute, PatientVisit, visit
 
 router = APIRouter(route_class=PatientRoute, include_in_schema=False)
@@ -66,13 +64,11 @@ async def patient_intake_send(request: Request) -> Response:
     service = PatientIntake(seen.clinic, seen.actor)
     opening = service.opening()
     parsed = read_intake(posted)
-    errors = parsed.errors
-    if parsed.intake is not None:
-        try:
-            service.submit(parsed.intake)
-        except (InvalidInput, ValidationError) as exc:
-            errors = parsed.errors_from(exc)
-        else:
-            return render(seen.ctx, "patient_thanks.html", title="Thank you", opening=opening)
-    form, multi = as_dict(posted), multi_values(posted)
-    return _page(seen, opening, form, multi, errors, 422)
+    return submit(
+        lambda: service.submit(read_or_refuse(parsed.intake, parsed.errors)),
+        then=lambda _: render(seen.ctx, "patient_thanks.html", title="Thank you", opening=opening),
+        again=lambda errors: _page(
+            seen, opening, as_dict(posted), multi_values(posted), errors, 422
+        ),
+        errors_from=parsed.errors_from,
+    )

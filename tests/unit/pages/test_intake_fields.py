@@ -8,7 +8,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from microneedling.errors import InvalidInput
 from microneedling.screening import Intake
-from microneedling.web.pages.intake_form import intake_as_form, read_intake
+from microneedling.web.pages._intake_fields import intake_as_form, read_intake
 
 
 def form(**fields: str | list[str]) -> FormData:
