@@ -10,8 +10,9 @@ from pydantic import ValidationError
 
 from microneedling.clinic.services.econsent import ConsentDocumentService, WithdrawalIn
 from microneedling.errors import InvalidInput
-from microneedling.reports import consent_pdf
+from microneedling.reports import consent_renderer
 from microneedling.web.deps import RecordId
+from microneedling.web.logo import letterhead_logo
 from microneedling.web.pages._forms import as_dict, field_errors, text
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -49,7 +50,8 @@ async def consent_document_sign(
     service = page.service(ConsentDocumentService)
     posted = await request.form()
     try:
-        signed = service.sign_witnessed(document_id, read_signature(posted), consent_pdf)
+        draw = consent_renderer(letterhead_logo(page.clinic))
+        signed = service.sign_witnessed(document_id, read_signature(posted), draw)
     except (InvalidInput, ValidationError) as exc:
         document = service.get(document_id)
         action = request.url_for("consent_document_sign", document_id=document_id).path

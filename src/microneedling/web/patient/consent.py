@@ -7,7 +7,8 @@ from pydantic import ValidationError
 
 from microneedling.clinic.services.econsent import PatientConsent
 from microneedling.errors import InvalidInput
-from microneedling.reports import consent_pdf
+from microneedling.reports import consent_renderer
+from microneedling.web.logo import letterhead_logo
 from microneedling.web.pages._forms import as_dict, field_errors
 from microneedling.web.pages._render import render
 from microneedling.web.patient._access import PatientRoute, visit
@@ -32,7 +33,8 @@ async def patient_consent_sign(request: Request) -> Response:
     service = PatientConsent(seen.clinic, seen.actor)
     document = service.read()
     try:
-        signed = service.sign(read_signature(posted), consent_pdf)
+        draw = consent_renderer(letterhead_logo(seen.clinic))
+        signed = service.sign(read_signature(posted), draw)
     except (InvalidInput, ValidationError) as exc:
         return render(
             seen.ctx, "patient_consent.html", 422, title="Your consent", document=document,
