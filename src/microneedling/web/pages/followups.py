@@ -3,14 +3,14 @@
 The outcome service checks the score against the concern's scale and the photo rules (consent,
 a real image, size, EXIF stripped), for one photo or several uploaded at once; this page shows
 its refusals beside the field, the scores over time as a picture, before/after photos side by
-side and (static/js/photos.js) compared with a slider or an overlay, and the area's baseline
-photo as a faint guide over the photos chosen before they are uploaded.
+side and (static/js/photos.js) compared with a slider or an overlay, each pair of the same area
+and camera view (clinic/photo_pairs.py), and the baseline photo of the area and view chosen as
+a faint guide over the photos chosen before they are uploaded.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
 from fastapi import APIRouter, Request, Response
@@ -18,12 +18,13 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from microneedling.clinic.photo_pairs import baselines, photo_pairs
+from microneedling.clinic.photo_views import VIEW_NAMES
 from microneedling.clinic.services.outcomes import (
     OutcomeIn,
     OutcomeOut,
     OutcomeService,
     PhotoIn,
-    PhotoOut,
 )
 from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.clinic.services.plans import PlanService
@@ -40,38 +41,6 @@ from microneedling.web.pages.charts import Chart, Line, line_chart
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 STAGES = (("baseline", "before treatment"), ("session", "at a session"), ("follow_up", "follow-up"))
 LINE_STYLES = ("line-1", "line-2", "line-3", "line-4")
-
-
-@dataclass(frozen=True)
-class PhotoPair:
-    """The first photo before treatment and the latest after, for one site."""
-
-    site: str
-    before: PhotoOut | None
-    after: PhotoOut | None
-
-
-def baselines(photos: list[PhotoOut]) -> dict[str, PhotoOut]:
-    """The first photo before treatment of each area (site id): what after photos are lined
-    up with and compared against."""
-    first: dict[str, PhotoOut] = {}
-    for photo in photos:
-        if photo.stage == "baseline":
-            first.setdefault(photo.site or "", photo)
-    return first
-
-
-def photo_pairs(photos: list[PhotoOut], kb: KnowledgeBase) -> list[PhotoPair]:
-    by_site: dict[str, list[PhotoOut]] = defaultdict(list)
-    for photo in photos:
-        by_site[photo.site or ""].append(photo)
-    before = baselines(photos)
-    pairs = []
-    for site, group in by_site.items():
-        after = [p for p in group if p.stage != "baseline"]
-        name = kb.sites[site].name if site in kb.sites else (site or "Area not recorded")
-        pairs.append(PhotoPair(name, before.get(site), after[-1] if after else None))
-    return pairs
 
 
 def outcome_charts(outcomes: list[OutcomeOut], kb: KnowledgeBase) -> list[Chart]:
@@ -138,7 +107,10 @@ def _followup_page(
     return render(
         page.ctx, "followup.html", status_code, nav="patients", title="Follow-up",
         patient=patient, outcomes=outcomes, charts=outcome_charts(outcomes, kb),
-        pairs=photo_pairs(photos, kb), baselines={k: v for k, v in baselines(photos).items() if k},
+        pairs=photo_pairs(photos, kb),
+        # The ghost's guides: baselines of a recorded area and view (the form asks both).
+        guides=[(site, view, p) for (site, view), p in baselines(photos).items() if site and view],
+        views=list(VIEW_NAMES.items()),
         concerns=_concern_choices(page, patient.id),
         stages=STAGES, sites=[(s.id, s.name) for s in kb.sites.values()],
         concern_names={c.id: c.name for c in kb.concerns.values()},
@@ -177,6 +149,7 @@ async def photo_upload(request: Request, patient_id: RecordId, page: SignedDep) 
     meta = {
         "stage": form.get("stage") or None,
         "site": form.get("site") or None,
+        "view": form.get("view") or None,
         "taken_on": form.get("taken_on") or None,
     }
     try:
