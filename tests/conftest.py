@@ -341,7 +341,7 @@ def _build_records(clinic: Clinic, team: Team, clock: Clock) -> dict[str, int]:
                   clinician_score=3.0)
     )  # fmt: skip
     photo = OutcomeService(clinic, team.practitioner).add_photo(
-        patient.id, PhotoIn(stage="baseline", site="cheeks"), jpeg_with_exif()
+        patient.id, PhotoIn(stage="baseline", site="cheeks", view="front"), jpeg_with_exif()
     )
     return {
         "device": device.id, "lot": lot.id, "spare_lot": spare_lot.id, "patient": patient.id,

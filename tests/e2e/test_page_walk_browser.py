@@ -1,5 +1,6 @@
 """Every page, as the people who use it open it on a phone: no sideways scrolling at 390 px and
-no serious or critical accessibility violation (axe-core), in one walk over every GET page.
+no moderate, serious or critical accessibility violation (axe-core), in one walk over every GET
+page.
 
 The walk is built from the app's routes: a GET page route that is neither walked nor set apart
 here with a reason fails :func:`test_every_page_route_is_walked`, so a new page cannot be
@@ -31,8 +32,8 @@ CLINIC_TIMEZONE = "Pacific/Auckland"
 CLINIC_SEED = "walk"
 PHONE = {"width": 390, "height": 844}
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-#: axe-core's impacts that fail the walk (minor and moderate ones are reported, not failed).
-FAILING_IMPACTS = ("serious", "critical")
+#: axe-core's impacts that fail the walk (minor ones are reported in REPORT, not failed).
+FAILING_IMPACTS = ("moderate", "serious", "critical")
 #: The one box allowed to scroll sideways: the calendar's time grid (a column per practitioner per
 #: day cannot fit a phone; it scrolls inside its own box with the times held at the left, and
 #: the page around it does not move).
@@ -298,7 +299,7 @@ def test_no_page_scrolls_sideways_on_a_phone(walked: list[Seen]) -> None:
     assert wide == [], "\n".join(wide)
 
 
-def test_no_page_has_a_serious_accessibility_violation(walked: list[Seen]) -> None:
+def test_no_page_has_a_moderate_or_worse_accessibility_violation(walked: list[Seen]) -> None:
     found = [
         f"{s.visit.who} {s.visit.url}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
         for s in walked

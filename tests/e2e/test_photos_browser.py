@@ -1,6 +1,7 @@
-"""Before and after photos in a browser: two after photos uploaded at once with the baseline
-shown faintly over them first, then compared by dragging a divider (and with the arrow keys)
-and by fading the after photo over the before photo."""
+"""Before and after photos in a browser: two after photos uploaded at once with the baseline of
+the same area and view shown faintly over them first (none for another view), then compared by
+dragging a divider (and with the arrow keys) and by fading the after photo over the before
+photo."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def _png(name: str, colour: tuple[int, int, int]) -> FilePayload:
 def _upload(page: Page, stage: str, files: list[FilePayload]) -> None:
     page.get_by_label("When").select_option(label=stage)
     page.get_by_label("Area").select_option(label="Cheeks")
+    page.get_by_label("View (the way the patient faces the camera)").select_option(label="Front")
     page.get_by_label("Photos (JPEG or PNG; several at once)").set_input_files(files)
 
 
@@ -62,6 +64,13 @@ def test_upload_two_at_once_with_the_baseline_guide_then_compare(
     expect(page.locator(".ghost-stage")).to_have_count(2)
     guides = page.locator(".ghost-baseline")
     expect(guides).to_have_count(2)
+    # Another view of the same area has no baseline yet: no guide, and the page says so.
+    view = page.get_by_label("View (the way the patient faces the camera)")
+    view.select_option(label="Left profile")
+    expect(guides).to_have_count(0)
+    expect(ghost).to_contain_text("No baseline photo of this area and view")
+    view.select_option(label="Front")
+    expect(guides).to_have_count(2)
     expect(guides.first).to_have_attribute("src", re.compile(r"/photos/\d+$"))
     expect(page.locator(".ghost-shot").nth(1)).to_have_attribute(
         "src", re.compile(r"^data:image/png;base64,")
@@ -78,8 +87,9 @@ def test_upload_two_at_once_with_the_baseline_guide_then_compare(
 
     # Both after photos were kept: three photos of the patient in all.
     listed = page.request.get(f"/api/patients/{patient}/photos").json()
-    assert [(p["stage"], p["site"]) for p in listed["items"]] == [
-        ("baseline", "cheeks"), ("follow_up", "cheeks"), ("follow_up", "cheeks")
+    assert [(p["stage"], p["site"], p["view"]) for p in listed["items"]] == [
+        ("baseline", "cheeks", "front"), ("follow_up", "cheeks", "front"),
+        ("follow_up", "cheeks", "front"),
     ]  # fmt: skip
 
     # The comparison replaces the side-by-side photos; the divider starts in the middle.

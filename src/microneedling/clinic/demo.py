@@ -250,7 +250,7 @@ class DemoBuilder:
                               clinician_score=round(score, 1), patient_satisfaction=8),
                 )  # fmt: skip
         outcomes.add_photo(
-            patient_id, PhotoIn(stage="follow_up", site=plan.plan.areas[0].site,
+            patient_id, PhotoIn(stage="follow_up", site=plan.plan.areas[0].site, view="front",
                                 outcome_id=outcome.id, taken_on=day), _photo()
         )  # fmt: skip
 

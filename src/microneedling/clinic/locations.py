@@ -222,28 +222,47 @@ def home_location_id(session: Session, staff_id: int) -> int | None:
     return ids[0] if len(ids) == 1 else None
 
 
-#: How long a process keeps the clinic's name for page headers, in seconds: every page shows
-#: it, and reading it each time cost every page a transaction of its own. A rename made in this
-#: process shows at once; one made by another worker process within this time.
+#: How long a process keeps the clinic's name and logo checksum for page headers, in seconds:
+#: every page shows them, and reading them each time cost every page a transaction of its own.
+#: A change made in this process shows at once; one made by another worker process within this
+#: time.
 NAME_KEPT_SECONDS = 30.0
-_names: WeakKeyDictionary[Clinic, tuple[float, str]] = WeakKeyDictionary()
+_headings: WeakKeyDictionary[Clinic, tuple[float, str, str | None]] = WeakKeyDictionary()
+
+
+def _heading(clinic: Clinic) -> tuple[str, str | None]:
+    now = time.monotonic()
+    kept = _headings.get(clinic)
+    if kept is not None and now - kept[0] < NAME_KEPT_SECONDS:
+        return kept[1], kept[2]
+    with clinic.db.reading() as session:
+        # Only the two short columns: the logo's bytes stay in the database.
+        row = session.execute(
+            select(ClinicProfile.name, ClinicProfile.logo_sha256)
+            .order_by(ClinicProfile.id)
+            .limit(1)
+        ).first()
+    if row is None:  # as in profile_row: the migration makes it
+        raise RuntimeError("the clinic profile row is missing; run `microneedling db migrate`")
+    name, sha256 = row
+    _headings[clinic] = (now, name, sha256)
+    return name, sha256
 
 
 def clinic_name(clinic: Clinic) -> str:
     """The clinic's name from its profile, for page headers (kept for ``NAME_KEPT_SECONDS``)."""
-    now = time.monotonic()
-    kept = _names.get(clinic)
-    if kept is not None and now - kept[0] < NAME_KEPT_SECONDS:
-        return kept[1]
-    with clinic.db.reading() as session:
-        name = profile_row(session).name
-    _names[clinic] = (now, name)
-    return name
+    return _heading(clinic)[0]
+
+
+def clinic_logo_version(clinic: Clinic) -> str | None:
+    """The logo's SHA-256 (for ``?v=`` on its URL, so browsers may keep it), or none when the
+    clinic has no logo (kept for ``NAME_KEPT_SECONDS`` with the name)."""
+    return _heading(clinic)[1]
 
 
 def forget_clinic_name(clinic: Clinic) -> None:
-    """Read the name afresh on the next page (after this process renamed the clinic)."""
-    _names.pop(clinic, None)
+    """Read the name and logo afresh on the next page (after this process changed them)."""
+    _headings.pop(clinic, None)
 
 
 def clinic_logo(clinic: Clinic) -> tuple[bytes, str, str] | None:

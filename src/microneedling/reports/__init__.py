@@ -7,7 +7,8 @@ from microneedling.reports.aftercare_sheet import (
     aftercare_pdf,
     planned_session_document,
 )
-from microneedling.reports.consent_document import consent_html, consent_pdf
+from microneedling.reports.consent_document import consent_html, consent_pdf, consent_renderer
+from microneedling.reports.letterhead import PrintedLogo, printed_logo
 from microneedling.reports.pdf import html_to_pdf
 from microneedling.reports.plan_summary import (
     PlanSummaryDocument,
@@ -18,13 +19,16 @@ from microneedling.reports.plan_summary import (
 __all__ = [
     "AftercareDocument",
     "PlanSummaryDocument",
+    "PrintedLogo",
     "TreatedArea",
     "aftercare_html",
     "aftercare_pdf",
     "consent_html",
     "consent_pdf",
+    "consent_renderer",
     "html_to_pdf",
     "plan_summary_html",
     "plan_summary_pdf",
     "planned_session_document",
+    "printed_logo",
 ]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from microneedling.planning.aftercare_days import aftercare_timeline
 from microneedling.planning.aftercare_sheet import sheet_for_session
 from microneedling.planning.treatment_plan import AftercareSheet, TreatmentPlan
+from microneedling.reports.letterhead import PrintedLogo
 from microneedling.reports.pdf import html_to_pdf
 from microneedling.reports.templates import numbered_sources, render
 
@@ -37,6 +38,7 @@ class AftercareDocument(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     clinic_name: str = Field(min_length=1)
+    logo: PrintedLogo | None = Field(default=None, description="the clinic's, when it has one")
     patient_name: str | None = None
     session_date: date
     session_number: int = Field(ge=1)
@@ -54,6 +56,7 @@ def planned_session_document(
     clinic_name: str,
     patient_name: str | None = None,
     sheet: AftercareSheet | None = None,
+    logo: PrintedLogo | None = None,
 ) -> AftercareDocument:
     """The sheet for a session as planned (areas, depth and passes from the plan).
 
@@ -75,6 +78,7 @@ def planned_session_document(
     ]
     return AftercareDocument(
         clinic_name=clinic_name,
+        logo=logo,
         patient_name=patient_name,
         session_date=session.date,
         session_number=session.number,
@@ -98,6 +102,7 @@ def aftercare_html(document: AftercareDocument) -> str:
     return render(
         "aftercare_sheet.html",
         doc=document,
+        logo=document.logo,
         sheet=sheet,
         numbers=numbers,
         references=references,

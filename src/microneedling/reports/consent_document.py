@@ -9,22 +9,34 @@ from __future__ import annotations
 
 import base64
 
-from microneedling.clinic.services.econsent import SignedConsent
+from microneedling.clinic.services.econsent import ConsentRenderer, SignedConsent
+from microneedling.reports.letterhead import PrintedLogo
 from microneedling.reports.pdf import html_to_pdf
 from microneedling.reports.templates import render
 
 
-def consent_html(signed: SignedConsent) -> str:
-    """The signed document as a complete, print-ready HTML page (no external resources)."""
+def consent_html(signed: SignedConsent, logo: PrintedLogo | None = None) -> str:
+    """The signed document as a complete, print-ready HTML page (no external resources),
+    under the clinic's logo when it has one."""
     signature = base64.b64encode(signed.signature_png).decode("ascii")
     return render(
         "consent_document.html",
         doc=signed,
         content=signed.content,
+        logo=logo,
         signature_src=f"data:image/png;base64,{signature}",
     )
 
 
-def consent_pdf(signed: SignedConsent) -> bytes:
+def consent_pdf(signed: SignedConsent, logo: PrintedLogo | None = None) -> bytes:
     """The same document as a PDF (WeasyPrint), bytes starting with ``%PDF``."""
-    return html_to_pdf(consent_html(signed))
+    return html_to_pdf(consent_html(signed, logo))
+
+
+def consent_renderer(logo: PrintedLogo | None) -> ConsentRenderer:
+    """The e-consent service's renderer: the signed PDF under this logo (or none)."""
+
+    def draw(signed: SignedConsent) -> bytes:
+        return consent_pdf(signed, logo)
+
+    return draw

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from microneedling.planning.treatment_plan import TreatmentPlan
+from microneedling.reports.letterhead import PrintedLogo
 from microneedling.reports.pdf import html_to_pdf
 from microneedling.reports.templates import numbered_sources, render
 from microneedling.screening.result import SourceRef
@@ -21,6 +22,7 @@ class PlanSummaryDocument(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     clinic_name: str = Field(min_length=1)
+    logo: PrintedLogo | None = Field(default=None, description="the clinic's, when it has one")
     patient_name: str | None = None
     plan: TreatmentPlan
 
@@ -52,6 +54,7 @@ def plan_summary_html(document: PlanSummaryDocument) -> str:
     return render(
         "plan_summary.html",
         doc=document,
+        logo=document.logo,
         plan=document.plan,
         area_names={area.site: area.name for area in document.plan.areas},
         numbers=numbers,

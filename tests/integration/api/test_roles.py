@@ -178,6 +178,9 @@ CALLS = [
     Call("GET", "/api/patients/{patient_id}/outcomes", CLINICAL, _none),
     Call("POST", "/api/patients/{patient_id}/photos", CLINICAL, lambda i: {
         "data": {"stage": "baseline"}, "files": {"file": ("p.jpg", i["jpeg"], "image/jpeg")}}),
+    Call("POST", "/api/patients/{patient_id}/photos/batch", CLINICAL, lambda i: {
+        "data": {"stage": "baseline", "view": "front"},
+        "files": [("file", ("p.jpg", i["jpeg"], "image/jpeg"))]}),
     Call("GET", "/api/patients/{patient_id}/photos", CLINICAL, _none),
     Call("GET", "/api/photos/{photo_id}/file", CLINICAL, _none),
     Call("POST", "/api/devices", ADMIN, _json(lambda i: {

@@ -151,6 +151,12 @@ def test_a_photo_is_media_with_both_checksums(demo: tuple[Clinic, Path]) -> None
     sha256 = next(i["value"] for i in media["identifier"] if i["system"].endswith("sha256"))
     assert sha256 == hashlib.sha256(data).hexdigest()
     assert media["content"]["hash"] == base64.b64encode(hashlib.sha1(data).digest()).decode()
+    # The camera's view travels as Media.view (the local code) and back in by its extension.
+    assert media["view"] == {"coding": [{"system": TERMS_URL, "code": "photo-view-front",
+                                         "display": "Front"}], "text": "Front"}  # fmt: skip
+    codes = {c["code"] for r in read_ndjson(demo[1]) if r["resourceType"] == "CodeSystem"
+             for c in r["concept"]}  # fmt: skip
+    assert "photo-view-front" in codes
 
 
 def test_one_patient_is_one_valid_bundle(demo: tuple[Clinic, Path], tmp_path: Path) -> None:
@@ -284,6 +290,13 @@ def _unknown_zone(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return lines
 
 
+def _unknown_view(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for item in lines[0]["extension"]:
+        if item["url"].endswith(":view"):
+            item["valueString"] = "from_above"
+    return lines
+
+
 def _twin(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*lines, {**lines[0], "id": "patient-twin"}]
 
@@ -296,6 +309,7 @@ def _twin(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ("Patient", _twin, ["Patient/patient-twin", "identifier", "Patient/patient-1"]),
         ("Device", _untyped_device, ["Device/device-1", "Device.ndjson line 1", "type"]),
         ("Location", _unknown_zone, ["Location/site-2", "timezone", "Mars/Olympus_Mons"]),
+        ("Media", _unknown_view, ["Media/media-", "extension[view]", "from_above"]),
     ],
     ids=[
         "malformed",
@@ -303,6 +317,7 @@ def _twin(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         "duplicate-identifier",
         "unusable-value",
         "unknown-zone",
+        "unknown-view",
     ],
 )
 def test_bad_input_is_one_message_exit_2_and_nothing_imported(

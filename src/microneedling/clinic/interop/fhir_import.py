@@ -38,6 +38,7 @@ from microneedling.clinic.models import (
     TreatedArea,
     TreatmentSession,
 )
+from microneedling.clinic.photo_views import VIEW_NAMES
 from microneedling.clinic.photos import write_photo
 from microneedling.clinic.services.passwords import generate_password, hash_password
 from microneedling.errors import InvalidInput
@@ -361,6 +362,15 @@ class Importer:
             ))  # fmt: skip
         return self._count("Observation", "outcome-")
 
+    def _view(self, f: Fields) -> str | None:
+        """The photo's view from its extension (none: not recorded); an unknown one is refused."""
+        view = f.ext("view", required=False)
+        if view is not None and view not in VIEW_NAMES:
+            raise f.fail(
+                "extension[view]", f"is {view!r}; a view is one of {', '.join(VIEW_NAMES)}"
+            )
+        return str(view) if view is not None else None
+
     def _photos(self) -> int:
         for f in self._each("Media"):
             r = f.resource
@@ -370,8 +380,8 @@ class Importer:
                 patient_id=self._id(f, r.get("subject"), "subject"),
                 outcome_id=self._maybe_id(f, f.ext("outcome", required=False), "outcome"),
                 session_id=self._maybe_id(f, (r.get("partOf") or [None])[0], "partOf[0]"),
-                site=f.ext("site", required=False), stage=f.ext("stage"), sha256=photo.sha256,
-                path=photo.relative,
+                site=f.ext("site", required=False), stage=f.ext("stage"),
+                view=self._view(f), sha256=photo.sha256, path=photo.relative,
                 media_type=f.need(content.get("contentType"), "content.contentType"),
                 width_px=f.need(r.get("width"), "width"),
                 height_px=f.need(r.get("height"), "height"),

@@ -34,6 +34,7 @@ from microneedling.clinic.models import (
     TreatedArea,
     TreatmentSession,
 )
+from microneedling.clinic.photo_views import view_name
 from microneedling.knowledge import KnowledgeBase
 
 _PROCEDURE_STATUS = {"in_progress": "in-progress", "stopped": "stopped", "completed": "completed"}
@@ -191,8 +192,12 @@ def media(record: Photo, data: bytes | None, kb: KnowledgeBase) -> Resource:
         resource["bodySite"] = body_sites(record.site, site.name if site else None)[0]
     if record.session_id:
         resource["partOf"] = [ref("Procedure", record.session_id)]
+    if record.view:  # Media.view: the camera's view; absent when it was not recorded
+        shown = view_name(record.view)
+        resource["view"] = {"coding": [local(concept_code("photo-view", record.view), shown)],
+                            "text": shown}  # fmt: skip
     resource["extension"] = extensions(
-        stage=record.stage, site=record.site, path=record.path,
+        stage=record.stage, site=record.site, view=record.view, path=record.path,
         outcome=ref("Observation", record.outcome_id, "Outcome") if record.outcome_id else None,
     )  # fmt: skip
     return resource

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from microneedling.clinic.photo_views import VIEW_NAMES
 from microneedling.clinic.roles import Role
 from microneedling.knowledge import KnowledgeBase
 
@@ -76,6 +77,8 @@ FIXED_TERMS: tuple[tuple[str, str, str], ...] = (
     ("photo-baseline", "Baseline photo", "Taken before treatment."),
     ("photo-session", "Session photo", "Taken at a session."),
     ("photo-follow_up", "Follow-up photo", "Taken at a follow-up."),
+    *((f"photo-view-{view}", name, "The camera's view of a clinical photo.")
+      for view, name in VIEW_NAMES.items()),
 )  # fmt: skip
 
 

@@ -40,6 +40,11 @@ class Photo(Base):
     )
     site: Mapped[str | None] = mapped_column(String(64), default=None)
     stage: Mapped[str] = mapped_column(String(20), doc="baseline, session or follow_up")
+    view: Mapped[str | None] = mapped_column(
+        String(20),
+        default=None,
+        doc="the camera's view (clinic/photo_views.py); null: not recorded",
+    )
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     path: Mapped[str] = mapped_column(String(300), doc="relative to the photo directory")
     media_type: Mapped[str] = mapped_column(String(40))

@@ -178,7 +178,9 @@ class LocationService(Service):
             row.logo, row.logo_type, row.logo_sha256 = image.data, image.media_type, image.sha256
             row.updated_at = self.clinic.now()
             u.audit.record("update", "clinic_logo", row.id, detail={"sha256": image.sha256})
-            return ProfileOut(name=row.name, logo_sha256=row.logo_sha256, logo_type=row.logo_type)
+            out = ProfileOut(name=row.name, logo_sha256=row.logo_sha256, logo_type=row.logo_type)
+        forget_clinic_name(self.clinic)
+        return out
 
     def remove_logo(self) -> ProfileOut:
         with self.unit(Permission.MANAGE_LOCATIONS) as u:
@@ -186,7 +188,9 @@ class LocationService(Service):
             row.logo = row.logo_type = row.logo_sha256 = None
             row.updated_at = self.clinic.now()
             u.audit.record("delete", "clinic_logo", row.id)
-            return ProfileOut(name=row.name, logo_sha256=None, logo_type=None)
+            out = ProfileOut(name=row.name, logo_sha256=None, logo_type=None)
+        forget_clinic_name(self.clinic)
+        return out
 
     def locations(self) -> list[LocationOut]:
         with self.reading(Permission.READ_APPOINTMENTS) as u:

@@ -19,6 +19,7 @@ from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Outcome, Photo
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
 from microneedling.clinic.past_only import not_after_now
+from microneedling.clinic.photo_views import PhotoView
 from microneedling.clinic.photos import CleanImage, clean_image, read_photo, write_photo
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.appointments import get_appointment
@@ -87,6 +88,11 @@ class PhotoIn(BaseModel):
 
     stage: Stage
     site: EntryRef | None = None
+    view: PhotoView | None = Field(
+        default=None,
+        description="the camera's view; before and after are compared within one area and "
+        "view. Absent or null: not recorded",
+    )
     outcome_id: RecordRef | None = None
     session_id: RecordRef | None = None
     taken_on: IsoDate | None = None
@@ -97,6 +103,7 @@ class PhotoFilter(BaseModel):
 
     stage: Stage | None = None
     site: EntryRef | None = Field(default=None, description="knowledge-base site id")
+    view: PhotoView | None = Field(default=None, description="the camera's view")
 
 
 class PhotoOut(BaseModel):
@@ -108,6 +115,7 @@ class PhotoOut(BaseModel):
     session_id: int | None
     site: str | None
     stage: Stage
+    view: PhotoView | None = Field(description="the camera's view; null: not recorded")
     sha256: str
     media_type: str
     width_px: int
@@ -263,6 +271,8 @@ class OutcomeService(Service):
                 query = query.where(Photo.stage == where.stage)
             if where.site is not None:
                 query = query.where(Photo.site == where.site)
+            if where.view is not None:
+                query = query.where(Photo.view == where.view)
             rows: list[Photo]
             rows, total = paginate(u.session, query, page, Photo.id)
             u.audit.listed("photo", [p.id for p in rows], [patient_id])

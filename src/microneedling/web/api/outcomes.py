@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile,
 
 from microneedling.clinic.errors import TooLarge
 from microneedling.clinic.paging import Page
+from microneedling.clinic.photo_views import PhotoView
 from microneedling.clinic.services.outcomes import (
+    MAX_PHOTOS_AT_ONCE,
     OutcomeFilter,
     OutcomeIn,
     OutcomeOut,
@@ -48,6 +50,37 @@ def list_outcomes(
     return outcomes.outcome_page(patient_id, OutcomeFilter(concern=concern, plan_id=plan_id), page)
 
 
+def _photo_meta(
+    stage: Annotated[Stage, Form()],
+    site: Annotated[str | None, Form(max_length=64)] = None,
+    view: Annotated[
+        PhotoView | None,
+        Form(description="the camera's view; absent: not recorded (compared only with the same)"),
+    ] = None,
+    outcome_id: Annotated[int | None, Form()] = None,
+    session_id: Annotated[int | None, Form()] = None,
+    taken_on: Annotated[date | None, Form()] = None,
+) -> PhotoIn:
+    """The form fields that describe an upload's photos (one or several alike)."""
+    return PhotoIn(
+        stage=stage, site=site, view=view, outcome_id=outcome_id, session_id=session_id,
+        taken_on=taken_on,
+    )  # fmt: skip
+
+
+PhotoMeta = Annotated[PhotoIn, Depends(_photo_meta)]
+
+
+async def _read(file: UploadFile, limit: int, which: str = "") -> bytes:
+    """The upload's bytes, read in chunks and refused as soon as they pass ``limit``."""
+    data = bytearray()
+    while chunk := await file.read(CHUNK_BYTES):
+        data += chunk
+        if len(data) > limit:
+            raise TooLarge("file", f"{which}is larger than the limit of {limit} bytes")
+    return bytes(data)
+
+
 @router.post(
     "/patients/{patient_id}/photos",
     status_code=status.HTTP_201_CREATED,
@@ -58,22 +91,31 @@ async def upload_photo(
     outcomes: Outcomes,
     clinic: ClinicDep,
     file: Annotated[UploadFile, File(description="JPEG or PNG")],
-    stage: Annotated[Stage, Form()],
-    site: Annotated[str | None, Form(max_length=64)] = None,
-    outcome_id: Annotated[int | None, Form()] = None,
-    session_id: Annotated[int | None, Form()] = None,
-    taken_on: Annotated[date | None, Form()] = None,
+    meta: PhotoMeta,
 ) -> PhotoOut:
+    data = await _read(file, clinic.settings.photo_max_bytes)
+    return outcomes.add_photo(patient_id, meta, data)
+
+
+@router.post(
+    "/patients/{patient_id}/photos/batch",
+    status_code=status.HTTP_201_CREATED,
+    summary=f"Upload up to {MAX_PHOTOS_AT_ONCE} photos of one stage, area and view at once: "
+    "all kept or none",
+)
+async def upload_photos(
+    patient_id: RecordId,
+    outcomes: Outcomes,
+    clinic: ClinicDep,
+    file: Annotated[
+        list[UploadFile], File(description="JPEG or PNG files, the field repeated for each")
+    ],
+    meta: PhotoMeta,
+) -> list[PhotoOut]:
     limit = clinic.settings.photo_max_bytes
-    data = bytearray()
-    while chunk := await file.read(CHUNK_BYTES):
-        data += chunk
-        if len(data) > limit:
-            raise TooLarge("file", f"is larger than the limit of {limit} bytes")
-    meta = PhotoIn(
-        stage=stage, site=site, outcome_id=outcome_id, session_id=session_id, taken_on=taken_on
-    )
-    return outcomes.add_photo(patient_id, meta, bytes(data))
+    files = [await _read(f, limit, f"photo {i} of {len(file)} ") for i, f in
+             enumerate(file, start=1)]  # fmt: skip
+    return outcomes.add_photos(patient_id, meta, files)
 
 
 @router.get("/patients/{patient_id}/photos", summary="A patient's photos (metadata)")
@@ -83,8 +125,9 @@ def list_photos(
     page: PageDep,
     stage: Annotated[Stage | None, Query()] = None,
     site: EntryRefFilter = None,
+    view: Annotated[PhotoView | None, Query()] = None,
 ) -> Page[PhotoOut]:
-    return outcomes.photo_page(patient_id, PhotoFilter(stage=stage, site=site), page)
+    return outcomes.photo_page(patient_id, PhotoFilter(stage=stage, site=site, view=view), page)
 
 
 @router.get(

@@ -25,8 +25,9 @@ from microneedling.clinic.services.patient_links import (
     LinkOut,
     PatientLinkService,
 )
-from microneedling.reports import consent_pdf
-from microneedling.web.deps import RecordId, service
+from microneedling.reports import consent_renderer
+from microneedling.web.deps import ClinicDep, RecordId, service
+from microneedling.web.logo import letterhead_logo
 
 router = APIRouter(tags=["patient links and e-consent"])
 Links = Annotated[PatientLinkService, Depends(service(PatientLinkService))]
@@ -101,9 +102,10 @@ def get_consent(document_id: RecordId, consents: Consents) -> ConsentDocumentOut
     summary="Sign on the clinic's tablet, witnessed by the caller (signature_png in base64)",
 )
 def sign_consent(
-    document_id: RecordId, body: SignatureIn, consents: Consents
+    document_id: RecordId, body: SignatureIn, consents: Consents, clinic: ClinicDep
 ) -> ConsentDocumentOut:
-    return consents.sign_witnessed(document_id, body, consent_pdf)
+    draw = consent_renderer(letterhead_logo(clinic))
+    return consents.sign_witnessed(document_id, body, draw)
 
 
 @router.get(

@@ -1,50 +1,17 @@
-"""The outcome pictures the follow-up page and the patient's record share: clinician scores over
-time as charts, and each area's first photo before treatment beside the latest after it."""
+"""The outcome charts the follow-up page and the patient's record share: clinician scores over
+time (photo pairs by area and view are the clinic's rule: clinic/photo_pairs.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
-from microneedling.clinic.services.outcomes import OutcomeOut, PhotoOut
+from microneedling.clinic.services.outcomes import OutcomeOut
 from microneedling.knowledge import KnowledgeBase
 from microneedling.reports.words import day_date
 from microneedling.web.pages._charts import Chart, Line, line_chart
 
 LINE_STYLES = ("line-1", "line-2", "line-3", "line-4")
-
-
-@dataclass(frozen=True)
-class PhotoPair:
-    """The first photo before treatment and the latest after, for one site."""
-
-    site: str
-    before: PhotoOut | None
-    after: PhotoOut | None
-
-
-def baselines(photos: list[PhotoOut]) -> dict[str, PhotoOut]:
-    """The first photo before treatment of each area (site id): what after photos are lined
-    up with and compared against."""
-    first: dict[str, PhotoOut] = {}
-    for photo in photos:
-        if photo.stage == "baseline":
-            first.setdefault(photo.site or "", photo)
-    return first
-
-
-def photo_pairs(photos: list[PhotoOut], kb: KnowledgeBase) -> list[PhotoPair]:
-    by_site: dict[str, list[PhotoOut]] = defaultdict(list)
-    for photo in photos:
-        by_site[photo.site or ""].append(photo)
-    before = baselines(photos)
-    pairs = []
-    for site, group in by_site.items():
-        after = [p for p in group if p.stage != "baseline"]
-        name = kb.sites[site].name if site in kb.sites else (site or "Area not recorded")
-        pairs.append(PhotoPair(name, before.get(site), after[-1] if after else None))
-    return pairs
 
 
 def outcome_charts(outcomes: list[OutcomeOut], kb: KnowledgeBase) -> list[Chart]:

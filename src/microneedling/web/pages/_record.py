@@ -10,6 +10,7 @@ from typing import Any
 
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.paging import PageRequest
+from microneedling.clinic.photo_pairs import photo_pairs
 from microneedling.clinic.services.econsent import ConsentDocumentOut, ConsentDocumentService
 from microneedling.clinic.services.intakes import (
     IntakeScreened,
@@ -21,7 +22,7 @@ from microneedling.clinic.services.outcomes import OutcomeOut, OutcomeService
 from microneedling.clinic.services.patients import NoteOut, PatientService
 from microneedling.clinic.services.plans import PlanOut, PlanService
 from microneedling.clinic.services.treatments import SessionOut, TreatmentService
-from microneedling.web.pages._outcomes import outcome_charts, photo_pairs
+from microneedling.web.pages._outcomes import outcome_charts
 from microneedling.web.pages._session import Signed
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import URL
 from starlette.routing import NoMatchFound
 
+from microneedling.clinic.locations import clinic_logo_version
 from microneedling.clinic.locations import clinic_name as profile_name
 from microneedling.knowledge.devices import cartridge_name
 from microneedling.reports.plan_summary import plan_citations
@@ -205,6 +206,16 @@ def clinic_name(request: Request) -> str:
         return name
 
 
+def logo_version(request: Request) -> str | None:
+    """The first 12 hex digits of the logo's SHA-256 for its URL's ``?v=``, or none without a
+    logo (or when the database cannot be read: the error page shows the name only)."""
+    try:
+        sha256 = clinic_logo_version(request.app.state.clinic)
+    except SQLAlchemyError:
+        return None
+    return sha256[:12] if sha256 else None
+
+
 def render(
     ctx: PageContext | Request,
     template: str,
@@ -219,6 +230,7 @@ def render(
         "user": ctx.user,
         "csrf_token": ctx.csrf_token,
         "clinic_name": ctx.clinic_name,
+        "clinic_logo_version": logo_version(ctx.request),
         "flashes": ctx.flashes,
         "nav_items": ctx.nav_items(),
         "today": ctx.request.app.state.clinic.today(),

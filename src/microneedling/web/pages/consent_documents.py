@@ -9,8 +9,9 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from microneedling.clinic.services.econsent import ConsentDocumentService, WithdrawalIn
-from microneedling.reports import consent_pdf
+from microneedling.reports import consent_renderer
 from microneedling.web.deps import RecordId
+from microneedling.web.logo import letterhead_logo
 from microneedling.web.pages._forms import as_dict, submit, text
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
@@ -47,8 +48,9 @@ async def consent_document_sign(
 ) -> Response:
     service = page.service(ConsentDocumentService)
     posted = await request.form()
+    draw = consent_renderer(letterhead_logo(page.clinic))
     return submit(
-        lambda: service.sign_witnessed(document_id, read_signature(posted), consent_pdf),
+        lambda: service.sign_witnessed(document_id, read_signature(posted), draw),
         then=lambda signed: _back(request, signed.patient_id),
         again=lambda errors: _sign_again(request, page, document_id, posted, errors),
     )

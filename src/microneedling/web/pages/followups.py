@@ -3,8 +3,9 @@
 The outcome service checks the score against the concern's scale and the photo rules (consent,
 a real image, size, EXIF stripped), for one photo or several uploaded at once; this page shows
 its refusals beside the field, the scores over time as a picture, before/after photos side by
-side and (static/js/photos.js) compared with a slider or an overlay, and the area's baseline
-photo as a faint guide over the photos chosen before they are uploaded.
+side and (static/js/photos.js) compared with a slider or an overlay, each pair of the same area
+and camera view (clinic/photo_pairs.py), and the baseline photo of the area and view chosen as
+a faint guide over the photos chosen before they are uploaded.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
+from microneedling.clinic.photo_pairs import baselines, photo_pairs
+from microneedling.clinic.photo_views import VIEW_NAMES
 from microneedling.clinic.services.outcomes import (
     OutcomeIn,
     OutcomeService,
@@ -21,7 +24,7 @@ from microneedling.clinic.services.patients import PatientOut, PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, stripped, submit
-from microneedling.web.pages._outcomes import baselines, outcome_charts, photo_pairs
+from microneedling.web.pages._outcomes import outcome_charts
 from microneedling.web.pages._render import render
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import Signed, SignedDep
@@ -55,7 +58,10 @@ def _followup_page(
     return render(
         page.ctx, "followup.html", status_code, nav="patients", title="Follow-up",
         patient=patient, outcomes=outcomes, charts=outcome_charts(outcomes, kb),
-        pairs=photo_pairs(photos, kb), baselines={k: v for k, v in baselines(photos).items() if k},
+        pairs=photo_pairs(photos, kb),
+        # The ghost's guides: baselines of a recorded area and view (the form asks both).
+        guides=[(site, view, p) for (site, view), p in baselines(photos).items() if site and view],
+        views=list(VIEW_NAMES.items()),
         concerns=_concern_choices(page, patient.id),
         stages=STAGES, sites=[(s.id, s.name) for s in kb.sites.values()],
         concern_names={c.id: c.name for c in kb.concerns.values()},
@@ -94,6 +100,7 @@ async def photo_upload(request: Request, patient_id: RecordId, page: SignedDep) 
     meta = {
         "stage": form.get("stage") or None,
         "site": form.get("site") or None,
+        "view": form.get("view") or None,
         "taken_on": form.get("taken_on") or None,
     }
     return submit(

@@ -18,6 +18,7 @@ from microneedling.reports import (
     planned_session_document,
 )
 from microneedling.web.deps import RecordId
+from microneedling.web.logo import letterhead_logo
 from microneedling.web.pages._printout import NO_STORE, printout_page
 from microneedling.web.pages._route import PageRoute
 from microneedling.web.pages._session import SignedDep
@@ -35,6 +36,7 @@ def _summary(page: SignedDep, plan_id: int) -> PlanSummaryDocument:
     patient = page.service(PatientService).get(record.patient_id)
     return PlanSummaryDocument(
         clinic_name=page.ctx.clinic_name,
+        logo=letterhead_logo(page.clinic),
         patient_name=f"{patient.given_name} {patient.family_name}",
         plan=record.plan,
     )
@@ -54,7 +56,7 @@ def _planned_sheet(page: SignedDep, plan_id: int, number: int) -> AftercareDocum
     summary = _summary(page, plan_id)
     try:
         return planned_session_document(
-            summary.plan, number, summary.clinic_name, summary.patient_name
+            summary.plan, number, summary.clinic_name, summary.patient_name, logo=summary.logo
         )
     except KeyError as exc:
         raise NotFound("session", f"session in plan {plan_id}", number) from exc

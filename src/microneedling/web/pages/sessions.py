@@ -33,6 +33,7 @@ from microneedling.reports import AftercareDocument, TreatedArea, aftercare_html
 from microneedling.reports.words import day_date
 from microneedling.screening.result import cite
 from microneedling.web.deps import RecordId
+from microneedling.web.logo import letterhead_logo
 from microneedling.web.pages._forms import as_dict, submit, values
 from microneedling.web.pages._intake_fields import label
 from microneedling.web.pages._printout import printout_page
@@ -254,6 +255,7 @@ def _sheet(page: Signed, session_id: int) -> AftercareDocument:
     kb = page.clinic.kb
     return AftercareDocument(
         clinic_name=page.ctx.clinic_name,
+        logo=letterhead_logo(page.clinic),
         patient_name=f"{patient.given_name} {patient.family_name}",
         session_date=sheet.session_date,
         session_number=sheet.session_number,

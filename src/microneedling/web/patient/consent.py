@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData
 
 from microneedling.clinic.services.econsent import ConsentDocumentOut, PatientConsent
-from microneedling.reports import consent_pdf
+from microneedling.reports import consent_renderer
+from microneedling.web.logo import letterhead_logo
 from microneedling.web.pages._forms import as_dict, submit
 from microneedling.web.pages._render import render
 from microneedling.web.patient._access import PatientRoute, PatientVisit, visit
@@ -30,8 +31,9 @@ async def patient_consent_sign(request: Request) -> Response:
     posted = await request.form()
     service = PatientConsent(seen.clinic, seen.actor)
     document = service.read()
+    draw = consent_renderer(letterhead_logo(seen.clinic))
     return submit(
-        lambda: service.sign(read_signature(posted), consent_pdf),
+        lambda: service.sign(read_signature(posted), draw),
         then=lambda signed: render(
             seen.ctx, "patient_signed.html", title="Signed", document=signed
         ),

@@ -4,8 +4,8 @@
 //   drags (or moves with the arrow keys on its range input) or by fading the after photo over
 //   the before photo (its own range input);
 // - [data-photo-upload]: each photo chosen (several at once, or from the tablet's camera) is
-//   shown with the area's baseline photo faintly over it, as a guide to line the after photo up
-//   before it is uploaded. Nothing is sent until the form is submitted.
+//   shown with the baseline photo of the same area and view faintly over it, as a guide to line
+//   the after photo up before it is uploaded. Nothing is sent until the form is submitted.
 // Images are read as data: URLs (the CSP allows img-src 'self' data:), and positions are set
 // as CSS custom properties through the CSSOM (no style attributes: the CSP refuses those).
 (function () {
@@ -67,16 +67,19 @@
     var input = form.querySelector("input[type=file][name=photo]");
     var stage = form.querySelector("select[name=stage]");
     var site = form.querySelector("select[name=site]");
+    var view = form.querySelector("select[name=view]");
     var ghost = form.querySelector("[data-ghost]");
     var status = form.querySelector("[data-ghost-status]");
     var shots = form.querySelector(".ghost-shots");
     var opacity = form.querySelector(".ghost-opacity");
     if (!input || !ghost) { return; }
 
-    function baselineOf(siteId) {
+    function baselineOf(siteId, viewId) {
       var found = null;
       form.querySelectorAll(".baselines li").forEach(function (li) {
-        if (li.getAttribute("data-site") === siteId) { found = li.getAttribute("data-src"); }
+        if (li.getAttribute("data-site") === siteId && li.getAttribute("data-view") === viewId) {
+          found = li.getAttribute("data-src");
+        }
       });
       return found;
     }
@@ -89,11 +92,11 @@
       shots.textContent = "";
       var files = Array.prototype.slice.call(input.files || []);
       if (!files.length) { ghost.hidden = true; return; }
-      var guide = stage.value !== "baseline" ? baselineOf(site.value) : null;
+      var guide = stage.value !== "baseline" ? baselineOf(site.value, view.value) : null;
       status.textContent = files.length + (files.length === 1 ? " photo" : " photos") +
         " chosen. " + (guide
-          ? "The baseline photo of this area is shown faintly over each: line them up before uploading."
-          : "No baseline photo of this area to line up with.");
+          ? "The baseline photo of this area and view is shown faintly over each: line them up before uploading."
+          : "No baseline photo of this area and view to line up with.");
       files.forEach(function (file, i) {
         var figure = document.createElement("figure");
         figure.className = "ghost-stage";
@@ -104,7 +107,7 @@
         if (guide) {
           var base = document.createElement("img");
           base.className = "ghost-baseline";
-          base.alt = "Baseline photo of the area, as a guide";
+          base.alt = "Baseline photo of the area and view, as a guide";
           base.src = guide;
           figure.appendChild(base);
         }
@@ -120,6 +123,7 @@
     input.addEventListener("change", render);
     stage.addEventListener("change", render);
     site.addEventListener("change", render);
+    view.addEventListener("change", render);
     opacity.addEventListener("input", showOpacity);
   }
 
