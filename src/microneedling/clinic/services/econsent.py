@@ -34,15 +34,11 @@ from microneedling.clinic.errors import NotFound
 from microneedling.clinic.locations import clinic_contact
 from microneedling.clinic.models import ConsentDocument, Patient, StaffMember
 from microneedling.clinic.roles import Permission
+from microneedling.clinic.schemas.plans import DrawnConsent
 from microneedling.clinic.services.consent_text import ConsentContent, consent_content
+from microneedling.clinic.services.lookups import current_treatment_plan, get_plan, live_patient
 from microneedling.clinic.services.patient_links import LinkUnusable, PatientSide
-from microneedling.clinic.services.patients import live_patient
-from microneedling.clinic.services.plans import (
-    DrawnConsent,
-    current_treatment_plan,
-    get_plan,
-    record_consent,
-)
+from microneedling.clinic.services.plan_consent import record_consent
 from microneedling.clinic.text import LongText, PersonName
 from microneedling.errors import InvalidInput, RequestRefused
 

@@ -23,14 +23,10 @@ from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import IntakeDraft
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.intakes import (
-    IntakeIn,
-    IntakeScreened,
-    record_screened,
-    with_patient_facts,
-)
+from microneedling.clinic.schemas.intakes import IntakeIn, IntakeScreened
+from microneedling.clinic.services.intake_records import record_screened, with_patient_facts
+from microneedling.clinic.services.lookups import live_patient
 from microneedling.clinic.services.patient_links import LinkUnusable, PatientSide
-from microneedling.clinic.services.patients import live_patient
 from microneedling.errors import RequestRefused
 from microneedling.screening import Intake, screen
 from microneedling.screening.intake import Sex

@@ -23,8 +23,8 @@ from microneedling.clinic.models import (
     TreatmentSession,
 )
 from microneedling.clinic.services.econsent import ConsentDocumentOut, document_out
+from microneedling.clinic.services.lookups import live_patient
 from microneedling.clinic.services.patient_links import LinkUnusable, PatientSide
-from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.upcoming import KIND_NAMES, upcoming_appointments
 from microneedling.planning.treatment_plan import AftercareSheet
 

@@ -25,7 +25,7 @@ from microneedling.clinic.locations import clinic_contact
 from microneedling.clinic.models import Appointment, Patient, PlanRecord, TreatmentSession
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.plans import current_treatment_plan
+from microneedling.clinic.services.lookups import current_treatment_plan
 from microneedling.iso_dates import IsoDate
 from microneedling.model import course_from_plan, simulate_course
 from microneedling.planning.schedule import add_months

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from microneedling.clinic.schemas.patients import PatientOut
 from microneedling.clinic.services.outcomes import (
     OutcomeIn,
     OutcomeOut,
@@ -25,7 +26,7 @@ from microneedling.clinic.services.outcomes import (
     PhotoIn,
     PhotoOut,
 )
-from microneedling.clinic.services.patients import PatientOut, PatientService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput
 from microneedling.knowledge import KnowledgeBase

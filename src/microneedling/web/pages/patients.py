@@ -14,13 +14,8 @@ from pydantic import ValidationError
 
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.patients import (
-    NoteIn,
-    PatientChange,
-    PatientFilter,
-    PatientIn,
-    PatientService,
-)
+from microneedling.clinic.schemas.patients import NoteIn, PatientChange, PatientFilter, PatientIn
+from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.upcoming import UpcomingService
 from microneedling.errors import InvalidInput
 from microneedling.web.deps import Offset, RecordId
