@@ -102,7 +102,9 @@ def procedure(
         stop_reason=record.stop_reason, anaesthetic_started_at=record.anaesthetic_started_at,
         treatment_started_at=record.treatment_started_at,
         treatment_ended_at=record.treatment_ended_at, end_point=record.end_point,
-        products_after=record.products_after, aftercare_sheet=record.aftercare_sheet,
+        products_after=record.products_after,
+        aftercare_sheet=None if record.aftercare_sheet is None
+        else record.aftercare_sheet.model_dump(mode="json"),
         aftercare_given_at=record.aftercare_given_at, created_at=record.created_at,
     )]  # fmt: skip
     return resource

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Boolean, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
+from microneedling.clinic.models.base import Base, Document, PydanticDocument, UtcDateTime, utcnow
+from microneedling.planning import AftercareSheet
 
 
 class TreatmentSession(Base):
@@ -38,7 +38,9 @@ class TreatmentSession(Base):
     treatment_ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     end_point: Mapped[str | None] = mapped_column(String(40), default=None)
     products_after: Mapped[list[str]] = mapped_column(Document, default=list)
-    aftercare_sheet: Mapped[dict[str, Any] | None] = mapped_column(Document, default=None)
+    aftercare_sheet: Mapped[AftercareSheet | None] = mapped_column(
+        PydanticDocument(AftercareSheet), default=None
+    )
     aftercare_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

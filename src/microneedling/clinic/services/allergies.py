@@ -23,7 +23,7 @@ from microneedling.clinic.services.intake_records import (
 from microneedling.clinic.services.lookups import latest_intake, live_patient
 from microneedling.errors import InvalidInput
 from microneedling.knowledge.contraindications import AllergyClass
-from microneedling.screening import Intake, screen
+from microneedling.screening import screen
 
 
 class AllergyClassificationIn(BaseModel):
@@ -45,7 +45,7 @@ class AllergyService(Service):
             current = latest_intake(u.session, patient_id)
             if current is None:
                 raise NotFound("patient_id", "intake for patient", patient_id)
-            answers = Intake.model_validate(current.answers)
+            answers = current.answers
             others = list(answers.other_allergies or [])
             if not 0 <= index < len(others):
                 raise InvalidInput(

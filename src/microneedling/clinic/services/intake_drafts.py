@@ -63,7 +63,7 @@ def _out(draft: IntakeDraft) -> DraftOut:
         reviewed_at=draft.reviewed_at,
         reviewed_by=draft.reviewed_by,
         intake_id=draft.intake_id,
-        answers=Intake.model_validate(draft.answers),
+        answers=draft.answers,
     )
 
 
@@ -106,9 +106,7 @@ class PatientIntake(PatientSide):
             # patient and not stored: the practitioner's acceptance screens again.
             screen(with_patient_facts(reported, patient, clinic.today()), clinic.kb,
                    clinic.today(), clinic.policy)  # fmt: skip
-            draft = IntakeDraft(
-                patient_id=patient.id, link_id=link.id, answers=reported.model_dump(mode="json")
-            )
+            draft = IntakeDraft(patient_id=patient.id, link_id=link.id, answers=reported)
             u.session.add(draft)
             link.used_at = clinic.now()
             u.session.flush()

@@ -79,7 +79,7 @@ def treatable_screening(
     record = None if intake is None else latest_screening(session, intake.id)
     if intake is None or record is None:
         raise RequestRefused(field, "the patient has no screened intake")
-    result = ScreeningResult.model_validate(record.result)
+    result = record.result
     if not result.may_treat:
         reasons = [f.reason for f in result.findings if f.kind != "precaution"]
         reasons += [f"unanswered: {m.question}" for m in result.missing]
@@ -127,7 +127,7 @@ def store_intake(
     record = IntakeRecord(
         patient_id=patient.id,
         version=(previous.version + 1) if previous else 1,
-        answers=answers.model_dump(mode="json"),
+        answers=answers,
         recorded_by=staff_id,
         supersedes_id=previous.id if previous else None,
     )
@@ -150,7 +150,7 @@ def store_screening(
         decision=result.decision,
         screened_on=result.screened_on,
         ruleset_version=result.ruleset_version,
-        result=result.model_dump(mode="json"),
+        result=result,
         created_by=staff_id,
     )
     session.add(screening)
@@ -165,7 +165,7 @@ def screening_out(record: ScreeningRecord, intake_version: int) -> ScreeningOut:
         intake_version=intake_version,
         occasion=record.occasion,
         created_at=record.created_at,
-        result=ScreeningResult.model_validate(record.result),
+        result=record.result,
     )
 
 
@@ -178,7 +178,7 @@ def intake_out(record: IntakeRecord, current: bool) -> IntakeOut:
         recorded_by=record.recorded_by,
         supersedes_id=record.supersedes_id,
         current=current,
-        answers=Intake.model_validate(record.answers),
+        answers=record.answers,
     )
 
 

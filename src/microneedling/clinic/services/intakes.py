@@ -63,7 +63,7 @@ class IntakeService(Service):
             record = latest_intake(u.session, patient_id)
             if record is None:
                 raise NotFound("patient_id", "intake for patient", patient_id)
-            answers = Intake.model_validate(record.answers)
+            answers = record.answers
             result = screen(answers, self.clinic.kb, self.clinic.today(), self.clinic.policy)
             screening = store_screening(u.session, record, result, "rescreen", self.actor.staff_id)
             u.audit.record(

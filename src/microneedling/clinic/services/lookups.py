@@ -59,7 +59,7 @@ def current_version(session: Session, plan: PlanRecord) -> PlanVersion:
 
 
 def current_treatment_plan(session: Session, plan: PlanRecord) -> TreatmentPlan:
-    return TreatmentPlan.model_validate(current_version(session, plan).plan)
+    return current_version(session, plan).plan
 
 
 def get_appointment(session: Session, appointment_id: int) -> Appointment:

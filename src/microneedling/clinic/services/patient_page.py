@@ -100,7 +100,7 @@ class PatientPage(PatientSide):
                 ],
                 aftercare=None
                 if latest is None or latest.aftercare_sheet is None
-                else AftercareSheet.model_validate(latest.aftercare_sheet),
+                else latest.aftercare_sheet,
                 next_session_on=next(
                     (clinic.local(a.starts_at).date() for a, _ in visits if a.kind == "session"),
                     None,

@@ -42,7 +42,7 @@ def record_consent(
     screening = treatable_screening(u.session, record.patient_id, "plan_id", clinic)
     _refuse_beyond_caps(
         current_treatment_plan(u.session, record),
-        ScreeningResult.model_validate(screening.result),
+        screening.result,
     )
     u.session.add(
         PlanConsent(

@@ -52,7 +52,7 @@ from microneedling.clinic.services.lookups import (
 from microneedling.clinic.services.plan_consent import record_consent
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import PlanRequest, RequestedCourse, TreatmentPlan, make_plan
-from microneedling.screening import Intake, ScreeningResult
+from microneedling.screening import Intake
 
 
 def _schedule(session: Session, record: PlanRecord) -> PlanSchedule:
@@ -98,10 +98,8 @@ class PlanService(Service):
             intake_in_date(intake, "patient_id", self.clinic)
             screening = latest_screening(u.session, intake.id)
             assert screening is not None
-            request = PlanRequest(
-                **data.course.model_dump(), intake=Intake.model_validate(intake.answers)
-            )
-            result = ScreeningResult.model_validate(screening.result)
+            request = PlanRequest(**data.course.model_dump(), intake=intake.answers)
+            result = screening.result
             plan = make_plan(request, result, self.clinic.kb, self.clinic.today())
             record = PlanRecord(
                 patient_id=patient_id, screening_id=screening.id, created_by=self.actor.staff_id
@@ -112,8 +110,8 @@ class PlanService(Service):
                 PlanVersion(
                     plan_id=record.id,
                     version=1,
-                    request=plan.requested.model_dump(mode="json"),
-                    plan=plan.model_dump(mode="json"),
+                    request=plan.requested,
+                    plan=plan,
                     ruleset_version=plan.ruleset_version,
                     changes=[],
                     created_by=self.actor.staff_id,
@@ -130,7 +128,7 @@ class PlanService(Service):
             if record.status == "cancelled":
                 raise RequestRefused("plan_id", "the plan is cancelled")
             version = current_version(u.session, record)
-            previous = TreatmentPlan.model_validate(version.plan)
+            previous = version.plan
             today = self.clinic.today()
             done = _sessions_done(u.session, record)
             if done and done >= len(previous.sessions):
@@ -170,7 +168,7 @@ class PlanService(Service):
             )
             # Re-planned against the patient's current screening, so a depth beyond a site,
             # device or today's screening cap is refused here exactly as the planner refuses it.
-            result = ScreeningResult.model_validate(screening.result)
+            result = screening.result
             try:
                 plan = make_plan(request, result, self.clinic.kb, planned_on)
             except InvalidInput as exc:
@@ -184,8 +182,8 @@ class PlanService(Service):
                 PlanVersion(
                     plan_id=record.id,
                     version=record.current_version,
-                    request=plan.requested.model_dump(mode="json"),
-                    plan=plan.model_dump(mode="json"),
+                    request=plan.requested,
+                    plan=plan,
                     ruleset_version=plan.ruleset_version,
                     changes=changes,
                     created_by=self.actor.staff_id,
@@ -254,7 +252,7 @@ class PlanService(Service):
             if row is None:
                 raise NotFound("version", f"version of plan {plan_id}", version)
             u.audit.read("plan_version", row.id, record.patient_id)
-            return TreatmentPlan.model_validate(row.plan)
+            return row.plan
 
     def for_patient(self, patient_id: int) -> list[PlanOut]:
         """All the patient's plans, newest first."""
@@ -291,7 +289,7 @@ class PlanService(Service):
             status=record.status,
             current_version=record.current_version,
             created_at=record.created_at,
-            plan=TreatmentPlan.model_validate(versions[-1].plan),
+            plan=versions[-1].plan,
             versions=[
                 VersionOut(
                     version=v.version,
@@ -345,4 +343,4 @@ def _screened_intake(session: Session, screening_id: int) -> Intake:
     assert screening is not None
     intake = session.get(IntakeRecord, screening.intake_id)
     assert intake is not None
-    return Intake.model_validate(intake.answers)
+    return intake.answers

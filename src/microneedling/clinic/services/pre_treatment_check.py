@@ -60,7 +60,7 @@ def recheck(
     if current is None:
         raise RequestRefused("patient_id", "the patient has no intake")
     today = clinic.today()
-    answers = _rescreen_answers(Intake.model_validate(current.answers), check, plan, today)
+    answers = _rescreen_answers(current.answers, check, plan, today)
     result = screen(answers, clinic.kb, today, clinic.policy)
     record = store_intake(session, patient, answers, staff_id)
     screening = store_screening(session, record, result, "pre_treatment_check", staff_id)

@@ -64,9 +64,6 @@ from microneedling.planning import (
     aftercare_sheet,
 )
 from microneedling.planning.depth import DepthLimit, first_exceeded
-from microneedling.screening import (
-    ScreeningResult,
-)
 
 
 class TreatmentService(Service):
@@ -194,11 +191,11 @@ class TreatmentService(Service):
         if treatment.check_screening_id is not None:
             check = session.get(ScreeningRecord, treatment.check_screening_id)
             assert check is not None
-            cap = ScreeningResult.model_validate(check.result).depth_cap_mm(site)
+            cap = check.result.depth_cap_mm(site)
             if cap is not None:
                 caps.append(DepthLimit(cap, "the cap set by today's pre-treatment screening"))
         if current.id != treatment.check_screening_id:
-            result = ScreeningResult.model_validate(current.result)
+            result = current.result
             cap = result.depth_cap_mm(site)
             if cap is not None:
                 caps.append(
@@ -244,7 +241,7 @@ class TreatmentService(Service):
             if treatment.check_screening_id is not None:
                 check = u.session.get(ScreeningRecord, treatment.check_screening_id)
                 assert check is not None
-                screening = ScreeningResult.model_validate(check.result)
+                screening = check.result
             appointment = u.session.get(Appointment, treatment.appointment_id)
             assert appointment is not None
             # A contact typed on an older plan stays; otherwise the clinic's own, at the
@@ -263,7 +260,7 @@ class TreatmentService(Service):
             treatment.treatment_ended_at = end
             treatment.end_point = data.end_point
             treatment.products_after = list(data.products_after)
-            treatment.aftercare_sheet = sheet.model_dump(mode="json")
+            treatment.aftercare_sheet = sheet
             treatment.aftercare_given_at = clinic.now() if data.aftercare_given else None
             treatment.status = "completed"
             appointment.status = "completed"
@@ -286,7 +283,7 @@ class TreatmentService(Service):
             if treatment.aftercare_sheet is None:
                 raise NotFound("session_id", "aftercare sheet for session", session_id)
             u.audit.read("aftercare_sheet", treatment.id, treatment.patient_id)
-            return AftercareSheet.model_validate(treatment.aftercare_sheet)
+            return treatment.aftercare_sheet
 
     def for_patient(self, patient_id: int) -> list[SessionOut]:
         """All the patient's sessions, in appointment order (earliest first)."""
@@ -353,7 +350,7 @@ class TreatmentService(Service):
         if treatment.check_screening_id is not None:
             check = session.get(ScreeningRecord, treatment.check_screening_id)
             assert check is not None
-            check_result = ScreeningResult.model_validate(check.result)
+            check_result = check.result
         return SessionOut(
             id=treatment.id,
             course_number=course_number(session, treatment),
