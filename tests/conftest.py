@@ -273,7 +273,8 @@ def _build_records(clinic: Clinic, team: Team, clock: Clock) -> dict[str, int]:
     from microneedling.clinic.schemas.intakes import IntakeIn
     from microneedling.clinic.schemas.patients import NoteIn, PatientIn
     from microneedling.clinic.schemas.plans import ConsentIn, PlanIn
-    from microneedling.clinic.schemas.treatments import AreaIn, PreTreatmentCheck, SessionStart
+    from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+    from microneedling.clinic.schemas.treatments import AreaIn, SessionStart
     from microneedling.clinic.services.appointments import AppointmentService
     from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
     from microneedling.clinic.services.intakes import IntakeService

@@ -21,12 +21,8 @@ from microneedling.clinic.schemas.appointments import AppointmentIn
 from microneedling.clinic.schemas.intakes import IntakeIn
 from microneedling.clinic.schemas.patients import NoteIn, PatientIn
 from microneedling.clinic.schemas.plans import ConsentIn, PlanIn, PlanOut
-from microneedling.clinic.schemas.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionStart,
-)
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
 from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.approvals import ApprovalService, DecisionIn
 from microneedling.clinic.services.chart_reviews import ChartReviewService, ReviewIn

@@ -18,9 +18,9 @@ from microneedling.clinic.schemas.appointments import AppointmentIn
 from microneedling.clinic.schemas.intakes import IntakeIn
 from microneedling.clinic.schemas.patients import PatientIn
 from microneedling.clinic.schemas.plans import ConsentIn, PlanEdit, PlanIn, SessionsChange
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
 from microneedling.clinic.schemas.treatments import (
     AreaIn,
-    PreTreatmentCheck,
     SessionCompletion,
     SessionOut,
     SessionStart,

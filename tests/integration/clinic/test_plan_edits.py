@@ -13,12 +13,8 @@ from microneedling.clinic.schemas.appointments import AppointmentIn
 from microneedling.clinic.schemas.intakes import IntakeIn
 from microneedling.clinic.schemas.patients import PatientIn
 from microneedling.clinic.schemas.plans import ConsentIn, PlanEdit, PlanIn
-from microneedling.clinic.schemas.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionStart,
-)
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
 from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
 from microneedling.clinic.services.intakes import IntakeService

@@ -259,12 +259,8 @@ def test_the_aftercare_sheet_gives_the_sessions_location_phone(
     from datetime import timedelta
 
     from messages_support import book_session, consented_course
-    from microneedling.clinic.schemas.treatments import (
-        AreaIn,
-        PreTreatmentCheck,
-        SessionCompletion,
-        SessionStart,
-    )
+    from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+    from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
     from microneedling.clinic.services.treatments import TreatmentService
 
     assert callable(course)

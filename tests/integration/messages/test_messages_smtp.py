@@ -14,12 +14,8 @@ from microneedling.clinic import Clinic
 from microneedling.clinic.messages import MessageWorker
 from microneedling.clinic.models import AuditEvent, OutboxMessage
 from microneedling.clinic.schemas.appointments import StatusIn
-from microneedling.clinic.schemas.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionStart,
-)
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
 from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.patient_links import LinkIn, PatientLinkService
 from microneedling.clinic.services.plans import PlanService

@@ -89,10 +89,10 @@ def procedure(
         resource["statusReason"] = {"text": record.stop_reason}
     if events:
         resource["complication"] = [_complication(e) for e in events]
+    # Every answer of the check, each an extension named after its field (new-medication...).
+    answers = record.pre_treatment_check.model_dump(mode="json")
     check = {"url": "urn:microneedling:extension:pre-treatment-check", "extension": [
-        ext("new-medication", record.new_medication), ext("pregnant", record.pregnant),
-        ext("cold-sore", record.cold_sore), ext("breakout", record.breakout),
-        ext("medication-classes", record.medication_classes),
+        ext(name.replace("_", "-"), value) for name, value in answers.items()
     ]}  # fmt: skip
     resource["extension"] = [check, *extensions(
         appointment=ref("Appointment", record.appointment_id), plan_version=record.plan_version,

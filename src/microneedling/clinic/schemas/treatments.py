@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from microneedling.clinic.paging import RecordRef
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
 from microneedling.clinic.text import EntryRef, LongText, ShortText
 from microneedling.iso_dates import IsoDateTime
-from microneedling.knowledge.contraindications import MedicationClass
 from microneedling.planning import LAST_PLANNABLE_DAY
 from microneedling.screening import ScreeningResult
 
@@ -29,28 +29,6 @@ FIRST_SESSION_DAY = date(1900, 1, 1)
 
 
 SessionDay = Annotated[date, Field(ge=FIRST_SESSION_DAY, le=LAST_PLANNABLE_DAY)]
-
-
-class PreTreatmentCheck(BaseModel):
-    """Asked on the day, before numbing. Every answer is required."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    new_medication: bool
-    medication_classes: list[MedicationClass] = Field(default_factory=list)
-    pregnant: bool
-    cold_sore: bool
-    breakout: bool
-
-    @model_validator(mode="after")
-    def _classes_named(self) -> PreTreatmentCheck:
-        if self.new_medication and not self.medication_classes:
-            raise ValueError("name the new medication's class (medication_classes)")
-        return self
-
-    @property
-    def positive(self) -> bool:
-        return self.new_medication or self.pregnant or self.cold_sore or self.breakout
 
 
 class SessionStart(BaseModel):

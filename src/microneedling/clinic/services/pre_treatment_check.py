@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.models import TreatmentSession
-from microneedling.clinic.schemas.treatments import PreTreatmentCheck
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
 from microneedling.clinic.services.intake_records import store_intake, store_screening
 from microneedling.clinic.services.lookups import latest_intake, live_patient
 from microneedling.errors import RequestRefused
