@@ -12,8 +12,6 @@ from microneedling.clinic.text import Code, ShortText
 from microneedling.iso_dates import IsoDateTime
 
 Kind = Literal["consultation", "session", "follow_up"]
-
-
 Status = Literal["booked", "completed", "cancelled", "no_show"]
 
 

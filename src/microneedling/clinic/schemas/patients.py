@@ -12,8 +12,6 @@ from microneedling.clinic.text import Email, LongText, PersonName, Phone, ShortT
 from microneedling.iso_dates import IsoDate
 
 Sex = Literal["female", "male"]
-
-
 OLDEST_YEARS = 120
 
 

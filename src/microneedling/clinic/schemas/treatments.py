@@ -15,19 +15,11 @@ from microneedling.planning import LAST_PLANNABLE_DAY
 from microneedling.screening import ScreeningResult
 
 Severity = Literal["mild", "moderate", "severe"]
-
-
 EndPoint = Literal["pinpoint_bleeding", "uniform_erythema", "not_reached"]
-
-
 SessionStatus = Literal["in_progress", "stopped", "completed"]
-
-
 #: The range of days a session filter may name: wider than any clinic's records, and narrow
 #: enough that midnight at either end, in any time zone, is a time the database can hold.
 FIRST_SESSION_DAY = date(1900, 1, 1)
-
-
 SessionDay = Annotated[date, Field(ge=FIRST_SESSION_DAY, le=LAST_PLANNABLE_DAY)]
 
 
