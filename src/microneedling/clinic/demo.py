@@ -17,25 +17,25 @@ from PIL import Image
 from microneedling.clinic.actor import Actor
 from microneedling.clinic.clinic import Clinic
 from microneedling.clinic.roles import Role
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.patients import NoteIn, PatientIn
+from microneedling.clinic.schemas.plans import ConsentIn, PlanIn, PlanOut
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.approvals import ApprovalService, DecisionIn
 from microneedling.clinic.services.chart_reviews import ChartReviewService, ReviewIn
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn, RecallIn
 from microneedling.clinic.services.examinations import ExamIn, ExaminationService
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
+from microneedling.clinic.services.intakes import IntakeService
 from microneedling.clinic.services.locations import LocationIn, LocationService
 from microneedling.clinic.services.outcomes import OutcomeIn, OutcomeService, PhotoIn
 from microneedling.clinic.services.passwords import generate_password
-from microneedling.clinic.services.patients import NoteIn, PatientIn, PatientService
-from microneedling.clinic.services.plans import ConsentIn, PlanIn, PlanOut, PlanService
+from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.staff import StaffIn, create_staff, staff_count
-from microneedling.clinic.services.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionStart,
-    TreatmentService,
-)
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake
 

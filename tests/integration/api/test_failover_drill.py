@@ -18,7 +18,8 @@ from sqlalchemy import create_engine, text
 
 from microneedling.clinic import Clinic, ClinicSettings
 from microneedling.clinic.audit_chain import verify_trail
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.recall import RecallFilter, RecallService
 from pg_cluster import (
     PgBouncer,

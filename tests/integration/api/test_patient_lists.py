@@ -15,17 +15,16 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from clinic_support import INTAKE, PASSWORD, course_request, jpeg_with_exif
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.plans import ConsentIn, PlanIn
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
+from microneedling.clinic.services.appointments import AppointmentService
+from microneedling.clinic.services.intakes import IntakeService
 from microneedling.clinic.services.outcomes import OutcomeIn, OutcomeService, PhotoIn
-from microneedling.clinic.services.plans import ConsentIn, PlanIn, PlanService
-from microneedling.clinic.services.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionStart,
-    TreatmentService,
-)
+from microneedling.clinic.services.plans import PlanService
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake
 

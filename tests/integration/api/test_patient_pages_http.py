@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.patient_links import LinkIn, PatientLinkService
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from clinic_support import Team
 from microneedling.cli import app
 from microneedling.clinic import Clinic
 from microneedling.clinic.audit_chain import AuditChain, verify_trail
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.services.patients import PatientService
 
 runner = CliRunner()
 

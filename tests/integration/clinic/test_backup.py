@@ -10,8 +10,10 @@ import pytest
 from clinic_support import table_rows
 from microneedling.clinic import Clinic
 from microneedling.clinic.backup import backup, restore
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
-from microneedling.clinic.services.patients import DeleteIn, PatientIn, PatientService
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.patients import DeleteIn, PatientIn
+from microneedling.clinic.services.intakes import IntakeService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.errors import InvalidInput
 from microneedling.screening import Intake
 

@@ -18,8 +18,9 @@ from clinic_support import jpeg_with_exif, table_rows
 from microneedling.clinic import Clinic, archive
 from microneedling.clinic.archive import MANIFEST, backup_clinic, restore_clinic
 from microneedling.clinic.backup import backup
+from microneedling.clinic.schemas.patients import PatientIn
 from microneedling.clinic.services.outcomes import OutcomeService, PhotoIn
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.errors import InvalidInput
 
 if TYPE_CHECKING:

@@ -15,8 +15,10 @@ from sqlalchemy import delete, select
 from microneedling.clinic import Clinic, Role
 from microneedling.clinic.hours import OpeningHours
 from microneedling.clinic.models import Appointment
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.services.appointments import AppointmentService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.staff import StaffIn, StaffService
 from microneedling.errors import InvalidInput
 

@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 
 from microneedling.clinic import Clinic
 from microneedling.clinic.models import IntakeRecord
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.services.intakes import IntakeService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.errors import InvalidInput
 from microneedling.screening import Intake
 

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from microneedling.clinic import Clinic
 from microneedling.clinic.errors import PermissionDenied
 from microneedling.clinic.models import IntakeRecord, ScreeningRecord
+from microneedling.clinic.schemas.patients import PatientIn
 from microneedling.clinic.services.intakes import IntakeService
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.errors import InvalidInput
 from microneedling.screening import Intake
 

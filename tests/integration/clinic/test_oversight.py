@@ -14,7 +14,18 @@ from microneedling.clinic import Clinic, PermissionDenied
 from microneedling.clinic.actor import Actor
 from microneedling.clinic.models import AuditEvent
 from microneedling.clinic.paging import PageRequest
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.schemas.plans import ConsentIn, PlanEdit, PlanIn, SessionsChange
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import (
+    AreaIn,
+    SessionCompletion,
+    SessionOut,
+    SessionStart,
+)
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.approvals import ApprovalService, DecisionIn
 from microneedling.clinic.services.chart_reviews import (
     ChartReviewService,
@@ -24,23 +35,10 @@ from microneedling.clinic.services.chart_reviews import (
 )
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
 from microneedling.clinic.services.examinations import ExamIn, ExaminationService
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
-from microneedling.clinic.services.patients import PatientIn, PatientService
-from microneedling.clinic.services.plans import (
-    ConsentIn,
-    PlanEdit,
-    PlanIn,
-    PlanService,
-    SessionsChange,
-)
-from microneedling.clinic.services.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionOut,
-    SessionStart,
-    TreatmentService,
-)
+from microneedling.clinic.services.intakes import IntakeService
+from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plans import PlanService
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake

@@ -9,7 +9,8 @@ import pytest
 
 from microneedling.clinic import Clinic
 from microneedling.clinic.past_only import not_after_now
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.services.patients import PatientService
 from microneedling.errors import InvalidInput
 
 if TYPE_CHECKING:

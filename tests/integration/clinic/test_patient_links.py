@@ -23,7 +23,13 @@ from microneedling.clinic.errors import PermissionDenied
 from microneedling.clinic.interop.fhir_export import ExportScope
 from microneedling.clinic.interop.service import InteropService
 from microneedling.clinic.models import AuditEvent
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.schemas.plans import PlanEdit, PlanIn
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import SessionStart
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
 from microneedling.clinic.services.econsent import (
     ConsentDocumentService,
@@ -32,7 +38,7 @@ from microneedling.clinic.services.econsent import (
     WithdrawalIn,
 )
 from microneedling.clinic.services.intake_drafts import IntakeDraftService, PatientIntake
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
+from microneedling.clinic.services.intakes import IntakeService
 from microneedling.clinic.services.patient_links import (
     LinkIn,
     LinkUnusable,
@@ -40,13 +46,9 @@ from microneedling.clinic.services.patient_links import (
     PatientLinkService,
     TooManyLinkRequests,
 )
-from microneedling.clinic.services.patients import PatientIn, PatientService
-from microneedling.clinic.services.plans import PlanEdit, PlanIn, PlanService
-from microneedling.clinic.services.treatments import (
-    PreTreatmentCheck,
-    SessionStart,
-    TreatmentService,
-)
+from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plans import PlanService
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import RequestedCourse
 from microneedling.reports import consent_pdf

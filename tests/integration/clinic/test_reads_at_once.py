@@ -19,9 +19,11 @@ import pytest
 from sqlalchemy import event, text
 
 from microneedling.clinic import Clinic, NotFound
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.patients import DeleteIn, PatientIn
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.calendar import CalendarService
-from microneedling.clinic.services.patients import DeleteIn, PatientIn, PatientService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.signin import SignIn
 from microneedling.clinic.services.staff import StaffIn, StaffService
 from microneedling.web import create_app

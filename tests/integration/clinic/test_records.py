@@ -12,18 +12,20 @@ from sqlalchemy import func, select
 from microneedling.clinic import Clinic, NotFound, PermissionDenied
 from microneedling.clinic.models import AuditEvent, IntakeRecord, PlanVersion
 from microneedling.clinic.paging import PageRequest
-from microneedling.clinic.services.audit_trail import AuditFilter, AuditService
-from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
-from microneedling.clinic.services.patients import (
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.patients import (
     DeleteIn,
     NoteIn,
     PatientChange,
     PatientFilter,
     PatientIn,
-    PatientService,
 )
-from microneedling.clinic.services.plans import ConsentIn, PlanEdit, PlanIn, PlanService
+from microneedling.clinic.schemas.plans import ConsentIn, PlanEdit, PlanIn
+from microneedling.clinic.services.audit_trail import AuditFilter, AuditService
+from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
+from microneedling.clinic.services.intakes import IntakeService
+from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake
@@ -284,11 +286,8 @@ def test_no_plan_for_a_patient_screening_does_not_clear(
 def test_deleting_a_patient_frees_their_future_bookings(
     clinic: Clinic, team: Team, intake_answers: dict[str, object]
 ) -> None:
-    from microneedling.clinic.services.appointments import (
-        AppointmentFilter,
-        AppointmentIn,
-        AppointmentService,
-    )
+    from microneedling.clinic.schemas.appointments import AppointmentFilter, AppointmentIn
+    from microneedling.clinic.services.appointments import AppointmentService
 
     pid = _patient(clinic, team)
     desk = AppointmentService(clinic, team.front_desk)

@@ -12,17 +12,18 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from microneedling.clinic import Clinic
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.schemas.plans import ConsentIn, PlanEdit, PlanIn
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionStart
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
-from microneedling.clinic.services.patients import PatientIn, PatientService
-from microneedling.clinic.services.plans import ConsentIn, PlanEdit, PlanIn, PlanService
-from microneedling.clinic.services.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionStart,
-    TreatmentService,
-)
+from microneedling.clinic.services.intakes import IntakeService
+from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plans import PlanService
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.errors import RequestRefused
 from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake

@@ -12,24 +12,20 @@ from sqlalchemy import func, select
 
 from microneedling.clinic import Clinic, Role, UnsupportedMedia
 from microneedling.clinic.models import Photo, TreatedArea
-from microneedling.clinic.services.appointments import (
-    AppointmentIn,
-    AppointmentService,
-    StatusIn,
-)
+from microneedling.clinic.schemas.appointments import AppointmentIn, StatusIn
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.patients import DeleteIn, PatientIn
+from microneedling.clinic.schemas.plans import ConsentIn, PlanIn
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn, RecallIn
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
+from microneedling.clinic.services.intakes import IntakeService
 from microneedling.clinic.services.outcomes import OutcomeIn, OutcomeService, PhotoIn
-from microneedling.clinic.services.patients import DeleteIn, PatientIn, PatientService
-from microneedling.clinic.services.plans import ConsentIn, PlanIn, PlanService
+from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.staff import StaffIn, StaffService
-from microneedling.clinic.services.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionStart,
-    TreatmentService,
-)
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import RequestedCourse
 from microneedling.screening import Intake
@@ -254,7 +250,7 @@ def test_outcomes_use_the_concern_scale_and_photos_need_consent(
     meta = PhotoIn(stage="follow_up", site="cheeks", outcome_id=outcome.id)
     with pytest.raises(RequestRefused, match="consented"):
         outcomes.add_photo(world.patient_id, meta, jpeg())
-    from microneedling.clinic.services.patients import PatientChange
+    from microneedling.clinic.schemas.patients import PatientChange
 
     PatientService(clinic, team.front_desk).change(
         world.patient_id, PatientChange(consent_photos=True)

@@ -16,9 +16,11 @@ from microneedling.cli import app
 from microneedling.clinic import Clinic
 from microneedling.clinic.interop import InteropService
 from microneedling.clinic.models import AuditEvent, Location, Patient
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.locations import LocationIn, LocationService
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.services.patients import PatientService
 
 runner = CliRunner()
 HEADER = "given_name,family_name,date_of_birth,sex,email,consent_photos\n"

@@ -52,8 +52,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Clinic, Pat
 
 def _add_what_the_demo_lacks(clinic: Clinic) -> None:
     """An adverse event and a cancelled appointment, so that every table has rows to compare."""
-    from microneedling.clinic.services.appointments import AppointmentService, StatusIn
-    from microneedling.clinic.services.treatments import AdverseEventIn, TreatmentService
+    from microneedling.clinic.schemas.appointments import StatusIn
+    from microneedling.clinic.schemas.treatments import AdverseEventIn
+    from microneedling.clinic.services.appointments import AppointmentService
+    from microneedling.clinic.services.treatments import TreatmentService
 
     doc, desk = Actor(2, "dr.hale", Role.PRACTITIONER), Actor(3, "desk", Role.FRONT_DESK)
     treat = TreatmentService(clinic, doc)

@@ -14,7 +14,9 @@ from clinic_support import Clock, Team
 from microneedling.clinic import Clinic, ClinicSettings, PermissionDenied
 from microneedling.clinic.locations import clinic_contact, default_place, seed_from_settings
 from microneedling.clinic.models import Appointment, AuditEvent, Base, Location, OutboxMessage
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.calendar import CalendarService, SlotQuery
 from microneedling.clinic.services.locations import (
     LocationChange,
@@ -23,7 +25,7 @@ from microneedling.clinic.services.locations import (
     ProfileIn,
     StaffLocationsIn,
 )
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.errors import InvalidInput, RequestRefused
 
 HARBOUR = LocationIn(
@@ -257,13 +259,9 @@ def test_the_aftercare_sheet_gives_the_sessions_location_phone(
     from datetime import timedelta
 
     from messages_support import book_session, consented_course
-    from microneedling.clinic.services.treatments import (
-        AreaIn,
-        PreTreatmentCheck,
-        SessionCompletion,
-        SessionStart,
-        TreatmentService,
-    )
+    from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+    from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
+    from microneedling.clinic.services.treatments import TreatmentService
 
     assert callable(course)
 

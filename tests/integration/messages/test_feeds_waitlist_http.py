@@ -13,15 +13,11 @@ from mail_server import MailServer
 from messages_support import DOMAIN, book_session, consented_course, register_patient
 from microneedling.clinic import Clinic
 from microneedling.clinic.messages import MessageWorker
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
 from microneedling.clinic.services.locations import LocationIn, LocationService
 from microneedling.clinic.services.signin import SignIn
-from microneedling.clinic.services.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionStart,
-    TreatmentService,
-)
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.web.auth import SESSION_COOKIE, csrf_token
 
 if TYPE_CHECKING:

@@ -16,8 +16,10 @@ from microneedling.clinic import Clinic
 from microneedling.clinic.messages import MessageWorker, sync_appointment_messages
 from microneedling.clinic.models import Appointment, OutboxMessage
 from microneedling.clinic.models.base import stamped_by
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
-from microneedling.clinic.services.patients import PatientChange, PatientService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.patients import PatientChange
+from microneedling.clinic.services.appointments import AppointmentService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.waitlist import after_appointment_change
 
 if TYPE_CHECKING:
@@ -134,7 +136,7 @@ def test_scheduling_is_idempotent_and_nothing_before_the_visit_goes_after_it(
 
 
 def _reason() -> object:
-    from microneedling.clinic.services.appointments import StatusIn
+    from microneedling.clinic.schemas.appointments import StatusIn
 
     return StatusIn(reason="property test")
 

@@ -13,16 +13,13 @@ from messages_support import DOMAIN, book_session, consented_course, ics_of
 from microneedling.clinic import Clinic
 from microneedling.clinic.messages import MessageWorker
 from microneedling.clinic.models import AuditEvent, OutboxMessage
-from microneedling.clinic.services.appointments import AppointmentService, StatusIn
+from microneedling.clinic.schemas.appointments import StatusIn
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.patient_links import LinkIn, PatientLinkService
 from microneedling.clinic.services.plans import PlanService
-from microneedling.clinic.services.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionStart,
-    TreatmentService,
-)
+from microneedling.clinic.services.treatments import TreatmentService
 
 if TYPE_CHECKING:
     from clinic_support import Clock, Team

@@ -16,8 +16,10 @@ from typer.testing import CliRunner
 from mail_server import MailServer
 from microneedling.cli import app
 from microneedling.clinic import Clinic, ClinicSettings
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
-from microneedling.clinic.services.patients import PatientIn, PatientService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.patients import PatientIn
+from microneedling.clinic.services.appointments import AppointmentService
+from microneedling.clinic.services.patients import PatientService
 
 if TYPE_CHECKING:
     from clinic_support import Team

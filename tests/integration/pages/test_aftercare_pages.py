@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.treatments import SessionCompletion
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.patient_links import LinkIn, PatientLinkService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.signin import SignIn
-from microneedling.clinic.services.treatments import SessionCompletion, TreatmentService
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.reports.words import day_date
 from microneedling.web.auth import SESSION_COOKIE
 

@@ -12,7 +12,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService, StatusIn
+from microneedling.clinic.schemas.appointments import AppointmentIn, StatusIn
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.signin import SignIn
 from microneedling.web.auth import SESSION_COOKIE
 

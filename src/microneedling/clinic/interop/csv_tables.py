@@ -27,7 +27,7 @@ from microneedling.clinic.models import (
     TreatedArea,
     TreatmentSession,
 )
-from microneedling.clinic.services.patients import PatientIn
+from microneedling.clinic.schemas.patients import PatientIn
 
 Table = Literal["patients", "schedule", "sessions", "outcomes"]
 TABLES: tuple[Table, ...] = ("patients", "schedule", "sessions", "outcomes")

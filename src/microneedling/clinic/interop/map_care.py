@@ -103,7 +103,7 @@ def questionnaire_response(record: IntakeRecord) -> Resource:
     resource = base("QuestionnaireResponse", record.id)
     resource["identifier"] = resource["identifier"][0]  # 0..1 in this resource
     items = []
-    for key, value in record.answers.items():
+    for key, value in record.answers.model_dump(mode="json").items():
         item: dict[str, Any] = {"linkId": key}
         if value is not None:
             item["answer"] = [_answer(value)]
@@ -134,14 +134,15 @@ def risk_assessment(record: ScreeningRecord) -> Resource:
     )  # fmt: skip
     resource["extension"] = extensions(
         occasion=record.occasion, decision=record.decision, ruleset_version=record.ruleset_version,
-        result=record.result, created_at=record.created_at,
+        result=record.result.model_dump(mode="json"), created_at=record.created_at,
     )  # fmt: skip
     return resource
 
 
 def _version(v: PlanVersion) -> dict[str, Any]:
     return {"url": "urn:microneedling:extension:plan-version", "extension": [
-        ext("version", v.version), ext("request", v.request), ext("plan", v.plan),
+        ext("version", v.version), ext("request", v.request.model_dump(mode="json")),
+        ext("plan", v.plan.model_dump(mode="json")),
         ext("ruleset-version", v.ruleset_version),
         ext("changes", v.changes), *([ext("reason", v.reason)] if v.reason else []),
         ext("created-at", v.created_at), ext("created-by", staff_ref(v.created_by)),
@@ -156,7 +157,8 @@ def care_plan(record: PlanRecord, versions: list[PlanVersion]) -> Resource:
     resource = base("CarePlan", record.id)
     current = next(v for v in versions if v.version == record.current_version)
     activities = []
-    for session in current.plan.get("sessions", []):
+    plan = current.plan.model_dump(mode="json")
+    for session in plan.get("sessions", []):
         detail: dict[str, Any] = {
             "kind": "ServiceRequest", "code": {"coding": [local("microneedling")]},
             "status": "not-started", "scheduledString": f"session {session.get('number')} "
@@ -165,7 +167,7 @@ def care_plan(record: PlanRecord, versions: list[PlanVersion]) -> Resource:
                 for a in session.get("areas", [])),
         }  # fmt: skip
         activities.append({"detail": detail})
-    concerns = sorted({c["concern"] for a in current.plan.get("areas", [])
+    concerns = sorted({c["concern"] for a in plan.get("areas", [])
                        for c in a.get("concerns", [])})  # fmt: skip
     resource.update(
         status=_PLAN_STATUS.get(record.status, "unknown"), intent="plan",

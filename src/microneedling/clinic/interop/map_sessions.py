@@ -90,10 +90,10 @@ def procedure(
         resource["statusReason"] = {"text": record.stop_reason}
     if events:
         resource["complication"] = [_complication(e) for e in events]
+    # Every answer of the check, each an extension named after its field (new-medication...).
+    answers = record.pre_treatment_check.model_dump(mode="json")
     check = {"url": "urn:microneedling:extension:pre-treatment-check", "extension": [
-        ext("new-medication", record.new_medication), ext("pregnant", record.pregnant),
-        ext("cold-sore", record.cold_sore), ext("breakout", record.breakout),
-        ext("medication-classes", record.medication_classes),
+        ext(name.replace("_", "-"), value) for name, value in answers.items()
     ]}  # fmt: skip
     resource["extension"] = [check, *extensions(
         appointment=ref("Appointment", record.appointment_id), plan_version=record.plan_version,
@@ -103,7 +103,9 @@ def procedure(
         stop_reason=record.stop_reason, anaesthetic_started_at=record.anaesthetic_started_at,
         treatment_started_at=record.treatment_started_at,
         treatment_ended_at=record.treatment_ended_at, end_point=record.end_point,
-        products_after=record.products_after, aftercare_sheet=record.aftercare_sheet,
+        products_after=record.products_after,
+        aftercare_sheet=None if record.aftercare_sheet is None
+        else record.aftercare_sheet.model_dump(mode="json"),
         aftercare_given_at=record.aftercare_given_at, created_at=record.created_at,
     )]  # fmt: skip
     return resource

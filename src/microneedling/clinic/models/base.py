@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import JSON, DateTime, Dialect, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
@@ -44,10 +45,44 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 class Document(TypeDecorator[Any]):
-    """A JSON document (a core model dumped with ``model_dump(mode="json")``)."""
+    """A JSON document of no one model (audit details, message context, lists of codes)."""
 
     impl = JSON
     cache_ok = True
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class PydanticDocument(TypeDecorator[M]):
+    """A stored pydantic document: written as ``model_dump(mode="json")``, read back validated.
+
+    ``mapped_column(PydanticDocument(ScreeningResult))`` loads a ``ScreeningResult``, so no
+    service validates a stored document by hand. The stored JSON is what the untyped
+    :class:`Document` held for the same model, so rows written before the column was typed load
+    unchanged. A plain dict handed in (an import's JSON) is validated before it is stored.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, model: type[M]) -> None:
+        super().__init__()
+        self.model = model
+
+    def process_bind_param(
+        self, value: M | dict[str, Any] | None, dialect: Dialect
+    ) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            value = self.model.model_validate(value)
+        return value.model_dump(mode="json")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> M | None:
+        if value is None:
+            return None
+        return self.model.model_validate(value)
 
 
 #: The clock that stamps new records: the clinic's while one of its units of work runs (so a

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
+from microneedling.clinic.models.base import Base, PydanticDocument, UtcDateTime, utcnow
+from microneedling.clinic.schemas.consent import ConsentContent
 
 
 class ConsentDocument(Base):
@@ -20,7 +20,9 @@ class ConsentDocument(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     plan_version: Mapped[int]
-    content: Mapped[dict[str, Any]] = mapped_column(Document, doc="the text the patient reads")
+    content: Mapped[ConsentContent] = mapped_column(
+        PydanticDocument(ConsentContent), doc="the text the patient reads"
+    )
     status: Mapped[str] = mapped_column(String(20), default="awaiting_signature")
     prepared_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     prepared_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))

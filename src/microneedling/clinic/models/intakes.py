@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
+from microneedling.clinic.models.base import Base, PydanticDocument, UtcDateTime, utcnow
+from microneedling.screening import Intake, ScreeningResult
 
 
 class IntakeRecord(Base):
@@ -20,7 +20,7 @@ class IntakeRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     version: Mapped[int]
-    answers: Mapped[dict[str, Any]] = mapped_column(Document)
+    answers: Mapped[Intake] = mapped_column(PydanticDocument(Intake))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("intakes.id"), default=None)
@@ -38,6 +38,6 @@ class ScreeningRecord(Base):
     decision: Mapped[str] = mapped_column(String(30))
     screened_on: Mapped[date] = mapped_column(Date)
     ruleset_version: Mapped[str] = mapped_column(String(40))
-    result: Mapped[dict[str, Any]] = mapped_column(Document)
+    result: Mapped[ScreeningResult] = mapped_column(PydanticDocument(ScreeningResult))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))

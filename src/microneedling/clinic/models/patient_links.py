@@ -8,12 +8,12 @@ may be revoked. The patient's intake answers arrive as a draft a practitioner re
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
+from microneedling.clinic.models.base import Base, PydanticDocument, UtcDateTime, utcnow
+from microneedling.screening import Intake
 
 
 class PatientLink(Base):
@@ -58,7 +58,7 @@ class IntakeDraft(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     link_id: Mapped[int] = mapped_column(ForeignKey("patient_links.id"))
-    answers: Mapped[dict[str, Any]] = mapped_column(Document)
+    answers: Mapped[Intake] = mapped_column(PydanticDocument(Intake))
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default="submitted")
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
+from microneedling.clinic.models.base import Base, Document, PydanticDocument, UtcDateTime, utcnow
+from microneedling.planning import RequestedCourse, TreatmentPlan
 
 
 class PlanRecord(Base):
@@ -32,8 +33,8 @@ class PlanVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     version: Mapped[int]
-    request: Mapped[dict[str, Any]] = mapped_column(Document)
-    plan: Mapped[dict[str, Any]] = mapped_column(Document)
+    request: Mapped[RequestedCourse] = mapped_column(PydanticDocument(RequestedCourse))
+    plan: Mapped[TreatmentPlan] = mapped_column(PydanticDocument(TreatmentPlan))
     ruleset_version: Mapped[str] = mapped_column(String(40))
     changes: Mapped[list[dict[str, Any]]] = mapped_column(Document, default=list)
     reason: Mapped[str | None] = mapped_column(Text, default=None)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, String, Text
+from sqlalchemy import Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from microneedling.clinic.models.base import Base, Document, UtcDateTime, utcnow
+from microneedling.clinic.models.base import Base, Document, PydanticDocument, UtcDateTime, utcnow
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.planning import AftercareSheet
 
 
 class TreatmentSession(Base):
@@ -23,12 +24,10 @@ class TreatmentSession(Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
     lot_id: Mapped[int] = mapped_column(ForeignKey("cartridge_lots.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), doc="in_progress, stopped or completed")
-    # Pre-treatment check: None never occurs here; the check requires every answer.
-    new_medication: Mapped[bool] = mapped_column(Boolean)
-    medication_classes: Mapped[list[str]] = mapped_column(Document, default=list)
-    pregnant: Mapped[bool] = mapped_column(Boolean)
-    cold_sore: Mapped[bool] = mapped_column(Boolean)
-    breakout: Mapped[bool] = mapped_column(Boolean)
+    # Every answer of the day's check, as one document (migration 0009 gathered the columns).
+    pre_treatment_check: Mapped[PreTreatmentCheck] = mapped_column(
+        PydanticDocument(PreTreatmentCheck)
+    )
     check_screening_id: Mapped[int | None] = mapped_column(
         ForeignKey("screenings.id"), default=None
     )
@@ -38,7 +37,9 @@ class TreatmentSession(Base):
     treatment_ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     end_point: Mapped[str | None] = mapped_column(String(40), default=None)
     products_after: Mapped[list[str]] = mapped_column(Document, default=list)
-    aftercare_sheet: Mapped[dict[str, Any] | None] = mapped_column(Document, default=None)
+    aftercare_sheet: Mapped[AftercareSheet | None] = mapped_column(
+        PydanticDocument(AftercareSheet), default=None
+    )
     aftercare_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

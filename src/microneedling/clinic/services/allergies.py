@@ -12,19 +12,18 @@ from pydantic import BaseModel, ConfigDict
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.intakes import (
-    IntakeScreened,
+from microneedling.clinic.schemas.intakes import IntakeScreened
+from microneedling.clinic.services.intake_records import (
     intake_out,
-    latest_intake,
     screening_out,
     store_intake,
     store_screening,
     with_patient_facts,
 )
-from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.lookups import latest_intake, live_patient
 from microneedling.errors import InvalidInput
 from microneedling.knowledge.contraindications import AllergyClass
-from microneedling.screening import Intake, screen
+from microneedling.screening import screen
 
 
 class AllergyClassificationIn(BaseModel):
@@ -46,7 +45,7 @@ class AllergyService(Service):
             current = latest_intake(u.session, patient_id)
             if current is None:
                 raise NotFound("patient_id", "intake for patient", patient_id)
-            answers = Intake.model_validate(current.answers)
+            answers = current.answers
             others = list(answers.other_allergies or [])
             if not 0 <= index < len(others):
                 raise InvalidInput(

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,86 +21,33 @@ from microneedling.clinic.clinic import Service, Unit
 from microneedling.clinic.db import LOCK_BOOKINGS
 from microneedling.clinic.diary_range import refuse_beyond_diary
 from microneedling.clinic.errors import NotFound
-from microneedling.clinic.locations import Place, place_or_default, places
+from microneedling.clinic.locations import Place, place_or_default
 from microneedling.clinic.messages import sync_appointment_messages
 from microneedling.clinic.models import Appointment, Patient, StaffMember
-from microneedling.clinic.paging import Page, PageRequest, RecordRef, paginate
+from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.roles import TREATING, Permission
+from microneedling.clinic.schemas.appointments import (
+    AppointmentFilter,
+    AppointmentIn,
+    AppointmentOut,
+    Status,
+    StatusIn,
+)
 from microneedling.clinic.services.consent_rules import refuse_withdrawn_consent
-from microneedling.clinic.services.patients import live_patient
-from microneedling.clinic.services.plans import current_treatment_plan, get_plan
+from microneedling.clinic.services.lookups import (
+    current_treatment_plan,
+    get_appointment,
+    get_plan,
+    live_patient,
+    zones,
+)
 from microneedling.clinic.services.staff_hours import refuse_unavailable
 from microneedling.clinic.services.waitlist import after_appointment_change
-from microneedling.clinic.text import Code, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
-from microneedling.iso_dates import IsoDateTime
 from microneedling.planning import LAST_PLANNABLE_DAY
 
-Kind = Literal["consultation", "session", "follow_up"]
-Status = Literal["booked", "completed", "cancelled", "no_show"]
 #: Appointments that occupy their slot (a cancelled one frees it; a missed one did occupy it).
 OCCUPYING = ("booked", "completed", "no_show")
-
-
-class AppointmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    patient_id: RecordRef
-    practitioner_id: RecordRef
-    location_id: RecordRef | None = Field(
-        default=None, description="where the visit is; none: the default location"
-    )
-    room: Code = Field(description="one of the location's rooms")
-    kind: Kind
-    starts_at: IsoDateTime = Field(description="the location's wall-clock time if no zone is given")
-    duration_minutes: int = Field(gt=0, le=8 * 60)
-    plan_id: RecordRef | None = Field(default=None, description="required for a session")
-    note: ShortText | None = None
-
-
-class StatusIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: ShortText | None = None
-
-
-class AppointmentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    patient_id: int
-    practitioner_id: int
-    location_id: int
-    room: str
-    kind: Kind
-    plan_id: int | None
-    starts_at: datetime = Field(description="in the location's zone")
-    ends_at: datetime
-    status: Status
-    note: str | None
-    status_changed_at: datetime | None
-    status_reason: str | None
-
-
-class AppointmentFilter(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    patient_id: RecordRef | None = None
-    practitioner_id: RecordRef | None = None
-    location_id: RecordRef | None = None
-    room: str | None = None
-    kind: Kind | None = None
-    status: Status | None = None
-    starts_from: IsoDateTime | None = None
-    starts_before: IsoDateTime | None = None
-
-
-def get_appointment(session: Session, appointment_id: int) -> Appointment:
-    appointment = session.get(Appointment, appointment_id)
-    if appointment is None:
-        raise NotFound("appointment_id", "appointment", appointment_id)
-    live_patient(session, appointment.patient_id)
-    return appointment
 
 
 def _overlapping(session: Session, starts: datetime, ends: datetime) -> list[Appointment]:
@@ -341,8 +286,3 @@ class AppointmentService(Service):
         out.starts_at = appointment.starts_at.astimezone(zone)
         out.ends_at = appointment.ends_at.astimezone(zone)
         return out
-
-
-def zones(session: Session) -> dict[int, ZoneInfo]:
-    """Each location's zone, by location id."""
-    return {place.id: place.zone for place in places(session)}

@@ -21,7 +21,8 @@ from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.models import Patient, PlanApproval, PlanRecord, PlanVersion, StaffMember
 from microneedling.clinic.paging import Page, PageRequest
 from microneedling.clinic.roles import PRESCRIBERS, Permission, Role
-from microneedling.clinic.services.plans import current_version, get_plan, refuse_other_version
+from microneedling.clinic.services.lookups import current_version, get_plan
+from microneedling.clinic.services.plan_consent import refuse_other_version
 from microneedling.clinic.text import ShortText
 from microneedling.errors import RequestRefused
 

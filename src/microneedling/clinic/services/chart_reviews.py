@@ -22,7 +22,7 @@ from microneedling.clinic.models import ChartReview, Patient, StaffMember, Treat
 from microneedling.clinic.paging import Page, PageRequest
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.course_number import course_number
-from microneedling.clinic.services.treatments import get_treatment
+from microneedling.clinic.services.lookups import get_treatment
 from microneedling.clinic.text import LongText
 from microneedling.errors import RequestRefused
 

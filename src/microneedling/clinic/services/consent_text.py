@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict
-
+from microneedling.clinic.schemas.consent import ConsentContent, RiskLine
 from microneedling.knowledge import KnowledgeBase
 from microneedling.model import course_from_plan
 from microneedling.model.cohort import simulate_cohort
@@ -22,34 +21,6 @@ from microneedling.planning import TreatmentPlan
 #: Virtual patients behind the bands (as on the course page).
 COHORT_SIZE = 200
 NO_FREQUENCY = "how often: no frequency given by the sources the clinic has read"
-
-
-class RiskLine(BaseModel):
-    text: str
-    frequency: str
-    source: str
-
-
-class ConsentContent(BaseModel):
-    """The words of one consent document, fixed when it is prepared."""
-
-    model_config = ConfigDict(frozen=True)
-
-    clinic_name: str
-    patient_name: str
-    plan_id: int
-    plan_version: int
-    prepared_on: date
-    procedure: str
-    areas: list[str]
-    sessions: str
-    expected: list[str]
-    model_statement: str
-    risks: list[RiskLine]
-    alternatives: list[str]
-    aftercare: list[str]
-    photo_question: str
-    withdrawal: str
 
 
 def consent_content(

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
-from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import CartridgeLot, ClinicDevice, Patient, TreatmentSession
 from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.roles import Permission
+from microneedling.clinic.services.lookups import get_device, get_lot
 from microneedling.clinic.text import Code, EntryRef, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.iso_dates import IsoDate
@@ -111,20 +111,6 @@ def _lot_out(lot: CartridgeLot, today: date) -> LotOut:
     out = LotOut.model_validate(lot)
     out.usable = lot_refusal(lot, today) is None
     return out
-
-
-def get_lot(session: Session, lot_id: int, field: str = "lot_id") -> CartridgeLot:
-    lot = session.get(CartridgeLot, lot_id)
-    if lot is None:
-        raise NotFound(field, "cartridge lot", lot_id)
-    return lot
-
-
-def get_device(session: Session, device_id: int, field: str = "device_id") -> ClinicDevice:
-    device = session.get(ClinicDevice, device_id)
-    if device is None:
-        raise NotFound(field, "device", device_id)
-    return device
 
 
 def check_lot_fits(kb: KnowledgeBase, data: LotIn) -> None:

@@ -34,15 +34,12 @@ from microneedling.clinic.errors import NotFound
 from microneedling.clinic.locations import clinic_contact
 from microneedling.clinic.models import ConsentDocument, Patient, StaffMember
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.consent_text import ConsentContent, consent_content
+from microneedling.clinic.schemas.consent import ConsentContent
+from microneedling.clinic.schemas.plans import DrawnConsent
+from microneedling.clinic.services.consent_text import consent_content
+from microneedling.clinic.services.lookups import current_treatment_plan, get_plan, live_patient
 from microneedling.clinic.services.patient_links import LinkUnusable, PatientSide
-from microneedling.clinic.services.patients import live_patient
-from microneedling.clinic.services.plans import (
-    DrawnConsent,
-    current_treatment_plan,
-    get_plan,
-    record_consent,
-)
+from microneedling.clinic.services.plan_consent import record_consent
 from microneedling.clinic.text import LongText, PersonName
 from microneedling.errors import InvalidInput, RequestRefused
 
@@ -157,7 +154,7 @@ def document_out(session: Session, doc: ConsentDocument) -> ConsentDocumentOut:
         photo_consent=doc.photo_consent,
         pdf_sha256=doc.pdf_sha256,
         withdrawn_at=doc.withdrawn_at,
-        content=ConsentContent.model_validate(doc.content),
+        content=doc.content,
     )
 
 
@@ -181,7 +178,7 @@ def _sign(
     now = clinic.now()
     signed = SignedConsent(
         document_id=doc.id,
-        content=ConsentContent.model_validate(doc.content),
+        content=doc.content,
         signer_name=data.signer_name,
         signed_at_local=clinic.local(now),
         zone=clinic.settings.timezone,
@@ -247,7 +244,7 @@ class ConsentDocumentService(Service):
                 patient_id=record.patient_id,
                 plan_id=record.id,
                 plan_version=record.current_version,
-                content=content.model_dump(mode="json"),
+                content=content,
                 prepared_by=self.actor.staff_id,
             )
             u.session.add(doc)

@@ -20,7 +20,7 @@ from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.models import GoodFaithExam, StaffMember
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.lookups import live_patient
 from microneedling.clinic.text import LongText
 from microneedling.errors import RequestRefused
 from microneedling.iso_dates import IsoDate

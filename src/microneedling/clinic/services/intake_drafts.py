@@ -23,14 +23,10 @@ from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import IntakeDraft
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.intakes import (
-    IntakeIn,
-    IntakeScreened,
-    record_screened,
-    with_patient_facts,
-)
+from microneedling.clinic.schemas.intakes import IntakeIn, IntakeScreened
+from microneedling.clinic.services.intake_records import record_screened, with_patient_facts
+from microneedling.clinic.services.lookups import live_patient
 from microneedling.clinic.services.patient_links import LinkUnusable, PatientSide
-from microneedling.clinic.services.patients import live_patient
 from microneedling.errors import RequestRefused
 from microneedling.screening import Intake, screen
 from microneedling.screening.intake import Sex
@@ -67,7 +63,7 @@ def _out(draft: IntakeDraft) -> DraftOut:
         reviewed_at=draft.reviewed_at,
         reviewed_by=draft.reviewed_by,
         intake_id=draft.intake_id,
-        answers=Intake.model_validate(draft.answers),
+        answers=draft.answers,
     )
 
 
@@ -110,9 +106,7 @@ class PatientIntake(PatientSide):
             # patient and not stored: the practitioner's acceptance screens again.
             screen(with_patient_facts(reported, patient, clinic.today()), clinic.kb,
                    clinic.today(), clinic.policy)  # fmt: skip
-            draft = IntakeDraft(
-                patient_id=patient.id, link_id=link.id, answers=reported.model_dump(mode="json")
-            )
+            draft = IntakeDraft(patient_id=patient.id, link_id=link.id, answers=reported)
             u.session.add(draft)
             link.used_at = clinic.now()
             u.session.flush()

@@ -22,10 +22,13 @@ from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.photo_views import PhotoView
 from microneedling.clinic.photos import CleanImage, clean_image, read_photo, write_photo
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.appointments import get_appointment
-from microneedling.clinic.services.patients import live_patient
-from microneedling.clinic.services.plans import current_treatment_plan, get_plan
-from microneedling.clinic.services.treatments import get_treatment
+from microneedling.clinic.services.lookups import (
+    current_treatment_plan,
+    get_appointment,
+    get_plan,
+    get_treatment,
+    live_patient,
+)
 from microneedling.clinic.text import EntryRef, LongText
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.iso_dates import IsoDate

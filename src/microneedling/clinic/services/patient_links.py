@@ -36,7 +36,7 @@ from microneedling.clinic.messages.outbox import Outbox
 from microneedling.clinic.models import ConsentDocument, PatientLink, PatientLinkRequest
 from microneedling.clinic.models.base import stamped_by
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.lookups import live_patient
 from microneedling.errors import RequestRefused
 
 LinkScope = Literal["intake", "consent", "patient_page"]

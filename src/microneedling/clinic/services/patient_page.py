@@ -23,8 +23,8 @@ from microneedling.clinic.models import (
     TreatmentSession,
 )
 from microneedling.clinic.services.econsent import ConsentDocumentOut, document_out
+from microneedling.clinic.services.lookups import live_patient
 from microneedling.clinic.services.patient_links import LinkUnusable, PatientSide
-from microneedling.clinic.services.patients import live_patient
 from microneedling.clinic.services.upcoming import KIND_NAMES, upcoming_appointments
 from microneedling.planning.treatment_plan import AftercareSheet
 
@@ -100,7 +100,7 @@ class PatientPage(PatientSide):
                 ],
                 aftercare=None
                 if latest is None or latest.aftercare_sheet is None
-                else AftercareSheet.model_validate(latest.aftercare_sheet),
+                else latest.aftercare_sheet,
                 next_session_on=next(
                     (clinic.local(a.starts_at).date() for a, _ in visits if a.kind == "session"),
                     None,

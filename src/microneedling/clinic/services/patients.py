@@ -8,125 +8,29 @@ patient is kept (soft delete) for the audit trail and for lot recalls.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Literal
+from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
-from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
-from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import Appointment, ClinicalNote, Patient
 from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.text import Email, LongText, PersonName, Phone, ShortText
+from microneedling.clinic.schemas.patients import (
+    DeleteIn,
+    NoteIn,
+    NoteOut,
+    PatientChange,
+    PatientFilter,
+    PatientIn,
+    PatientOut,
+)
+from microneedling.clinic.services.lookups import alive_patient, live_patient
 from microneedling.errors import InvalidInput
-from microneedling.iso_dates import IsoDate
 
-Sex = Literal["female", "male"]
-OLDEST_YEARS = 120
 #: Most ids in one ``IN (...)`` list (SQLite allows 32,766 bound values; this keeps it small).
 IN_CHUNK = 500
-
-
-class PatientIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    given_name: PersonName
-    family_name: PersonName
-    date_of_birth: IsoDate
-    sex: Sex | None = Field(default=None, description="as the skin data is reported (female/male)")
-    email: Email | None = None
-    phone: Phone | None = None
-    address: ShortText | None = None
-    consent_photos: StrictBool = False
-    consent_messages: StrictBool = False
-
-    @field_validator("date_of_birth")
-    @classmethod
-    def _plausible_birth(cls, value: date) -> date:
-        # "In the future" is checked by the service, against the clinic's clock.
-        today = date.today()
-        if today.year - value.year > OLDEST_YEARS:
-            raise ValueError(f"is more than {OLDEST_YEARS} years ago")
-        return value
-
-
-class PatientChange(BaseModel):
-    """Fields to change; omitted fields stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    # Names and consents cannot be removed: null is not in their schema (and refused).
-    given_name: PersonName | SkipJsonSchema[None] = None
-    family_name: PersonName | SkipJsonSchema[None] = None
-    email: Email | None = None
-    phone: Phone | None = None
-    address: ShortText | None = None
-    consent_photos: StrictBool | SkipJsonSchema[None] = None
-    consent_messages: StrictBool | SkipJsonSchema[None] = None
-
-
-class PatientOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    given_name: str
-    family_name: str
-    date_of_birth: date
-    sex: Sex | None
-    email: str | None
-    phone: str | None
-    address: str | None
-    consent_photos: bool
-    consent_messages: bool
-    consent_updated_at: datetime | None
-    created_at: datetime
-    deleted_at: datetime | None
-
-
-class PatientFilter(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(default=None, max_length=100, description="part of either name")
-    born_on: IsoDate | None = None
-    include_deleted: bool = Field(default=False, description="admins only")
-
-
-class NoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: LongText
-
-
-class NoteOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    patient_id: int
-    author_id: int
-    written_at: datetime
-    text: str
-
-
-class DeleteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: ShortText
-
-
-def live_patient(session: Session, patient_id: int, *, lock: bool = False) -> Patient:
-    """The patient, unless unknown or deleted (both read as 'no such patient')."""
-    return _alive(session.get(Patient, patient_id, with_for_update=lock), patient_id)
-
-
-def _alive(patient: Patient | None, patient_id: int) -> Patient:
-    if patient is None or patient.deleted_at is not None:
-        raise NotFound("patient_id", "patient", patient_id)
-    return patient
 
 
 def new_patient(data: PatientIn, staff_id: int, now: datetime) -> Patient:
@@ -167,7 +71,7 @@ class PatientService(Service):
             }
             found: dict[int, PatientOut] = {}
             for patient_id in wanted:
-                patient = _alive(loaded.get(patient_id), patient_id)
+                patient = alive_patient(loaded.get(patient_id), patient_id)
                 u.audit.read("patient", patient.id, patient.id)
                 found[patient_id] = PatientOut.model_validate(patient)
             return found

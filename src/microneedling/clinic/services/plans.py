@@ -9,14 +9,12 @@ change; consent is to one version, and an edit after consent needs consent again
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microneedling.clinic.clinic import Clinic, Service, Unit
+from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.models import (
     IntakeRecord,
@@ -28,219 +26,33 @@ from microneedling.clinic.models import (
 )
 from microneedling.clinic.paging import Page, PageRequest, every_item, paginate
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.intakes import (
-    intake_in_date,
+from microneedling.clinic.schemas.plans import (
+    AreaDepthChange,
+    AreaPassesChange,
+    ConsentIn,
+    ConsentOut,
+    PlanEdit,
+    PlanFilter,
+    PlanIn,
+    PlanOut,
+    PlanSchedule,
+    ScheduledVisit,
+    StartDateChange,
+    VersionOut,
+)
+from microneedling.clinic.services.intake_records import intake_in_date, treatable_screening
+from microneedling.clinic.services.lookups import (
+    current_treatment_plan,
+    current_version,
+    get_plan,
     latest_intake,
     latest_screening,
-    treatable_screening,
+    live_patient,
 )
-from microneedling.clinic.services.patients import live_patient
-from microneedling.clinic.text import EntryRef, PersonName, ShortText
+from microneedling.clinic.services.plan_consent import record_consent
 from microneedling.errors import InvalidInput, RequestRefused
-from microneedling.iso_dates import IsoDate
 from microneedling.planning import PlanRequest, RequestedCourse, TreatmentPlan, make_plan
-from microneedling.planning.depth import beyond
-from microneedling.screening import Intake, ScreeningResult
-
-PlanStatus = Literal["draft", "consented", "cancelled"]
-
-
-class PlanIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    course: RequestedCourse = Field(description="the course asked for; the intake is the clinic's")
-
-
-class AreaDepthChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    change: Literal["depth_mm"] = "depth_mm"
-    site: EntryRef
-    value: float = Field(gt=0, le=5, allow_inf_nan=False, description="needle depth [mm]")
-    reason: ShortText
-
-
-class AreaPassesChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    change: Literal["passes"] = "passes"
-    site: EntryRef
-    value: int = Field(ge=1, le=10)
-    reason: ShortText
-
-
-class SessionsChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    change: Literal["sessions"] = "sessions"
-    value: int = Field(ge=1, le=12)
-    reason: ShortText
-
-
-class IntervalChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    change: Literal["interval_weeks"] = "interval_weeks"
-    value: int = Field(ge=1, le=26)
-    reason: ShortText
-
-
-class StartDateChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    change: Literal["start_date"] = "start_date"
-    value: IsoDate
-    reason: ShortText
-
-
-PlanChange = Annotated[
-    AreaDepthChange | AreaPassesChange | SessionsChange | IntervalChange | StartDateChange,
-    Field(discriminator="change"),
-]
-
-
-class PlanEdit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    changes: list[PlanChange] = Field(min_length=1, max_length=20)
-
-
-class ConsentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    version: int = Field(ge=1, description="the plan version the patient agreed to")
-    consented_by: PersonName = Field(description="the patient's name as signed")
-    method: Literal["signature", "electronic", "verbal_witnessed"]
-
-
-class DrawnConsent(BaseModel):
-    """A consent given by signing a consent document (never posted as such by a client)."""
-
-    version: int = Field(ge=1)
-    consented_by: PersonName
-    method: Literal["drawn_signature"] = "drawn_signature"
-
-
-class ConsentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    plan_version: int
-    consented_by: str
-    method: str
-    consented_at: datetime
-    witnessed_by: int | None
-
-
-class VersionOut(BaseModel):
-    version: int
-    created_at: datetime
-    created_by: int
-    ruleset_version: str
-    changes: list[dict[str, Any]]
-
-
-class PlanFilter(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    status: PlanStatus | None = None
-
-
-class PlanOut(BaseModel):
-    id: int
-    patient_id: int
-    screening_id: int
-    status: PlanStatus
-    current_version: int
-    created_at: datetime
-    plan: TreatmentPlan
-    versions: list[VersionOut]
-    consents: list[ConsentOut]
-
-
-class ScheduledVisit(BaseModel):
-    """One planned session as booking sees it: when, and how long the visit takes [min]."""
-
-    number: int
-    planned_on: date
-    minutes: int
-
-
-class PlanSchedule(BaseModel):
-    """What booking a plan's sessions needs, and nothing clinical (no areas, depths or
-    screening): the front desk books from it."""
-
-    plan_id: int
-    patient_id: int
-    status: PlanStatus
-    interval_weeks: int
-    sessions: list[ScheduledVisit]
-
-
-def get_plan(session: Session, plan_id: int, field: str = "plan_id") -> PlanRecord:
-    plan = session.get(PlanRecord, plan_id)
-    if plan is None:
-        raise NotFound(field, "plan", plan_id)
-    live_patient(session, plan.patient_id)
-    return plan
-
-
-def refuse_other_version(record: PlanRecord, version: int, act: str) -> None:
-    """Refuse ``act`` (consent, a decision) on a cancelled plan or a version not the current."""
-    if record.status == "cancelled":
-        raise RequestRefused("plan_id", "the plan is cancelled")
-    if version != record.current_version:
-        raise RequestRefused(
-            "version",
-            f"{act} must be to the current version {record.current_version}, not {version}",
-        )
-
-
-def record_consent(
-    u: Unit,
-    clinic: Clinic,
-    record: PlanRecord,
-    data: ConsentIn | DrawnConsent,
-    witnessed_by: int | None,
-) -> None:
-    """Record the patient's consent to a version, inside ``u``: refused on another version, a
-    screening that does not allow treatment, or a depth beyond the screening's caps. Every
-    consent (typed, or a signed consent document) goes through here."""
-    refuse_other_version(record, data.version, "consent")
-    screening = treatable_screening(u.session, record.patient_id, "plan_id", clinic)
-    _refuse_beyond_caps(
-        current_treatment_plan(u.session, record),
-        ScreeningResult.model_validate(screening.result),
-    )
-    u.session.add(
-        PlanConsent(
-            plan_id=record.id,
-            plan_version=data.version,
-            consented_by=data.consented_by,
-            method=data.method,
-            witnessed_by=witnessed_by,
-        )
-    )
-    record.status = "consented"
-    u.session.flush()
-    u.audit.record(
-        "consent", "plan", record.id, patient_id=record.patient_id,
-        detail={"version": data.version, "method": data.method},
-    )  # fmt: skip
-
-
-def current_version(session: Session, plan: PlanRecord) -> PlanVersion:
-    version = session.scalar(
-        select(PlanVersion).where(
-            PlanVersion.plan_id == plan.id, PlanVersion.version == plan.current_version
-        )
-    )
-    assert version is not None  # written in the same transaction as the plan's version number
-    return version
-
-
-def current_treatment_plan(session: Session, plan: PlanRecord) -> TreatmentPlan:
-    return TreatmentPlan.model_validate(current_version(session, plan).plan)
+from microneedling.screening import Intake
 
 
 def _schedule(session: Session, record: PlanRecord) -> PlanSchedule:
@@ -286,10 +98,8 @@ class PlanService(Service):
             intake_in_date(intake, "patient_id", self.clinic)
             screening = latest_screening(u.session, intake.id)
             assert screening is not None
-            request = PlanRequest(
-                **data.course.model_dump(), intake=Intake.model_validate(intake.answers)
-            )
-            result = ScreeningResult.model_validate(screening.result)
+            request = PlanRequest(**data.course.model_dump(), intake=intake.answers)
+            result = screening.result
             plan = make_plan(request, result, self.clinic.kb, self.clinic.today())
             record = PlanRecord(
                 patient_id=patient_id, screening_id=screening.id, created_by=self.actor.staff_id
@@ -300,8 +110,8 @@ class PlanService(Service):
                 PlanVersion(
                     plan_id=record.id,
                     version=1,
-                    request=plan.requested.model_dump(mode="json"),
-                    plan=plan.model_dump(mode="json"),
+                    request=plan.requested,
+                    plan=plan,
                     ruleset_version=plan.ruleset_version,
                     changes=[],
                     created_by=self.actor.staff_id,
@@ -318,7 +128,7 @@ class PlanService(Service):
             if record.status == "cancelled":
                 raise RequestRefused("plan_id", "the plan is cancelled")
             version = current_version(u.session, record)
-            previous = TreatmentPlan.model_validate(version.plan)
+            previous = version.plan
             today = self.clinic.today()
             done = _sessions_done(u.session, record)
             if done and done >= len(previous.sessions):
@@ -358,7 +168,7 @@ class PlanService(Service):
             )
             # Re-planned against the patient's current screening, so a depth beyond a site,
             # device or today's screening cap is refused here exactly as the planner refuses it.
-            result = ScreeningResult.model_validate(screening.result)
+            result = screening.result
             try:
                 plan = make_plan(request, result, self.clinic.kb, planned_on)
             except InvalidInput as exc:
@@ -372,8 +182,8 @@ class PlanService(Service):
                 PlanVersion(
                     plan_id=record.id,
                     version=record.current_version,
-                    request=plan.requested.model_dump(mode="json"),
-                    plan=plan.model_dump(mode="json"),
+                    request=plan.requested,
+                    plan=plan,
                     ruleset_version=plan.ruleset_version,
                     changes=changes,
                     created_by=self.actor.staff_id,
@@ -442,7 +252,7 @@ class PlanService(Service):
             if row is None:
                 raise NotFound("version", f"version of plan {plan_id}", version)
             u.audit.read("plan_version", row.id, record.patient_id)
-            return TreatmentPlan.model_validate(row.plan)
+            return row.plan
 
     def for_patient(self, patient_id: int) -> list[PlanOut]:
         """All the patient's plans, newest first."""
@@ -479,7 +289,7 @@ class PlanService(Service):
             status=record.status,
             current_version=record.current_version,
             created_at=record.created_at,
-            plan=TreatmentPlan.model_validate(versions[-1].plan),
+            plan=versions[-1].plan,
             versions=[
                 VersionOut(
                     version=v.version,
@@ -527,23 +337,10 @@ def _change_field(field: str, course: RequestedCourse, changes: list[Any]) -> st
     return field
 
 
-def _refuse_beyond_caps(plan: TreatmentPlan, screening: ScreeningResult) -> None:
-    """Refuse consent to a version deeper than a cap the current screening sets."""
-    for area in plan.areas:
-        cap = screening.depth_cap_mm(area.site)
-        if cap is not None and beyond(area.depth.value_mm, cap):
-            raise RequestRefused(
-                "plan_id",
-                f"the {area.name.lower()} is planned at {area.depth.value_mm} mm, beyond the "
-                f"{cap} mm cap of the patient's current screening "
-                f"({screening.screened_on.isoformat()}); edit the plan first",
-            )
-
-
 def _screened_intake(session: Session, screening_id: int) -> Intake:
     """The intake version the plan's screening was made from."""
     screening = session.get(ScreeningRecord, screening_id)
     assert screening is not None
     intake = session.get(IntakeRecord, screening.intake_id)
     assert intake is not None
-    return Intake.model_validate(intake.answers)
+    return intake.answers

@@ -10,7 +10,7 @@ from typing import Any
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.plans import current_treatment_plan, get_plan
+from microneedling.clinic.services.lookups import current_treatment_plan, get_plan
 from microneedling.model import course_from_plan, simulate_course
 
 

@@ -14,7 +14,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
@@ -76,8 +76,8 @@ class RecallFilter(BaseModel):
 class _Course:
     plan: PlanRecord
     done: list[date]
-    #: The plan's current version as stored (parsed only for a course that may be listed).
-    current: dict[str, Any]
+    #: The plan's current version (read only for a course with a session done).
+    current: TreatmentPlan
 
 
 def _latest_courses(session: Session, clinic: Clinic) -> list[_Course]:
@@ -104,7 +104,7 @@ def _latest_courses(session: Session, clinic: Clinic) -> list[_Course]:
     ):
         if ended is not None and plan_id is not None:
             ends.setdefault(plan_id, []).append(clinic.local(ended).date())
-    versions: dict[int, dict[str, Any]] = {
+    versions: dict[int, TreatmentPlan] = {
         plan_id: plan
         for plan_id, plan in session.execute(
             select(PlanVersion.plan_id, PlanVersion.plan)
@@ -142,7 +142,7 @@ def recall_entries(
         record = course.plan
         if record.patient_id in booked:
             continue
-        plan = TreatmentPlan.model_validate(course.current)
+        plan = course.current
         last = course.done[-1]
         planned = plan.session_count.value
         if len(course.done) >= planned:

@@ -26,13 +26,9 @@ from microneedling.clinic.locations import place_or_default
 from microneedling.clinic.models import Appointment
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.appointments import (
-    AppointmentIn,
-    AppointmentOut,
-    AppointmentService,
-    zones,
-)
-from microneedling.clinic.services.plans import current_treatment_plan, get_plan
+from microneedling.clinic.schemas.appointments import AppointmentIn, AppointmentOut
+from microneedling.clinic.services.appointments import AppointmentService
+from microneedling.clinic.services.lookups import current_treatment_plan, get_plan, zones
 from microneedling.clinic.services.staff_hours import (
     practitioner_diaries,
     room_diaries,

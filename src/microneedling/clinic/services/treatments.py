@@ -12,9 +12,7 @@ medical director's approval of the plan (``services/examinations.py``, ``service
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,195 +26,43 @@ from microneedling.clinic.models import (
     TreatedArea,
     TreatmentSession,
 )
-from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
+from microneedling.clinic.paging import Page, PageRequest, every_item, paginate
 from microneedling.clinic.past_only import not_after_now
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.appointments import get_appointment
+from microneedling.clinic.schemas.treatments import (
+    AdverseEventIn,
+    AdverseEventOut,
+    AreaIn,
+    AreaOut,
+    SessionCompletion,
+    SessionFilter,
+    SessionOut,
+    SessionStart,
+)
 from microneedling.clinic.services.approvals import refuse_unapproved_plan
 from microneedling.clinic.services.consent_rules import refuse_unsigned_consent
 from microneedling.clinic.services.course_number import course_number
-from microneedling.clinic.services.devices import get_device, get_lot, lot_refusal
+from microneedling.clinic.services.devices import lot_refusal
 from microneedling.clinic.services.examinations import refuse_without_valid_exam
-from microneedling.clinic.services.intakes import (
-    latest_intake,
-    store_intake,
-    store_screening,
+from microneedling.clinic.services.intake_records import (
     treatable_screening,
 )
-from microneedling.clinic.services.patients import live_patient
-from microneedling.clinic.services.plans import current_treatment_plan, get_plan
-from microneedling.clinic.text import EntryRef, LongText, ShortText
+from microneedling.clinic.services.lookups import (
+    current_treatment_plan,
+    get_appointment,
+    get_device,
+    get_lot,
+    get_plan,
+    get_treatment,
+    live_patient,
+)
+from microneedling.clinic.services.pre_treatment_check import recheck
 from microneedling.errors import InvalidInput, RequestRefused
-from microneedling.iso_dates import IsoDateTime
-from microneedling.knowledge.contraindications import MedicationClass
 from microneedling.planning import (
-    LAST_PLANNABLE_DAY,
     AftercareSheet,
-    TreatmentPlan,
     aftercare_sheet,
 )
 from microneedling.planning.depth import DepthLimit, first_exceeded
-from microneedling.screening import (
-    Intake,
-    MedicationRecord,
-    ScreeningResult,
-    SkinFinding,
-    screen,
-)
-
-Severity = Literal["mild", "moderate", "severe"]
-EndPoint = Literal["pinpoint_bleeding", "uniform_erythema", "not_reached"]
-SessionStatus = Literal["in_progress", "stopped", "completed"]
-#: Where a cold sore is recorded: it sits on the lips, and the rule applies to any area.
-COLD_SORE_SITE = "perioral"
-#: The range of days a session filter may name: wider than any clinic's records, and narrow
-#: enough that midnight at either end, in any time zone, is a time the database can hold.
-FIRST_SESSION_DAY = date(1900, 1, 1)
-SessionDay = Annotated[date, Field(ge=FIRST_SESSION_DAY, le=LAST_PLANNABLE_DAY)]
-
-
-class PreTreatmentCheck(BaseModel):
-    """Asked on the day, before numbing. Every answer is required."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    new_medication: bool
-    medication_classes: list[MedicationClass] = Field(default_factory=list)
-    pregnant: bool
-    cold_sore: bool
-    breakout: bool
-
-    @model_validator(mode="after")
-    def _classes_named(self) -> PreTreatmentCheck:
-        if self.new_medication and not self.medication_classes:
-            raise ValueError("name the new medication's class (medication_classes)")
-        return self
-
-    @property
-    def positive(self) -> bool:
-        return self.new_medication or self.pregnant or self.cold_sore or self.breakout
-
-
-class SessionStart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    appointment_id: RecordRef
-    device_id: RecordRef
-    lot_id: RecordRef
-    check: PreTreatmentCheck
-    anaesthetic_started_at: IsoDateTime | None = None
-
-
-class AreaIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    site: EntryRef
-    depth_mm: float = Field(
-        gt=0, le=5, allow_inf_nan=False, description="needle depth set on the device [mm]"
-    )
-    passes: int = Field(ge=1, le=10)
-
-
-class AdverseEventIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: EntryRef = Field(description="e.g. bleeding, bruising, infection, hsv_outbreak")
-    severity: Severity
-    description: LongText
-    noticed_at: IsoDateTime
-
-
-class SessionCompletion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    treatment_started_at: IsoDateTime
-    treatment_ended_at: IsoDateTime
-    end_point: EndPoint
-    products_after: list[ShortText] = Field(default_factory=list, max_length=20)
-    aftercare_given: bool = True
-
-
-class AreaOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    site: str
-    depth_mm: float
-    passes: int
-
-
-class AdverseEventOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    kind: str
-    severity: Severity
-    description: str
-    noticed_at: datetime
-
-
-class SessionOut(BaseModel):
-    id: int
-    course_number: int = Field(
-        description="the session's number in its course as the patient counts it (1 = first)"
-    )
-    appointment_id: int
-    patient_id: int
-    plan_id: int
-    plan_version: int
-    practitioner_id: int
-    device_id: int
-    lot_id: int
-    status: SessionStatus
-    check: PreTreatmentCheck
-    check_screening: ScreeningResult | None
-    stop_reason: str | None
-    anaesthetic_started_at: datetime | None
-    treatment_started_at: datetime | None
-    treatment_ended_at: datetime | None
-    end_point: EndPoint | None
-    products_after: list[str]
-    areas: list[AreaOut]
-    adverse_events: list[AdverseEventOut]
-    aftercare_given_at: datetime | None
-
-
-class SessionFilter(BaseModel):
-    """Which of a patient's sessions to list; days are the appointment's, in clinic time."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    status: SessionStatus | None = None
-    date_from: SessionDay | None = Field(default=None, description="first day, included")
-    date_to: SessionDay | None = Field(default=None, description="last day, included")
-
-
-def _rescreen_answers(
-    intake: Intake, check: PreTreatmentCheck, plan: TreatmentPlan, day: date
-) -> Intake:
-    """The current intake with the day's positive answers added."""
-    update: dict[str, object] = {}
-    if check.pregnant:
-        update["pregnant"] = True
-    findings = list(intake.skin_findings or [])
-    if check.cold_sore:
-        findings.append(SkinFinding(site=COLD_SORE_SITE, finding="cold_sore", since=day))
-    if check.breakout:
-        findings += [SkinFinding(site=a.site, finding="active_acne", since=day) for a in plan.areas]
-    if check.cold_sore or check.breakout:
-        update["skin_findings"] = findings
-    if check.new_medication:
-        update["medications"] = list(intake.medications or []) + [
-            MedicationRecord(code=code, started_on=day) for code in check.medication_classes
-        ]
-    return intake.model_copy(update=update)
-
-
-def get_treatment(session: Session, session_id: int) -> TreatmentSession:
-    treatment = session.get(TreatmentSession, session_id)
-    if treatment is None:
-        raise NotFound("session_id", "treatment session", session_id)
-    live_patient(session, treatment.patient_id)
-    return treatment
 
 
 class TreatmentService(Service):
@@ -277,16 +123,12 @@ class TreatmentService(Service):
                 device_id=device.id,
                 lot_id=lot.id,
                 status="in_progress",
-                new_medication=data.check.new_medication,
-                medication_classes=list(data.check.medication_classes),
-                pregnant=data.check.pregnant,
-                cold_sore=data.check.cold_sore,
-                breakout=data.check.breakout,
+                pre_treatment_check=data.check,
                 anaesthetic_started_at=data.anaesthetic_started_at,
                 created_at=clinic.now(),
             )
             if data.check.positive:
-                self._recheck(u.session, treatment, data.check, plan)
+                recheck(u.session, clinic, treatment, data.check, plan, self.actor.staff_id)
             u.session.add(treatment)
             u.session.flush()
             u.audit.record(
@@ -294,34 +136,6 @@ class TreatmentService(Service):
                 detail={"status": treatment.status, "lot_id": lot.id},
             )  # fmt: skip
             return self._out(u.session, treatment)
-
-    def _recheck(
-        self,
-        session: Session,
-        treatment: TreatmentSession,
-        check: PreTreatmentCheck,
-        plan: TreatmentPlan,
-    ) -> None:
-        patient = live_patient(session, treatment.patient_id)
-        current = latest_intake(session, patient.id)
-        if current is None:
-            raise RequestRefused("patient_id", "the patient has no intake")
-        today = self.clinic.today()
-        answers = _rescreen_answers(Intake.model_validate(current.answers), check, plan, today)
-        result = screen(answers, self.clinic.kb, today, self.clinic.policy)
-        record = store_intake(session, patient, answers, self.actor.staff_id)
-        screening = store_screening(
-            session, record, result, "pre_treatment_check", self.actor.staff_id
-        )
-        treatment.check_screening_id = screening.id
-        if not result.may_treat:
-            reasons = [f.reason for f in result.findings if f.kind != "precaution"]
-            treatment.status = "stopped"
-            treatment.stop_reason = (
-                f"pre-treatment check: screening is '{result.decision}'"
-                + (f" until {result.deferred_until.isoformat()}" if result.deferred_until else "")
-                + (f" ({'; '.join(reasons)})" if reasons else "")
-            )
 
     def record_area(self, session_id: int, data: AreaIn) -> SessionOut:
         with self.unit(Permission.TREAT) as u:
@@ -372,11 +186,11 @@ class TreatmentService(Service):
         if treatment.check_screening_id is not None:
             check = session.get(ScreeningRecord, treatment.check_screening_id)
             assert check is not None
-            cap = ScreeningResult.model_validate(check.result).depth_cap_mm(site)
+            cap = check.result.depth_cap_mm(site)
             if cap is not None:
                 caps.append(DepthLimit(cap, "the cap set by today's pre-treatment screening"))
         if current.id != treatment.check_screening_id:
-            result = ScreeningResult.model_validate(current.result)
+            result = current.result
             cap = result.depth_cap_mm(site)
             if cap is not None:
                 caps.append(
@@ -422,7 +236,7 @@ class TreatmentService(Service):
             if treatment.check_screening_id is not None:
                 check = u.session.get(ScreeningRecord, treatment.check_screening_id)
                 assert check is not None
-                screening = ScreeningResult.model_validate(check.result)
+                screening = check.result
             appointment = u.session.get(Appointment, treatment.appointment_id)
             assert appointment is not None
             # A contact typed on an older plan stays; otherwise the clinic's own, at the
@@ -441,7 +255,7 @@ class TreatmentService(Service):
             treatment.treatment_ended_at = end
             treatment.end_point = data.end_point
             treatment.products_after = list(data.products_after)
-            treatment.aftercare_sheet = sheet.model_dump(mode="json")
+            treatment.aftercare_sheet = sheet
             treatment.aftercare_given_at = clinic.now() if data.aftercare_given else None
             treatment.status = "completed"
             appointment.status = "completed"
@@ -464,7 +278,7 @@ class TreatmentService(Service):
             if treatment.aftercare_sheet is None:
                 raise NotFound("session_id", "aftercare sheet for session", session_id)
             u.audit.read("aftercare_sheet", treatment.id, treatment.patient_id)
-            return AftercareSheet.model_validate(treatment.aftercare_sheet)
+            return treatment.aftercare_sheet
 
     def for_patient(self, patient_id: int) -> list[SessionOut]:
         """All the patient's sessions, in appointment order (earliest first)."""
@@ -531,7 +345,7 @@ class TreatmentService(Service):
         if treatment.check_screening_id is not None:
             check = session.get(ScreeningRecord, treatment.check_screening_id)
             assert check is not None
-            check_result = ScreeningResult.model_validate(check.result)
+            check_result = check.result
         return SessionOut(
             id=treatment.id,
             course_number=course_number(session, treatment),
@@ -543,13 +357,7 @@ class TreatmentService(Service):
             device_id=treatment.device_id,
             lot_id=treatment.lot_id,
             status=treatment.status,
-            check=PreTreatmentCheck(
-                new_medication=treatment.new_medication,
-                medication_classes=treatment.medication_classes,
-                pregnant=treatment.pregnant,
-                cold_sore=treatment.cold_sore,
-                breakout=treatment.breakout,
-            ),
+            check=treatment.pre_treatment_check,
             check_screening=check_result,
             stop_reason=treatment.stop_reason,
             anaesthetic_started_at=treatment.anaesthetic_started_at,

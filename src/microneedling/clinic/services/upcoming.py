@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.models import Appointment, StaffMember
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.lookups import live_patient
 
 #: What an appointment's kind reads as to staff and patients.
 KIND_NAMES = {"session": "Microneedling session", "consultation": "Consultation",

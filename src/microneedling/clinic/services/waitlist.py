@@ -24,7 +24,7 @@ from microneedling.clinic.messages.appointment_messages import appointment_conte
 from microneedling.clinic.models import Appointment, Patient, StaffMember, WaitlistEntry
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.roles import TREATING, Permission
-from microneedling.clinic.services.patients import live_patient
+from microneedling.clinic.services.lookups import live_patient
 from microneedling.clinic.text import ShortText
 from microneedling.errors import InvalidInput
 from microneedling.iso_dates import IsoDateTime

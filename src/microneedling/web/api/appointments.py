@@ -7,15 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from microneedling.clinic.paging import Page
-from microneedling.clinic.services.appointments import (
+from microneedling.clinic.schemas.appointments import (
     AppointmentFilter,
     AppointmentIn,
     AppointmentOut,
-    AppointmentService,
     Kind,
     Status,
     StatusIn,
 )
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.iso_dates import IsoDateTime
 from microneedling.web.deps import DiaryDay, PageDep, RecordId, RecordIdFilter, service
 

@@ -7,17 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, status
 
 from microneedling.clinic.paging import MAX_RECORD_ID, Page
-from microneedling.clinic.services.allergies import AllergyClassificationIn, AllergyService
-from microneedling.clinic.services.intakes import (
+from microneedling.clinic.schemas.intakes import (
     IntakeFilter,
     IntakeIn,
     IntakeOut,
     IntakeScreened,
-    IntakeService,
     Occasion,
     ScreeningFilter,
     ScreeningOut,
 )
+from microneedling.clinic.services.allergies import AllergyClassificationIn, AllergyService
+from microneedling.clinic.services.intakes import IntakeService
 from microneedling.screening import Decision
 from microneedling.web.deps import PageDep, RecordId, service
 

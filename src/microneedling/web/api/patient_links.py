@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
+from microneedling.clinic.schemas.intakes import IntakeIn, IntakeScreened
 from microneedling.clinic.services.econsent import (
     ConsentDocumentOut,
     ConsentDocumentService,
@@ -18,7 +19,6 @@ from microneedling.clinic.services.econsent import (
     WithdrawalIn,
 )
 from microneedling.clinic.services.intake_drafts import DraftOut, IntakeDraftService
-from microneedling.clinic.services.intakes import IntakeIn, IntakeScreened
 from microneedling.clinic.services.patient_links import (
     IssuedLink,
     LinkIn,

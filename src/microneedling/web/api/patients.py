@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from microneedling.clinic.paging import Page
-from microneedling.clinic.services.patients import (
+from microneedling.clinic.schemas.patients import (
     DeleteIn,
     NoteIn,
     NoteOut,
@@ -15,8 +15,8 @@ from microneedling.clinic.services.patients import (
     PatientFilter,
     PatientIn,
     PatientOut,
-    PatientService,
 )
+from microneedling.clinic.services.patients import PatientService
 from microneedling.iso_dates import IsoDate
 from microneedling.web.deps import PageDep, RecordId, service
 

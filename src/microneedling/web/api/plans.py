@@ -7,16 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, status
 
 from microneedling.clinic.paging import Page
-from microneedling.clinic.services.plans import (
+from microneedling.clinic.schemas.plans import (
     ConsentIn,
     PlanEdit,
     PlanFilter,
     PlanIn,
     PlanOut,
     PlanSchedule,
-    PlanService,
     PlanStatus,
 )
+from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.predictions import PredictionService
 from microneedling.planning import TreatmentPlan
 from microneedling.web.deps import PageDep, RecordId, service

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from microneedling.clinic.diary_range import LAST_DIARY_DAY
-from microneedling.clinic.services.appointments import AppointmentOut
+from microneedling.clinic.schemas.appointments import AppointmentOut
 from microneedling.clinic.services.series_booking import SeriesIn, SeriesProposal, SeriesService
 from microneedling.iso_dates import ISO_DATE
 from microneedling.web.deps import RecordId, RecordIdFilter, service

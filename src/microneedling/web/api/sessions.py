@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from microneedling.clinic.paging import Page
-from microneedling.clinic.services.treatments import (
+from microneedling.clinic.schemas.treatments import (
     FIRST_SESSION_DAY,
     AdverseEventIn,
     AreaIn,
@@ -16,8 +16,8 @@ from microneedling.clinic.services.treatments import (
     SessionOut,
     SessionStart,
     SessionStatus,
-    TreatmentService,
 )
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.iso_dates import IsoDate
 from microneedling.planning import LAST_PLANNABLE_DAY, AftercareSheet
 from microneedling.web.deps import PageDep, RecordId, service

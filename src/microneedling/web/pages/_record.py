@@ -11,17 +11,17 @@ from typing import Any
 from microneedling.clinic.errors import NotFound
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.photo_pairs import photo_pairs
+from microneedling.clinic.schemas.intakes import IntakeScreened, ScreeningOut
+from microneedling.clinic.schemas.patients import NoteOut
+from microneedling.clinic.schemas.plans import PlanOut
+from microneedling.clinic.schemas.treatments import SessionOut
 from microneedling.clinic.services.econsent import ConsentDocumentOut, ConsentDocumentService
-from microneedling.clinic.services.intakes import (
-    IntakeScreened,
-    IntakeService,
-    ScreeningOut,
-    intake_overdue,
-)
+from microneedling.clinic.services.intake_records import intake_overdue
+from microneedling.clinic.services.intakes import IntakeService
 from microneedling.clinic.services.outcomes import OutcomeOut, OutcomeService
-from microneedling.clinic.services.patients import NoteOut, PatientService
-from microneedling.clinic.services.plans import PlanOut, PlanService
-from microneedling.clinic.services.treatments import SessionOut, TreatmentService
+from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plans import PlanService
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.web.pages._outcomes import outcome_charts
 from microneedling.web.pages._session import Signed
 

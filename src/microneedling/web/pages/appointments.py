@@ -14,13 +14,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.appointments import (
-    AppointmentIn,
-    AppointmentOut,
-    AppointmentService,
-    StatusIn,
-)
-from microneedling.clinic.services.patients import PatientOut, PatientService
+from microneedling.clinic.schemas.appointments import AppointmentIn, AppointmentOut, StatusIn
+from microneedling.clinic.schemas.patients import PatientOut
+from microneedling.clinic.services.appointments import AppointmentService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput
 from microneedling.planning import PlannableDay

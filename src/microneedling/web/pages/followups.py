@@ -15,12 +15,13 @@ from starlette.datastructures import UploadFile
 
 from microneedling.clinic.photo_pairs import baselines, photo_pairs
 from microneedling.clinic.photo_views import VIEW_NAMES
+from microneedling.clinic.schemas.patients import PatientOut
 from microneedling.clinic.services.outcomes import (
     OutcomeIn,
     OutcomeService,
     PhotoIn,
 )
-from microneedling.clinic.services.patients import PatientOut, PatientService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.plans import PlanService
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, stripped, submit

@@ -13,8 +13,10 @@ from starlette.datastructures import FormData
 
 from microneedling.clinic.errors import NotFound, PermissionDenied
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.intakes import IntakeIn, IntakeService
-from microneedling.clinic.services.patients import PatientOut, PatientService
+from microneedling.clinic.schemas.intakes import IntakeIn
+from microneedling.clinic.schemas.patients import PatientOut
+from microneedling.clinic.services.intakes import IntakeService
+from microneedling.clinic.services.patients import PatientService
 from microneedling.errors import InvalidInput
 from microneedling.screening import ScreeningResult
 from microneedling.web.deps import RecordId

@@ -13,9 +13,9 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from microneedling.clinic.roles import Permission
+from microneedling.clinic.schemas.intakes import IntakeIn
 from microneedling.clinic.services.econsent import ConsentDocumentService
 from microneedling.clinic.services.intake_drafts import DraftOut, IntakeDraftService
-from microneedling.clinic.services.intakes import IntakeIn
 from microneedling.clinic.services.patient_links import IssuedLink, LinkIn, PatientLinkService
 from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.plans import PlanService

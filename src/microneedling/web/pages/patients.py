@@ -12,14 +12,14 @@ from fastapi import APIRouter, Request, Response
 
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.patients import (
+from microneedling.clinic.schemas.patients import (
     NoteIn,
     PatientChange,
     PatientFilter,
     PatientIn,
     PatientOut,
-    PatientService,
 )
+from microneedling.clinic.services.patients import PatientService
 from microneedling.clinic.services.upcoming import UpcomingService
 from microneedling.web.deps import Offset, RecordId
 from microneedling.web.pages._forms import as_dict, submit

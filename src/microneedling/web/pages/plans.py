@@ -15,15 +15,12 @@ from starlette.datastructures import FormData
 
 from microneedling.clinic.errors import NotFound, PermissionDenied
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.intakes import IntakeScreened, IntakeService
-from microneedling.clinic.services.patients import PatientOut, PatientService
-from microneedling.clinic.services.plans import (
-    ConsentIn,
-    PlanEdit,
-    PlanIn,
-    PlanOut,
-    PlanService,
-)
+from microneedling.clinic.schemas.intakes import IntakeScreened
+from microneedling.clinic.schemas.patients import PatientOut
+from microneedling.clinic.schemas.plans import ConsentIn, PlanEdit, PlanIn, PlanOut
+from microneedling.clinic.services.intakes import IntakeService
+from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plans import PlanService
 from microneedling.errors import InvalidInput
 from microneedling.planning import PlanRequest, TreatmentPlan, make_plan
 from microneedling.web.deps import RecordId

@@ -15,18 +15,18 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from microneedling.clinic.paging import PageRequest
-from microneedling.clinic.services.appointments import AppointmentService
-from microneedling.clinic.services.devices import DeviceService
-from microneedling.clinic.services.patients import PatientService
-from microneedling.clinic.services.plans import PlanService
-from microneedling.clinic.services.treatments import (
+from microneedling.clinic.schemas.treatments import (
     AdverseEventIn,
     AreaIn,
     SessionCompletion,
     SessionOut,
     SessionStart,
-    TreatmentService,
 )
+from microneedling.clinic.services.appointments import AppointmentService
+from microneedling.clinic.services.devices import DeviceService
+from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plans import PlanService
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.clinic.services.upcoming import UpcomingService
 from microneedling.knowledge.contraindications import MEDICATION_CLASSES
 from microneedling.reports import AftercareDocument, TreatedArea, aftercare_html, aftercare_pdf
