@@ -19,6 +19,7 @@ from microneedling.clinic.interop.fhir_photos import PhotoFile, photo_file
 from microneedling.clinic.interop.fhir_source import FhirSource
 from microneedling.clinic.interop.map_care import read_answer
 from microneedling.clinic.interop.map_locations import visit_location, write_sites
+from microneedling.clinic.interop.map_sessions import check_answers
 from microneedling.clinic.interop.resources import Resource
 from microneedling.clinic.interop.terms import TERMS_URL
 from microneedling.clinic.models import (
@@ -40,7 +41,6 @@ from microneedling.clinic.models import (
 )
 from microneedling.clinic.photo_views import VIEW_NAMES
 from microneedling.clinic.photos import write_photo
-from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
 from microneedling.clinic.services.passwords import generate_password, hash_password
 from microneedling.errors import InvalidInput
 
@@ -299,7 +299,7 @@ class Importer:
                                          "performer[0].actor"),
                 device_id=self._id(f, {"reference": device} if device else None, "usedReference"),
                 lot_id=self._id(f, {"reference": lot} if lot else None, "usedReference"),
-                status=f.ext("status"), pre_treatment_check=_check_answers(f, check),
+                status=f.ext("status"), pre_treatment_check=check_answers(f, check),
                 check_screening_id=self._maybe_id(f, f.ext("check-screening", required=False),
                                                   "check-screening"),
                 stop_reason=f.ext("stop-reason", required=False),
@@ -396,14 +396,3 @@ class Importer:
         """The photo files, named by their checksum (one already there is the same photo)."""
         for photo in self.photos:
             write_photo(self.photo_dir, photo.relative, photo.data)
-
-
-def _check_answers(f: Fields, check: Resource) -> PreTreatmentCheck:
-    """The pre-treatment check from its extensions, one per field (yes/no answers as booleans,
-    lists as JSON), as :func:`~microneedling.clinic.interop.map_sessions.procedure` writes them.
-    """
-    answers = {
-        name: (f.ext if field.annotation is bool else f.doc)(name.replace("_", "-"), check)
-        for name, field in PreTreatmentCheck.model_fields.items()
-    }
-    return PreTreatmentCheck.model_validate(answers)

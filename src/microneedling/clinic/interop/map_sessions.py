@@ -7,6 +7,7 @@ import base64
 import hashlib
 from typing import Any
 
+from microneedling.clinic.interop.fhir_fields import Fields
 from microneedling.clinic.interop.map_people import clinic_ref, room_ref
 from microneedling.clinic.interop.resources import (
     Resource,
@@ -35,6 +36,7 @@ from microneedling.clinic.models import (
     TreatmentSession,
 )
 from microneedling.clinic.photo_views import view_name
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
 from microneedling.knowledge import KnowledgeBase
 
 _PROCEDURE_STATUS = {"in_progress": "in-progress", "stopped": "stopped", "completed": "completed"}
@@ -230,3 +232,14 @@ def audit_event(record: AuditEvent, known_staff: set[int], known_patients: set[i
         "outcome": "4" if record.action == "denied" else "0",
         "agent": [agent], "source": {"observer": clinic_ref()}, "entity": [entity],
     }  # fmt: skip
+
+
+def check_answers(f: Fields, check: Resource) -> PreTreatmentCheck:
+    """The pre-treatment check from its extensions, one per field (yes/no answers as booleans,
+    lists as JSON), as :func:`procedure` writes them.
+    """
+    answers = {
+        name: (f.ext if field.annotation is bool else f.doc)(name.replace("_", "-"), check)
+        for name, field in PreTreatmentCheck.model_fields.items()
+    }
+    return PreTreatmentCheck.model_validate(answers)

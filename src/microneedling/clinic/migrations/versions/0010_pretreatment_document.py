@@ -7,8 +7,8 @@ gathered into ``pre_treatment_check``, the JSON of
 five names are written out here, not read from the model, so that the migration does the same
 thing whatever questions the model gains later.
 
-Revision ID: 0009_pretreatment_document
-Revises: 0008_locations
+Revision ID: 0010_pretreatment_document
+Revises: 0009_photo_views
 Create Date: 2026-12-03 16:30:00.000000
 """
 
@@ -20,8 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_pretreatment_document"
-down_revision: str | None = "0008_locations"
+revision: str = "0010_pretreatment_document"
+down_revision: str | None = "0009_photo_views"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
