@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -121,6 +123,17 @@ class ApiWorld:
     team: Team
     headers: dict[str, dict[str, str]]
     ids: dict[str, int]
+
+    @contextmanager
+    def browser(self, role: str) -> Iterator[tuple[httpx.Client, str]]:
+        """The pages as ``role``'s account signed in by cookie: (client, its CSRF token)."""
+        from microneedling.clinic.services.signin import SignIn
+        from microneedling.web.auth import SESSION_COOKIE, csrf_token
+
+        issued = SignIn(self.clinic).login(role.replace("_", "-"), PASSWORD, None, "cookie")
+        with httpx.Client(base_url=self.client.base_url, timeout=60) as client:
+            client.cookies.set(SESSION_COOKIE, issued.token)
+            yield client, csrf_token(self.clinic, issued.token)
 
 
 def table_rows(clinic: Clinic) -> dict[str, list[tuple[Any, ...]]]:

@@ -45,6 +45,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Start the clinic: migrate the database, then serve /api (JSON) and / (pages).",
     ),
     "db": ("microneedling.cli.db", "The clinic database: migrate, back up, restore, verify."),
+    "staff": (
+        "microneedling.cli.staff",
+        "Staff accounts from the server's console: reset two-factor sign-in.",
+    ),
     "oversight": (
         "microneedling.cli.oversight",
         "Medical-director oversight: good-faith examinations, plan approvals, chart reviews.",

@@ -23,11 +23,11 @@ from microneedling.clinic import (
     TooManyAttempts,
 )
 from microneedling.clinic.mfa_codes import recovery_digest
-from microneedling.clinic.models import MfaRecoveryCode, StaffMfa
+from microneedling.clinic.models import AuthToken, MfaRecoveryCode, StaffMfa
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.services.audit_trail import AuditFilter, AuditService
 from microneedling.clinic.services.mfa import MfaCode, MfaService, RecoveryCodes
-from microneedling.clinic.services.signin import SignIn
+from microneedling.clinic.services.signin import CHALLENGE_MINUTES, SignIn, token_digest
 from microneedling.errors import InvalidInput, RequestRefused
 
 if TYPE_CHECKING:
@@ -206,3 +206,31 @@ def test_an_expired_challenge_asks_for_the_password_again(
         SignIn(clinic).complete(asked.value.challenge, pyotp.TOTP(secret).at(clock()), IP)
     with pytest.raises(NotAuthenticated, match="expired"):
         SignIn(clinic).complete("not-a-challenge", "123456", IP)
+
+
+def test_spent_challenges_are_deleted_when_a_new_one_is_made(
+    clinic: Clinic, team: Team, clock: Clock
+) -> None:
+    secret, _ = _turn_on(clinic, team, clock)
+
+    def challenges() -> list[str]:
+        with clinic.db.reading() as session:
+            rows = session.scalars(select(AuthToken).where(AuthToken.kind == "mfa")).all()
+            return sorted(row.token_sha256 for row in rows)
+
+    def ask() -> str:
+        with pytest.raises(CodeRequired) as asked:
+            SignIn(clinic).login("practitioner", PASSWORD, IP)
+        return asked.value.challenge
+
+    used, standing = ask(), ask()
+    SignIn(clinic).complete(used, pyotp.TOTP(secret).at(clock()), IP)
+    assert challenges() == sorted(token_digest(c) for c in (used, standing))
+    clock.advance(minutes=CHALLENGE_MINUTES - 1)
+    # The used one goes at the next challenge; the unused one still stands.
+    fresh = ask()
+    assert challenges() == sorted(token_digest(c) for c in (standing, fresh))
+    clock.advance(minutes=2)
+    # Past its five minutes the one made first goes too; the one made two minutes ago stays.
+    last = ask()
+    assert challenges() == sorted(token_digest(c) for c in (fresh, last))

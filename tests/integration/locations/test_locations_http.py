@@ -4,31 +4,16 @@ errors beside the field, the calendar and schedule per location, API problems na
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-import httpx
 from PIL import Image
-
-from microneedling.clinic.services.signin import SignIn
-from microneedling.web.auth import SESSION_COOKIE, csrf_token
 
 if TYPE_CHECKING:
     from clinic_support import ApiWorld
 
-PASSWORD = "correct horse battery staple"
 HARBOUR = {"name": "Harbour", "address": "9 Pier Road, New York", "phone": "+1 212 555 0100",
            "timezone": "America/New_York", "opening_hours": "mon-fri 08:00-12:00",
            "rooms": ["h-1"]}  # fmt: skip
-
-
-@contextmanager
-def _browser(world: ApiWorld, role: str) -> Iterator[tuple[httpx.Client, str]]:
-    issued = SignIn(world.clinic).login(role.replace("_", "-"), PASSWORD, None, "cookie")
-    with httpx.Client(base_url=world.client.base_url, timeout=60) as client:
-        client.cookies.set(SESSION_COOKIE, issued.token)
-        yield client, csrf_token(world.clinic, issued.token)
 
 
 def _png(side: int) -> bytes:
@@ -113,9 +98,9 @@ def test_location_problems_name_the_field_and_change_nothing(api_world: ApiWorld
 
 def test_profile_page_edits_and_shows_refusals_beside_the_field(api_world: ApiWorld) -> None:
     harbour = _harbour(api_world)
-    with _browser(api_world, "front_desk") as (desk, _):
+    with api_world.browser("front_desk") as (desk, _):
         assert desk.get("/admin/clinic").status_code == 403
-    with _browser(api_world, "admin") as (client, csrf):
+    with api_world.browser("admin") as (client, csrf):
         page = client.get("/admin/clinic")
         assert page.status_code == 200
         assert 'id="loc-new-opening_hours"' in page.text
@@ -140,7 +125,7 @@ def test_profile_page_edits_and_shows_refusals_beside_the_field(api_world: ApiWo
 
 def test_calendar_and_schedule_show_the_chosen_location_in_its_zone(api_world: ApiWorld) -> None:
     harbour = _harbour(api_world)
-    with _browser(api_world, "front_desk") as (client, _):
+    with api_world.browser("front_desk") as (client, _):
         day = client.get(f"/calendar/day?day=2027-03-05&location_id={harbour}")
         assert day.status_code == 200
         assert "Harbour: times in America/New_York" in day.text

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
-from microneedling.clinic.services.signin import SignIn
-from microneedling.web.auth import SESSION_COOKIE, csrf_token
-
 if TYPE_CHECKING:
     from clinic_support import ApiWorld
 
-PASSWORD = "correct horse battery staple"
 ROLES = ("admin", "front_desk", "medical_director", "practitioner")
 READERS = frozenset({"admin", "practitioner", "medical_director"})
 DIRECTOR = frozenset({"medical_director"})
-
-
-@contextmanager
-def _browser(world: ApiWorld, role: str) -> Iterator[tuple[httpx.Client, str]]:
-    issued = SignIn(world.clinic).login(role.replace("_", "-"), PASSWORD, None, "cookie")
-    with httpx.Client(base_url=world.client.base_url, timeout=60) as client:
-        client.cookies.set(SESSION_COOKIE, issued.token)
-        yield client, csrf_token(world.clinic, issued.token)
 
 
 def _text(response: httpx.Response) -> str:
@@ -35,7 +21,7 @@ def _text(response: httpx.Response) -> str:
 
 def test_bad_input_is_shown_beside_its_field_and_changes_nothing(api_world: ApiWorld) -> None:
     ids = api_world.ids
-    with _browser(api_world, "medical_director") as (client, csrf):
+    with api_world.browser("medical_director") as (client, csrf):
         url = f"/plans/{ids['plan']}/approval"
         refused = client.post(url, data={"csrf_token": csrf, "version": "1",
                                          "decision": "rejected", "reason": ""})  # fmt: skip
@@ -75,7 +61,7 @@ def test_oversight_pages_by_role(
     api_world: ApiWorld, page: tuple[str, str, frozenset[str], dict[str, str]], role: str
 ) -> None:
     method, path, allowed, data = page
-    with _browser(api_world, role) as (client, csrf):
+    with api_world.browser(role) as (client, csrf):
         url = path.format(**api_world.ids)
         if method == "GET":
             response = client.get(url)
@@ -91,7 +77,7 @@ def test_oversight_pages_by_role(
 
 def test_nav_shows_oversight_to_the_medical_director_only(api_world: ApiWorld) -> None:
     for role in ROLES:
-        with _browser(api_world, role) as (client, _):
+        with api_world.browser(role) as (client, _):
             shown = ">Oversight</a>" in client.get("/patients").text
         assert shown == (role == "medical_director"), role
 
@@ -102,11 +88,11 @@ def test_decisions_are_shown_in_the_clinics_zone(api_world: ApiWorld) -> None:
     # The world's clock reads 10:05 UTC; the plan was approved by the role test above.
     clinic.settings = settings.model_copy(update={"timezone": "America/Los_Angeles"})
     try:
-        with _browser(api_world, "practitioner") as (client, _):
+        with api_world.browser("practitioner") as (client, _):
             page = _text(client.get(f"/plans/{api_world.ids['plan']}/approval"))
         assert "approved by a medical director" in page
         assert "Mon 1 Mar 2027 02:05" in page
-        with _browser(api_world, "medical_director") as (client, _):
+        with api_world.browser("medical_director") as (client, _):
             exams = _text(client.get(f"/patients/{api_world.ids['patient']}/good-faith-exams"))
         assert "Mon 1 Mar 2027 02:05" in exams
         assert "10:05" not in exams

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
+from microneedling.clinic.known_ids import DeviceRef
 from microneedling.clinic.models import CartridgeLot, ClinicDevice, Patient, TreatmentSession
 from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.roles import Permission
@@ -27,7 +28,7 @@ from microneedling.knowledge import Device, KnowledgeBase
 class DeviceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    device_type: EntryRef = Field(description="knowledge-base device id")
+    device_type: DeviceRef = Field(description="knowledge-base device id")
     serial_number: Code
     label: ShortText
 
@@ -47,7 +48,7 @@ class LotIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lot_number: Code
-    device_type: EntryRef = Field(description="knowledge-base device id the lot fits")
+    device_type: DeviceRef = Field(description="knowledge-base device id the lot fits")
     cartridge_id: EntryRef | None = Field(default=None, description="pens: the cartridge id")
     needle_count: int = Field(gt=0, le=1000)
     needle_length_mm: float = Field(gt=0, le=5)

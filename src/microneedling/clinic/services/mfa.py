@@ -12,7 +12,7 @@ recovery codes and ends its sessions (a lost phone). Each step is audited.
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
@@ -141,6 +141,15 @@ class MfaService(Service):
                 "mfa_reset", "staff", staff_id, detail={"had_mfa": had, "sessions_ended": ended}
             )
             return ended
+
+    def accounts_with_mfa(self) -> dict[int, bool]:
+        """Accounts with an authenticator, for the admin's staff list: id → confirmed (on).
+
+        An account missing from the answer has none; ``False`` is one set up, not yet confirmed.
+        """
+        with self.reading(Permission.MANAGE_STAFF) as u:
+            rows = u.session.execute(select(StaffMfa.staff_id, StaffMfa.confirmed_at))
+            return {staff_id: confirmed is not None for staff_id, confirmed in rows}
 
     def _shown(self, secret: str) -> MfaEnrolment:
         uri = provisioning_uri(secret, self.actor.username, self.clinic.settings.clinic_name)

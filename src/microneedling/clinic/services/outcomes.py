@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
+from microneedling.clinic.known_ids import ConcernRef
 from microneedling.clinic.models import Outcome, Photo
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
 from microneedling.clinic.past_only import not_after_now
@@ -54,7 +55,7 @@ class OutcomeIn(BaseModel):
     plan_id: RecordRef | None = None
     appointment_id: RecordRef | None = Field(default=None, description="the follow-up visit")
     assessed_on: IsoDate
-    concern: EntryRef = Field(description="knowledge-base concern id")
+    concern: ConcernRef = Field(description="knowledge-base concern id")
     clinician_score: float = Field(
         allow_inf_nan=False, description="on the concern's clinical scale"
     )
@@ -65,7 +66,7 @@ class OutcomeIn(BaseModel):
 class OutcomeFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    concern: EntryRef | None = Field(default=None, description="knowledge-base concern id")
+    concern: ConcernRef | None = Field(default=None, description="knowledge-base concern id")
     plan_id: RecordRef | None = None
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.actor import Actor
@@ -67,6 +67,21 @@ def end_other_sessions(session: Session, staff_id: int, keep: int | None, now: d
 
 #: How long the password check of a two-step sign-in stands while the code is asked for.
 CHALLENGE_MINUTES = 5
+
+
+def prune_challenges(session: Session, now: datetime) -> int:
+    """Delete every two-step sign-in challenge that has expired or was used; the number.
+
+    A challenge stands only :data:`CHALLENGE_MINUTES` and once (completing it revokes it), so
+    a spent one can never be used again and nothing reads it: it need not be kept.
+    """
+    result = session.execute(
+        delete(AuthToken).where(
+            AuthToken.kind == "mfa",
+            or_(AuthToken.expires_at <= now, AuthToken.revoked_at.is_not(None)),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 class SignIn:
@@ -212,6 +227,9 @@ class SignIn:
     def _challenge(
         self, session: Session, member: StaffMember, client_ip: str | None, now: datetime
     ) -> str:
+        # Challenges nobody completed would pile up (every password-only API sign-in of an
+        # account with MFA on makes one): each new one first deletes those that are spent.
+        prune_challenges(session, now)
         token = secrets.token_urlsafe(32)
         session.add(
             AuthToken(

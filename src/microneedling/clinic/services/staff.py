@@ -15,7 +15,7 @@ from microneedling.clinic.paging import Page, PageRequest
 from microneedling.clinic.roles import TREATING, Permission, Role
 from microneedling.clinic.services.passwords import hash_password
 from microneedling.clinic.services.signin import end_other_sessions
-from microneedling.errors import RequestRefused
+from microneedling.errors import InvalidInput, RequestRefused
 
 
 class StaffIn(BaseModel):
@@ -92,6 +92,14 @@ class StaffService(Service):
             )
             items = [StaffOut.model_validate(m) for m in rows]
             return Page(items=items, total=total, offset=page.offset, limit=page.limit)
+
+    def by_username(self, username: str) -> StaffOut:
+        """The account with this username, active or not (for commands that name it)."""
+        with self.reading(Permission.MANAGE_STAFF) as u:
+            member = u.session.scalar(select(StaffMember).where(StaffMember.username == username))
+            if member is None:
+                raise InvalidInput("username", f"no staff account '{username}'")
+            return StaffOut.model_validate(member)
 
     def me(self) -> StaffOut:
         with self.reading() as u:

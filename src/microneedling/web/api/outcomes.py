@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 
 from microneedling.clinic.errors import TooLarge
+from microneedling.clinic.known_ids import ConcernRef
 from microneedling.clinic.paging import Page
 from microneedling.clinic.photo_views import PhotoView
 from microneedling.clinic.services.outcomes import (
@@ -28,6 +29,8 @@ Outcomes = Annotated[OutcomeService, Depends(service(OutcomeService))]
 CHUNK_BYTES = 1 << 20
 #: A knowledge-base id in a filter (``cheeks``, ``fine_lines``), shaped like the stored ones.
 EntryRefFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9_]*$")]
+#: A concern in a filter: its schema lists the knowledge base's concerns.
+ConcernFilter = Annotated[ConcernRef | None, Query()]
 
 
 @router.post(
@@ -44,7 +47,7 @@ def list_outcomes(
     patient_id: RecordId,
     outcomes: Outcomes,
     page: PageDep,
-    concern: EntryRefFilter = None,
+    concern: ConcernFilter = None,
     plan_id: RecordIdFilter = None,
 ) -> Page[OutcomeOut]:
     return outcomes.outcome_page(patient_id, OutcomeFilter(concern=concern, plan_id=plan_id), page)

@@ -29,8 +29,8 @@ def _mfa_page(
     if enrolment is None and status.pending and recovery is None:
         enrolment = service.pending()
     return render(
-        page.ctx, "account_mfa.html", status_code, title="Two-factor sign-in", status=status,
-        enrolment=enrolment, recovery=recovery, errors=errors or {}, form={},
+        page.ctx, "account_mfa.html", status_code, nav="account", title="Two-factor sign-in",
+        status=status, enrolment=enrolment, recovery=recovery, errors=errors or {}, form={},
     )  # fmt: skip
 
 

@@ -1,4 +1,7 @@
-"""Staff accounts for admins: list, create, change role, deactivate (the staff service's rules)."""
+"""Staff accounts for admins: list, create, change role, deactivate, reset two-factor sign-in.
+
+The rules are the staff and MFA services'; a reset here is the same call as the API's.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 
 from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.roles import Role
+from microneedling.clinic.services.mfa import MfaService
 from microneedling.clinic.services.staff import StaffChange, StaffIn, StaffService
 from microneedling.web.deps import RecordId
 from microneedling.web.pages._forms import as_dict, submit, text
@@ -24,9 +28,10 @@ def _users_page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     staff = page.service(StaffService).find(PageRequest(limit=200))
+    mfa = page.service(MfaService).accounts_with_mfa()
     return render(
         page.ctx, "staff.html", status_code, nav="users", title="Users", staff=staff.items,
-        roles=ROLES, form=form or {"role": "practitioner"}, errors=errors or {},
+        mfa=mfa, roles=ROLES, form=form or {"role": "practitioner"}, errors=errors or {},
     )  # fmt: skip
 
 
@@ -71,3 +76,19 @@ async def admin_user_change(request: Request, staff_id: RecordId, page: SignedDe
             page, 422, errors={f"staff.{staff_id}": " ".join(errors.values())}
         ),
     )
+
+
+@router.post("/admin/users/{staff_id}/mfa/reset", name="admin_user_mfa_reset")
+def admin_user_mfa_reset(request: Request, staff_id: RecordId, page: SignedDep) -> Response:
+    """Remove an account's authenticator and recovery codes and end its sessions (a lost phone)."""
+    return submit(
+        lambda: page.service(MfaService).reset(staff_id),
+        then=str(request.url_for("admin_users").path),
+        again=lambda errors: _refused(page, " ".join(errors.values())),
+    )
+
+
+def _refused(page: Signed, problem: str) -> Response:
+    # No field holds a reset (an unknown account has no row either): the reason is said on top.
+    page.ctx.flashes.append(Flash(problem, "stop"))
+    return _users_page(page, 422)
