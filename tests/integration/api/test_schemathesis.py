@@ -72,6 +72,8 @@ SCHEMA_GAPS: dict[str, str] = {
     "POST /api/plans/{plan_id}/series": "across: dates, room or practitioner",
     "POST /api/plans/{plan_id}/edits": "mismatch: `change` not published as discriminator",
     "POST /api/patients/{patient_id}/photos": "mismatch: empty optional ids; empty file 415",
+    "POST /api/patients/{patient_id}/photos/batch": "mismatch: as the single photo; views",
+    "GET /api/patients/{patient_id}/intakes": "across: version_to not before version_from",
     "PUT /api/clinic/logo": "mismatch: an empty file (any binary) is 415",
     "POST /api/consent-documents/{document_id}/signature": "mismatch: base64 as free string",
 }
@@ -126,7 +128,14 @@ def admin_token(served: str) -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: every run (and CI) sends the same requests, so a failure is the code's, not
+# the draw's; a new operation or a changed schema still changes what is sent.
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 def test_every_operation_keeps_its_documented_contract(
     case: schemathesis.Case, served: str, admin_token: str
 ) -> None:
