@@ -16,16 +16,13 @@ import httpx
 from messages_support import book_session, consented_course, register_patient
 from microneedling.clinic import Clinic
 from microneedling.clinic.messages import MessageWorker
-from microneedling.clinic.services.appointments import AppointmentIn, AppointmentService
+from microneedling.clinic.schemas.appointments import AppointmentIn
+from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
+from microneedling.clinic.schemas.treatments import AreaIn, SessionCompletion, SessionStart
+from microneedling.clinic.services.appointments import AppointmentService
 from microneedling.clinic.services.locations import LocationIn, LocationService, StaffLocationsIn
 from microneedling.clinic.services.signin import SignIn
-from microneedling.clinic.services.treatments import (
-    AreaIn,
-    PreTreatmentCheck,
-    SessionCompletion,
-    SessionStart,
-    TreatmentService,
-)
+from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.web.auth import SESSION_COOKIE
 
 if TYPE_CHECKING:
