@@ -228,7 +228,9 @@ def bench_backend(backend: str, url: str, args: argparse.Namespace) -> None:
                for _ in range(min(max(args.staff), 20))]  # fmt: skip
     bearer = signin.login(hale.username, hale.password, None, "api").token
     with clinic.db.reading() as session:
-        intake = session.scalars(select(IntakeRecord.answers).limit(1)).one()
+        # Stored answers load as the Intake model since the typed column (a dict before).
+        answers = session.scalars(select(IntakeRecord.answers).limit(1)).one()
+        intake = answers if isinstance(answers, dict) else answers.model_dump(mode="json")
         identity = {
             row.id: {"date_of_birth": row.date_of_birth.isoformat(), "sex": row.sex}
             for row in session.execute(select(Patient.id, Patient.date_of_birth, Patient.sex))

@@ -106,7 +106,9 @@ def _measure(data: Path, requests: int, only: str | None) -> dict[str, Any]:
         client.cookies.set("mn_session", cookie)
         api = {"Authorization": f"Bearer {bearer}"}
         with clinic.db.reading() as session:
-            intake = session.scalars(select(IntakeRecord.answers).limit(1)).one()
+            # Stored answers load as the Intake model since the typed column (a dict before).
+            answers = session.scalars(select(IntakeRecord.answers).limit(1)).one()
+            intake = answers if isinstance(answers, dict) else answers.model_dump(mode="json")
             plans = list(session.scalars(select(PlanRecord.id).limit(500)))
             who = {
                 row.id: {"date_of_birth": row.date_of_birth.isoformat(), "sex": row.sex}
