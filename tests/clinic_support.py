@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -147,3 +148,31 @@ def table_rows(clinic: Clinic) -> dict[str, list[tuple[Any, ...]]]:
             tuple(r) for r in conn.execute(text("SELECT * FROM alembic_version"))
         ]
     return rows
+
+
+@contextmanager
+def demo_clinic_at(root: Path, admin: str, full_name: str, **settings: Any) -> Iterator[Clinic]:
+    """The demo clinic (patients at every stage of a course) in a zone far from UTC, with one
+    more admin (``admin``, :data:`PASSWORD`); ``settings`` override the clinic's settings."""
+    from microneedling.clinic import ClinicSettings
+    from microneedling.clinic.demo import seed_demo
+    from microneedling.clinic.services.staff import StaffIn, create_staff
+
+    clinic = Clinic(
+        ClinicSettings(
+            environment="test",
+            secret_key="demo-test-secret-" + "d" * 40,  # type: ignore[arg-type]
+            data_dir=root,
+            timezone="Pacific/Auckland",
+            opening_hours="mon-sat 08:00-19:00",
+            **settings,
+        )
+    )
+    clinic.start()
+    seed_demo(clinic)
+    create_staff(clinic, StaffIn(username=admin, full_name=full_name, role=Role.ADMIN,
+                                 password=PASSWORD))  # fmt: skip
+    try:
+        yield clinic
+    finally:
+        clinic.db.dispose()

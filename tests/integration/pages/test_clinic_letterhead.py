@@ -16,38 +16,24 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from microneedling.clinic import Actor, Clinic, ClinicSettings, Role
-from microneedling.clinic.demo import seed_demo
+from clinic_support import PASSWORD, demo_clinic_at
+from microneedling.clinic import Actor, Clinic, Role
 from microneedling.clinic.models import Patient, PlanRecord, StaffMember, TreatmentSession
 from microneedling.clinic.services.econsent import ConsentDocumentService
 from microneedling.clinic.services.locations import LocationService, ProfileIn
 from microneedling.clinic.services.signin import SignIn
-from microneedling.clinic.services.staff import StaffIn, create_staff
 from microneedling.web import create_app
 from microneedling.web.auth import SESSION_COOKIE, csrf_token
 
-PASSWORD = "correct horse battery staple"
 #: Not the settings' name: what is printed must come from the profile.
 PROFILE_NAME = "Harbourside Skin Rooms"
 
 
 @pytest.fixture(scope="module")
 def demo_clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clinic]:
-    settings = ClinicSettings(
-        environment="test",
-        secret_key="letterhead-test-secret-" + "l" * 40,  # type: ignore[arg-type]
-        data_dir=tmp_path_factory.mktemp("letterhead"),
-        timezone="Pacific/Auckland",
-        opening_hours="mon-sat 08:00-19:00",
-        clinic_name="Settings Name Clinic",
-    )
-    clinic = Clinic(settings)
-    clinic.start()
-    seed_demo(clinic)
-    create_staff(clinic, StaffIn(username="head.admin", full_name="Hana Head",
-                                 role=Role.ADMIN, password=PASSWORD))  # fmt: skip
-    yield clinic
-    clinic.db.dispose()
+    root = tmp_path_factory.mktemp("letterhead")
+    with demo_clinic_at(root, "head.admin", "Hana Head", clinic_name="Settings Name Clinic") as c:
+        yield c
 
 
 @pytest.fixture

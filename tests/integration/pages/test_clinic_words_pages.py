@@ -13,39 +13,24 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from microneedling.clinic import Actor, Clinic, ClinicSettings, Role
-from microneedling.clinic.demo import seed_demo
+from clinic_support import PASSWORD, demo_clinic_at
+from microneedling.clinic import Actor, Clinic, Role
 from microneedling.clinic.models import Patient, PlanRecord, StaffMember, TreatmentSession
 from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.signin import SignIn
-from microneedling.clinic.services.staff import StaffIn, create_staff
 from microneedling.reports.plan_summary import plan_citations
 from microneedling.reports.words import born_with_age, day_date
 from microneedling.web import create_app
 from microneedling.web.auth import SESSION_COOKIE
 
-PASSWORD = "correct horse battery staple"
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @pytest.fixture(scope="module")
 def demo_clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clinic]:
     """The demo clinic (patients at every stage of a course) in a zone far from UTC."""
-    root = tmp_path_factory.mktemp("words")
-    settings = ClinicSettings(
-        environment="test",
-        secret_key="words-test-secret-" + "w" * 40,  # type: ignore[arg-type]
-        data_dir=root,
-        timezone="Pacific/Auckland",
-        opening_hours="mon-sat 08:00-19:00",
-    )
-    clinic = Clinic(settings)
-    clinic.start()
-    seed_demo(clinic)
-    create_staff(clinic, StaffIn(username="words.admin", full_name="Wendy Words",
-                                 role=Role.ADMIN, password=PASSWORD))  # fmt: skip
-    yield clinic
-    clinic.db.dispose()
+    with demo_clinic_at(tmp_path_factory.mktemp("words"), "words.admin", "Wendy Words") as c:
+        yield c
 
 
 @pytest.fixture
