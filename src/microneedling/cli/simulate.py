@@ -103,8 +103,7 @@ def print_summary(console: Console, result: CourseResult, band: CohortResult) ->
         f"{ranged.grade_change.text('.2f', ' grades')} (best {scale.best:g}, worst "
         f"{scale.worst:g}); {ranged.improvement_pct.text('.0f', ' %')} of the possible "
         f"improvement; full effect {ranged.full_effect_days_after_last.text('.0f', ' days')} "
-        f"after the last session; maintenance "
-        f"{ranged.maintenance_days_after_last.text('.0f', ' days')} after it"
+        f"after the last session; maintenance {ranged.maintenance_text()}"
     )
     console.print(
         "Redness after session 1: " + ranged.redness_days[0].text(".1f", " days") + "; at full "

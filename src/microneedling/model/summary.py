@@ -31,12 +31,17 @@ class Ranged:
     high: float
 
     def text(self, fmt: str = ".1f", unit: str = "") -> str:
-        """``value unit (5-95 %: low-high)``; an unbounded end reads "beyond the horizon"."""
+        """``value unit (5-95 %: low-high unit)``; an unbounded figure reads "beyond the
+        horizon", without the unit ("beyond the horizon days" is not English)."""
 
         def show(x: float) -> str:
-            return format(x, fmt) if math.isfinite(x) else "beyond the horizon"
+            return f"{x:{fmt}}{unit}" if math.isfinite(x) else "beyond the horizon"
 
-        return f"{show(self.value)}{unit} (5–95 %: {show(self.low)}–{show(self.high)}{unit})"
+        if math.isfinite(self.low) and math.isfinite(self.high):
+            band = f"{self.low:{fmt}}–{show(self.high)}"
+        else:
+            band = f"{show(self.low)}–{show(self.high)}"
+        return f"{show(self.value)} (5–95 %: {band})"
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,18 @@ class CourseSummary:
     #: Chance of post-inflammatory hyperpigmentation over the course [%], its range the
     #: source trial's 95 % limits; None where no source gives a figure for the skin type.
     pih_pct: Ranged | None = None
+
+    def maintenance_text(self) -> str:
+        """When maintenance is due, in words: the one phrasing of the CLI, the course page and
+        the consent (with collagen's slow turnover most courses show no fade within the
+        horizon, and that is said, not printed as an infinite number of days)."""
+        r = self.maintenance_days_after_last
+        if not math.isfinite(r.low):
+            return (
+                "not due within the simulated horizon (the improvement holds in over 95 % of "
+                "virtual patients like this one)"
+            )
+        return f"due {r.text('.0f', ' days')} after the last session"
 
     def pih_text(self) -> str:
         """What to tell about pigmentation, in words."""

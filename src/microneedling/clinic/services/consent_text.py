@@ -39,8 +39,7 @@ def consent_content(
         f"{ranged.grade_change.text('.1f', ' grades')} on the {scale.scale_name} at best.",
         f"Full effect {ranged.full_effect_days_after_last.text('.0f', ' days')} after the "
         "last session.",
-        f"Maintenance due {ranged.maintenance_days_after_last.text('.0f', ' days')} after "
-        "the last session.",
+        f"Maintenance {ranged.maintenance_text()}.",
     ]
     expected += [c.expected_course for a in plan.areas for c in a.concerns]
     risks = [

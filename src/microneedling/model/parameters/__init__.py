@@ -23,6 +23,7 @@ from microneedling.model.parameters import (
     pih2014,
     shuster1975,
     sorrell2004,
+    verzijl2000,
 )
 from microneedling.model.parameters._base import (
     FIXED,
@@ -45,6 +46,7 @@ PARAMETER_SETS: tuple[ModuleType, ...] = (
     adler2020,
     jama1965,
     shuster1975,
+    verzijl2000,
     pih2014,
     calibrated,
     assumptions,

@@ -53,17 +53,6 @@ PARAMETERS = {
         "months suggest (Alam 2014: score 2.4 points better at 3 months, 3.4 at 6, wide CIs; "
         "its rows are set apart, not fitted)",
     ),
-    "Mature collagen turnover rate [1/day]": Parameter(
-        1.0 / 540.0,
-        Spread("lognormal", sd=0.3),
-        "1/day",
-        SOURCE,
-        "chosen",
-        "no published turnover for collagen made after needling; new collagen I is taken to be "
-        "remodelled away with a mean life of a year and a half, within the two years "
-        "remodelling lasts (Antioxid Redox Signal 2008;10:1869). Not fitted: no durability "
-        "figure with a time after the last session was read",
-    ),
     "Water loss through open channels, share [-]": Parameter(
         0.05,
         Spread("uniform", low=0.02, high=0.08),
