@@ -42,9 +42,10 @@ KNOWN_BEYOND: dict[tuple[str, str, str], str] = {
     ("plan-request.yaml", "fine_lines", "cheeks"): (
         "the planner treats the cheeks at 1.5 mm for the rolling scars there, so the fine lines "
         "get five 1.5 mm sessions: deeper and one more than any wrinkle trial in the table "
-        "(four sessions; needle length not read, 1.0 mm assumed). At full effect the model "
-        "gives 0.439 of the possible improvement (1.46 grades), just above the top of Ablon "
-        "2018's band (0.435)."
+        "(four sessions; needle length not read, 1.0 mm assumed). At full effect (about six "
+        "months after the last session) the model gives 0.462 of the possible improvement "
+        "(1.54 grades), above the top of Ablon 2018's band (0.435, read 60 days after the "
+        "last session)."
     ),
 }
 
