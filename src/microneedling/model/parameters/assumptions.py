@@ -86,7 +86,7 @@ PARAMETERS = {
         "collagen turnover its note claimed). No turnover of new elastin after needling was "
         "read; elastin feeds no outcome, and the direction of its change is contested (more "
         "at 6 months in Aust 2008, less in El-Domyati 2015's biopsies, unchanged at 3 months "
-        "in PMID 33656167), so the page shows it as a model figure, not a finding",
+        "in PMID 33656167): a model figure, not a finding",
     ),
     "Flare gain [1/um]": Parameter(
         0.4,
