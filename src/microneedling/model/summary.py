@@ -69,8 +69,8 @@ class CourseSummary:
         r = self.maintenance_days_after_last
         if not math.isfinite(r.low):
             return (
-                "not due within the simulated horizon (the improvement holds in over 95 % of "
-                "virtual patients like this one)"
+                "not due within the simulated horizon (for over 95 % of virtual patients like "
+                "this one the model shows no fade to the maintenance point)"
             )
         return f"due {r.text('.0f', ' days')} after the last session"
 
