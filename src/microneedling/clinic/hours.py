@@ -20,6 +20,13 @@ ClockTime = Annotated[
 ]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY = f"(?:{'|'.join(DAYS)})"
+_CLOCK = "(?:[01][0-9]|2[0-3]):[0-5][0-9]"
+_HOURS_PART = f"{_DAY}(?:-{_DAY})? +{_CLOCK}-{_CLOCK}"
+#: The shape :meth:`OpeningHours.parse` reads, as the published JSON Schema states it: parts
+#: ``day[-day] HH:MM-HH:MM`` in lower case, separated by ``;``, at least one (the server also
+#: reads upper case and other whitespace; that a day closes after it opens is the server's).
+HOURS_PATTERN = f"^(?: *;)* *{_HOURS_PART} *(?:; *(?:{_HOURS_PART} *)?)*$"
 _PART = re.compile(
     r"^(?P<days>[a-z]{3}(?:-[a-z]{3})?)\s+(?P<open>\d{2}:\d{2})-(?P<close>\d{2}:\d{2})$"
 )

@@ -12,8 +12,9 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from microneedling.iso_dates import ISO_DATE
+from microneedling.iso_dates import ISO_DATE, DaysWithin
 from microneedling.knowledge import Severity
+from microneedling.knowledge.known_ids import OneOfKnown
 from microneedling.planning.explained import PlanPart
 from microneedling.screening.intake import Intake
 
@@ -21,8 +22,8 @@ from microneedling.screening.intake import Intake
 #: near enough that every date counted on from it (twelve sessions 26 weeks apart, a year of
 #: maintenance, the aftercare days) stays inside the calendar Python can represent (year 9999).
 LAST_PLANNABLE_DAY = date(2100, 12, 31)
-#: A date on or before :data:`LAST_PLANNABLE_DAY`.
-PlannableDay = Annotated[date, Field(le=LAST_PLANNABLE_DAY), ISO_DATE]
+#: A date on or before :data:`LAST_PLANNABLE_DAY` (from 0001-01-01, the first day ISO dates have).
+PlannableDay = Annotated[date, DaysWithin(date.min, LAST_PLANNABLE_DAY), ISO_DATE]
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (
@@ -33,14 +34,18 @@ WEEKDAYS: tuple[Weekday, ...] = (
 class ConcernRequest(PlanPart):
     """A concern to treat at an area and how severe it is there."""
 
-    concern: str = Field(min_length=1, description="concern id from the knowledge base")
+    concern: Annotated[str, OneOfKnown("concerns")] = Field(
+        min_length=1, description="concern id from the knowledge base"
+    )
     severity: Severity
 
 
 class AreaRequest(PlanPart):
     """One treated site, its concerns, and the practitioner's optional choices for it."""
 
-    site: str = Field(min_length=1, description="site id from the knowledge base")
+    site: Annotated[str, OneOfKnown("sites")] = Field(
+        min_length=1, description="site id from the knowledge base"
+    )
     concerns: list[ConcernRequest] = Field(min_length=1)
     depth_mm: float | None = Field(
         default=None,
@@ -72,8 +77,12 @@ class RequestedCourse(PlanPart):
     """The course asked for, without the intake (stored in the plan as it was asked)."""
 
     areas: list[AreaRequest] = Field(min_length=1)
-    device: str = Field(min_length=1, description="device id from the knowledge base")
-    cartridge: str | None = Field(default=None, description="cartridge id (pens only)")
+    device: Annotated[str, OneOfKnown("devices")] = Field(
+        min_length=1, description="device id from the knowledge base"
+    )
+    cartridge: Annotated[str, OneOfKnown("cartridges")] | None = Field(
+        default=None, description="cartridge id (pens only)"
+    )
     start_date: PlannableDay | None = Field(
         default=None,
         description="the first day the first session may take place; default: the planning day",

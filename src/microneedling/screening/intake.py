@@ -111,6 +111,31 @@ class Intake(_Answer):
     ``skin_findings`` is the examination: an empty list means examined, nothing found.
     """
 
+    # The rules of ``_age_consistent`` and ``_not_for_men``, published in the JSON Schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "anyOf": [
+                        {"properties": {"date_of_birth": {"type": "null"}}},
+                        {"properties": {"age_years": {"type": "null"}}},
+                    ]
+                },
+                {
+                    "anyOf": [
+                        {"properties": {"sex": {"not": {"const": "male"}}}},
+                        {
+                            "properties": {
+                                "pregnant": {"not": {"const": True}},
+                                "breastfeeding": {"not": {"const": True}},
+                            }
+                        },
+                    ]
+                },
+            ]
+        }
+    )
+
     date_of_birth: date | None = None
     age_years: int | None = Field(default=None, ge=0, le=120, description="if no date of birth")
     sex: Sex | None = None

@@ -10,7 +10,9 @@ declares them per operation from what the route is, in one place rather than per
   a clinical or booking rule) on writes;
 - 400, 413 and 415 where it takes a body (malformed, larger than ``request_max_bytes``,
   unsupported media type); 401 and 429 on sign-in (``POST /api/auth/token``);
-- 405 for methods a path does not document comes from :mod:`.methods`, with ``Allow``.
+- 405 for methods a path does not document comes from :mod:`.methods`, with ``Allow``;
+- the rules an operation's JSON Schema cannot state (:mod:`.unstated_rules`), appended to its
+  description.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from microneedling.web.problems import MEDIA_TYPE, PROBLEM_TYPES
+from microneedling.web.unstated_rules import RULES
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SIGN_IN_PATH = "/api/auth/token"
@@ -126,6 +129,10 @@ def install(app: FastAPI, routers: Sequence[APIRouter], prefix: str, actors: Act
                 operation = operations.get(method.lower())
                 if operation is None:
                     continue
+                rules = RULES.get(f"{method} {path}")
+                if rules is not None:
+                    said = operation.get("description", "")
+                    operation["description"] = f"{said}\n\nAlso refused (422): {rules}.".strip()
                 responses = operation.setdefault("responses", {})
                 responses.pop("422", None)  # FastAPI's JSON 422: ours is a problem document
                 for status in sorted(problem_statuses(route, path, actors)):

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from microneedling.clinic.text import EntryRef, PersonName, ShortText
+from microneedling.clinic.known_ids import SiteRef
+from microneedling.clinic.text import PersonName, ShortText
 from microneedling.iso_dates import IsoDate
 from microneedling.planning import RequestedCourse, TreatmentPlan
 
@@ -20,26 +21,32 @@ class PlanIn(BaseModel):
     course: RequestedCourse = Field(description="the course asked for; the intake is the clinic's")
 
 
+def _change_required(schema: dict[str, Any]) -> None:
+    # The server tells the changes apart by ``change`` (the discriminator), so a request must
+    # carry it; the default serves Python callers only.
+    schema["required"] = ["change", *schema.get("required", [])]
+
+
 class AreaDepthChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_change_required)
 
     change: Literal["depth_mm"] = "depth_mm"
-    site: EntryRef
+    site: SiteRef
     value: float = Field(gt=0, le=5, allow_inf_nan=False, description="needle depth [mm]")
     reason: ShortText
 
 
 class AreaPassesChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_change_required)
 
     change: Literal["passes"] = "passes"
-    site: EntryRef
+    site: SiteRef
     value: int = Field(ge=1, le=10)
     reason: ShortText
 
 
 class SessionsChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_change_required)
 
     change: Literal["sessions"] = "sessions"
     value: int = Field(ge=1, le=12)
@@ -47,7 +54,7 @@ class SessionsChange(BaseModel):
 
 
 class IntervalChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_change_required)
 
     change: Literal["interval_weeks"] = "interval_weeks"
     value: int = Field(ge=1, le=26)
@@ -55,7 +62,7 @@ class IntervalChange(BaseModel):
 
 
 class StartDateChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_change_required)
 
     change: Literal["start_date"] = "start_date"
     value: IsoDate

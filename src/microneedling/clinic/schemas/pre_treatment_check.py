@@ -16,7 +16,16 @@ from microneedling.knowledge.contraindications import MedicationClass
 class PreTreatmentCheck(BaseModel):
     """Asked on the day, before numbing. Every answer is required."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The rule of ``_classes_named``, published: no new medication, or at least one class.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"new_medication": {"const": False}}},
+                {"properties": {"medication_classes": {"minItems": 1}}},
+            ]
+        },
+    )
 
     new_medication: bool
     medication_classes: list[MedicationClass] = Field(default_factory=list)

@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from microneedling.clinic.known_ids import SiteRef
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
 from microneedling.clinic.text import EntryRef, LongText, ShortText
-from microneedling.iso_dates import IsoDateTime
+from microneedling.iso_dates import ISO_DATE, DaysWithin, IsoDateTime
 from microneedling.planning import LAST_PLANNABLE_DAY
 from microneedling.screening import ScreeningResult
 
@@ -20,7 +21,7 @@ SessionStatus = Literal["in_progress", "stopped", "completed"]
 #: The range of days a session filter may name: wider than any clinic's records, and narrow
 #: enough that midnight at either end, in any time zone, is a time the database can hold.
 FIRST_SESSION_DAY = date(1900, 1, 1)
-SessionDay = Annotated[date, Field(ge=FIRST_SESSION_DAY, le=LAST_PLANNABLE_DAY)]
+SessionDay = Annotated[date, DaysWithin(FIRST_SESSION_DAY, LAST_PLANNABLE_DAY), ISO_DATE]
 
 
 class SessionStart(BaseModel):
@@ -36,7 +37,7 @@ class SessionStart(BaseModel):
 class AreaIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    site: EntryRef
+    site: SiteRef
     depth_mm: float = Field(
         gt=0, le=5, allow_inf_nan=False, description="needle depth set on the device [mm]"
     )

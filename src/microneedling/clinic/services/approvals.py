@@ -31,7 +31,16 @@ ApprovalState = Literal["not_needed", "pending", "approved", "rejected"]
 
 
 class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # The rule of ``_rejection_has_reason``, published: an approval, or a reason given.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"decision": {"const": "approved"}}},
+                {"required": ["reason"], "properties": {"reason": {"type": "string"}}},
+            ]
+        },
+    )
 
     version: int = Field(ge=1, le=10_000, description="the plan version decided on")
     decision: Decision

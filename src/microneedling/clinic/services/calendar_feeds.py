@@ -36,7 +36,19 @@ TOKEN_BYTES = 32
 
 
 class FeedIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # The rule of ``CalendarFeedService.create``, published: a practitioner or a room, not both.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["practitioner_id"],
+                    "properties": {"practitioner_id": {"type": "integer"}},
+                },
+                {"required": ["room"], "properties": {"room": {"type": "string"}}},
+            ]
+        },
+    )
 
     practitioner_id: RecordRef | None = Field(default=None, description="this or room")
     room: Code | None = Field(default=None, description="this or practitioner_id")

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
-from microneedling.clinic.known_ids import DeviceRef
+from microneedling.clinic.known_ids import CartridgeRef, DeviceRef, lot_fits_device
 from microneedling.clinic.models import CartridgeLot, ClinicDevice, Patient, TreatmentSession
 from microneedling.clinic.paging import Page, PageRequest, paginate
 from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.lookups import get_device, get_lot
-from microneedling.clinic.text import Code, EntryRef, ShortText
+from microneedling.clinic.text import Code, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.iso_dates import IsoDate
 from microneedling.knowledge import Device, KnowledgeBase
@@ -45,11 +45,11 @@ class DeviceOut(BaseModel):
 
 
 class LotIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=lot_fits_device)
 
     lot_number: Code
     device_type: DeviceRef = Field(description="knowledge-base device id the lot fits")
-    cartridge_id: EntryRef | None = Field(default=None, description="pens: the cartridge id")
+    cartridge_id: CartridgeRef | None = Field(default=None, description="pens: the cartridge id")
     needle_count: int = Field(gt=0, le=1000)
     needle_length_mm: float = Field(gt=0, le=5)
     expires_on: IsoDate

@@ -58,7 +58,10 @@ class SignatureIn(BaseModel):
 
     signer_name: PersonName = Field(description="the patient's name, as they sign")
     photo_consent: bool = Field(description="photos may be taken and kept (a separate choice)")
-    signature_png: bytes = Field(description="the drawn signature, a PNG image")
+    signature_png: bytes = Field(
+        description="the drawn signature, a PNG image",
+        json_schema_extra={"contentMediaType": "image/png"},
+    )
 
 
 class WithdrawalIn(BaseModel):

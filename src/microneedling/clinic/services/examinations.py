@@ -10,7 +10,7 @@ starts without a valid one (:func:`refuse_without_valid_exam`).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from microneedling.clinic.roles import Permission
 from microneedling.clinic.services.lookups import live_patient
 from microneedling.clinic.text import LongText
 from microneedling.errors import RequestRefused
-from microneedling.iso_dates import IsoDate
+from microneedling.iso_dates import DaysWithin, IsoDate
 
 ExamOutcome = Literal["cleared", "not_cleared"]
 #: The earliest examination day a record may carry.
@@ -33,7 +33,9 @@ FIRST_EXAM_DAY = date(1900, 1, 1)
 class ExamIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    examined_on: IsoDate = Field(ge=FIRST_EXAM_DAY, description="the day of the examination")
+    examined_on: Annotated[IsoDate, DaysWithin(FIRST_EXAM_DAY, date.max)] = Field(
+        description="the day of the examination: from 1900-01-01, not after the clinic's today"
+    )
     outcome: ExamOutcome = Field(default="cleared", description="whether it clears treatment")
     note: LongText | None = Field(default=None, description="the examiner's findings")
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound, TooLarge
-from microneedling.clinic.hours import OpeningHours
+from microneedling.clinic.hours import HOURS_PATTERN, OpeningHours
 from microneedling.clinic.locations import (
     forget_clinic_name,
     home_location_id,
@@ -29,7 +30,7 @@ from microneedling.clinic.models import Appointment, Location, StaffLocation, St
 from microneedling.clinic.paging import RecordRef
 from microneedling.clinic.photos import clean_image
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.text import Code, Phone, ShortText
+from microneedling.clinic.text import Code, Phone, Published, ShortText
 from microneedling.errors import InvalidInput, RequestRefused
 
 #: The largest logo accepted [bytes] and its longest side [px]: a letterhead needs no more.
@@ -37,13 +38,13 @@ LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE_PX = 2048
 
 
-def _zone(value: str) -> str:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+#: The IANA zones a location may keep its clock in: the server's check and the published enum.
+ZONES = sorted(available_timezones())
 
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone '{value}' (an IANA name: Europe/Berlin)") from None
+
+def _zone(value: str) -> str:
+    if value not in ZONES:
+        raise ValueError(f"unknown time zone '{value}' (an IANA name: Europe/Berlin)")
     return value
 
 
@@ -62,12 +63,19 @@ def _distinct(rooms: list[str]) -> list[str]:
 
 
 Zone = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_zone)
-]
+    str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_zone),
+    WithJsonSchema({"type": "string", "enum": ZONES}),
+]  # fmt: skip
+# The shape is published as a pattern (HOURS_PATTERN); that each day closes after it opens is
+# the server's alone.
 Hours = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_hours)
-]
-Rooms = Annotated[list[Code], Field(min_length=1, max_length=50), AfterValidator(_distinct)]
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_hours),
+    Published(HOURS_PATTERN),
+]  # fmt: skip
+Rooms = Annotated[
+    list[Code], Field(min_length=1, max_length=50, json_schema_extra={"uniqueItems": True}),
+    AfterValidator(_distinct),
+]  # fmt: skip
 Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 PlaceName = Annotated[ShortText, StringConstraints(max_length=120)]
 

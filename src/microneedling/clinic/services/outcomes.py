@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from microneedling.clinic.clinic import Service
 from microneedling.clinic.errors import NotFound
-from microneedling.clinic.known_ids import ConcernRef
+from microneedling.clinic.known_ids import ConcernRef, SiteRef
 from microneedling.clinic.models import Outcome, Photo
 from microneedling.clinic.paging import Page, PageRequest, RecordRef, every_item, paginate
 from microneedling.clinic.past_only import not_after_now
@@ -30,7 +30,7 @@ from microneedling.clinic.services.lookups import (
     get_treatment,
     live_patient,
 )
-from microneedling.clinic.text import EntryRef, LongText
+from microneedling.clinic.text import LongText
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.iso_dates import IsoDate
 
@@ -91,7 +91,7 @@ class PhotoIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stage: Stage
-    site: EntryRef | None = None
+    site: SiteRef | None = None
     view: PhotoView | None = Field(
         default=None,
         description="the camera's view; before and after are compared within one area and "
@@ -106,7 +106,7 @@ class PhotoFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stage: Stage | None = None
-    site: EntryRef | None = Field(default=None, description="knowledge-base site id")
+    site: SiteRef | None = Field(default=None, description="knowledge-base site id")
     view: PhotoView | None = Field(default=None, description="the camera's view")
 
 

@@ -23,14 +23,14 @@ from microneedling.clinic.services.staff_hours import (
     WorkingHoursIn,
     WorkingHoursOut,
 )
-from microneedling.iso_dates import ISO_DATE, IsoDateTime
+from microneedling.iso_dates import ISO_DATE, DaysWithin, IsoDateTime
 from microneedling.web.deps import RecordId, RecordIdFilter, service
 
 router = APIRouter(tags=["calendar"])
 Calendar = Annotated[CalendarService, Depends(service(CalendarService))]
 StaffHours = Annotated[StaffHoursService, Depends(service(StaffHoursService))]
 Day = Annotated[
-    date, Query(ge=FIRST_DIARY_DAY, le=LAST_DIARY_DAY, description="YYYY-MM-DD"), ISO_DATE
+    date, Query(description="YYYY-MM-DD"), DaysWithin(FIRST_DIARY_DAY, LAST_DIARY_DAY), ISO_DATE
 ]
 Room = Annotated[str | None, Query(max_length=64, description="only this room's appointments")]
 

@@ -20,6 +20,7 @@ from microneedling.clinic.services.locations import (
     StaffLocationsOut,
 )
 from microneedling.web.deps import ClinicDep, RecordId, service
+from microneedling.web.image_upload import IMAGE_FORM, NOT_EMPTY
 from microneedling.web.logo import logo_response
 from microneedling.web.problems import MEDIA_TYPE
 
@@ -39,9 +40,14 @@ def put_profile(body: ProfileIn, locations: Locations) -> ProfileOut:
     return locations.update_profile(body)
 
 
-@router.put("/clinic/logo", summary="Upload the clinic's logo (PNG or JPEG, at most 512 KiB)")
+@router.put(
+    "/clinic/logo",
+    summary="Upload the clinic's logo (PNG or JPEG, at most 512 KiB)",
+    openapi_extra=IMAGE_FORM,
+)
 async def put_logo(
-    locations: Locations, file: Annotated[UploadFile, File(description="PNG or JPEG")]
+    locations: Locations,
+    file: Annotated[UploadFile, File(description="PNG or JPEG", json_schema_extra=NOT_EMPTY)],
 ) -> ProfileOut:
     data = bytearray()
     while chunk := await file.read(CHUNK_BYTES):

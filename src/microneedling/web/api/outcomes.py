@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 
 from microneedling.clinic.errors import TooLarge
-from microneedling.clinic.known_ids import ConcernRef
-from microneedling.clinic.paging import Page
+from microneedling.clinic.known_ids import ConcernRef, SiteRef
+from microneedling.clinic.paging import Page, RecordRef
 from microneedling.clinic.photo_views import PhotoView
 from microneedling.clinic.services.outcomes import (
     MAX_PHOTOS_AT_ONCE,
@@ -22,13 +21,13 @@ from microneedling.clinic.services.outcomes import (
     PhotoOut,
     Stage,
 )
+from microneedling.iso_dates import IsoDate
 from microneedling.web.deps import ClinicDep, PageDep, RecordId, RecordIdFilter, service
+from microneedling.web.image_upload import ABSENT_NOT_NULL, IMAGE_FORM, NOT_EMPTY
 
 router = APIRouter(tags=["outcomes"])
 Outcomes = Annotated[OutcomeService, Depends(service(OutcomeService))]
 CHUNK_BYTES = 1 << 20
-#: A knowledge-base id in a filter (``cheeks``, ``fine_lines``), shaped like the stored ones.
-EntryRefFilter = Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9][a-z0-9_]*$")]
 #: A concern in a filter: its schema lists the knowledge base's concerns.
 ConcernFilter = Annotated[ConcernRef | None, Query()]
 
@@ -55,14 +54,15 @@ def list_outcomes(
 
 def _photo_meta(
     stage: Annotated[Stage, Form()],
-    site: Annotated[str | None, Form(max_length=64)] = None,
+    site: Annotated[SiteRef | None, Form(), ABSENT_NOT_NULL] = None,
     view: Annotated[
         PhotoView | None,
         Form(description="the camera's view; absent: not recorded (compared only with the same)"),
+        ABSENT_NOT_NULL,
     ] = None,
-    outcome_id: Annotated[int | None, Form()] = None,
-    session_id: Annotated[int | None, Form()] = None,
-    taken_on: Annotated[date | None, Form()] = None,
+    outcome_id: Annotated[RecordRef | None, Form(), ABSENT_NOT_NULL] = None,
+    session_id: Annotated[RecordRef | None, Form(), ABSENT_NOT_NULL] = None,
+    taken_on: Annotated[IsoDate | None, Form(), ABSENT_NOT_NULL] = None,
 ) -> PhotoIn:
     """The form fields that describe an upload's photos (one or several alike)."""
     return PhotoIn(
@@ -88,12 +88,13 @@ async def _read(file: UploadFile, limit: int, which: str = "") -> bytes:
     "/patients/{patient_id}/photos",
     status_code=status.HTTP_201_CREATED,
     summary="Upload a photo (JPEG or PNG; metadata stripped; needs photo consent)",
+    openapi_extra=IMAGE_FORM,
 )
 async def upload_photo(
     patient_id: RecordId,
     outcomes: Outcomes,
     clinic: ClinicDep,
-    file: Annotated[UploadFile, File(description="JPEG or PNG")],
+    file: Annotated[UploadFile, File(description="JPEG or PNG", json_schema_extra=NOT_EMPTY)],
     meta: PhotoMeta,
 ) -> PhotoOut:
     data = await _read(file, clinic.settings.photo_max_bytes)
@@ -105,13 +106,18 @@ async def upload_photo(
     status_code=status.HTTP_201_CREATED,
     summary=f"Upload up to {MAX_PHOTOS_AT_ONCE} photos of one stage, area and view at once: "
     "all kept or none",
+    openapi_extra=IMAGE_FORM,
 )
 async def upload_photos(
     patient_id: RecordId,
     outcomes: Outcomes,
     clinic: ClinicDep,
     file: Annotated[
-        list[UploadFile], File(description="JPEG or PNG files, the field repeated for each")
+        list[UploadFile],
+        File(
+            description="JPEG or PNG files, the field repeated for each",
+            json_schema_extra={"minItems": 1, "maxItems": MAX_PHOTOS_AT_ONCE},
+        ),
     ],
     meta: PhotoMeta,
 ) -> list[PhotoOut]:
@@ -127,7 +133,7 @@ def list_photos(
     outcomes: Outcomes,
     page: PageDep,
     stage: Annotated[Stage | None, Query()] = None,
-    site: EntryRefFilter = None,
+    site: Annotated[SiteRef | None, Query()] = None,
     view: Annotated[PhotoView | None, Query()] = None,
 ) -> Page[PhotoOut]:
     return outcomes.photo_page(patient_id, PhotoFilter(stage=stage, site=site, view=view), page)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from microneedling.clinic.diary_range import LAST_DIARY_DAY
 from microneedling.clinic.schemas.appointments import AppointmentOut
 from microneedling.clinic.services.series_booking import SeriesIn, SeriesProposal, SeriesService
-from microneedling.iso_dates import ISO_DATE
+from microneedling.iso_dates import ISO_DATE, DaysWithin
 from microneedling.web.deps import RecordId, RecordIdFilter, service
 
 router = APIRouter(prefix="/plans", tags=["appointments"])
@@ -25,7 +25,7 @@ def propose_series(
     room: Annotated[str | None, Query(max_length=64)] = None,
     at: Annotated[time | None, Query(description="wanted time of day, HH:MM")] = None,
     start: Annotated[
-        date | None, Query(le=LAST_DIARY_DAY, description="first day"), ISO_DATE
+        date | None, Query(description="first day"), DaysWithin(date.min, LAST_DIARY_DAY), ISO_DATE
     ] = None,
     location_id: RecordIdFilter = None,
 ) -> SeriesProposal:

@@ -8,18 +8,17 @@ from fastapi import APIRouter, Depends, Query, status
 
 from microneedling.clinic.paging import Page
 from microneedling.clinic.schemas.treatments import (
-    FIRST_SESSION_DAY,
     AdverseEventIn,
     AreaIn,
     SessionCompletion,
+    SessionDay,
     SessionFilter,
     SessionOut,
     SessionStart,
     SessionStatus,
 )
 from microneedling.clinic.services.treatments import TreatmentService
-from microneedling.iso_dates import IsoDate
-from microneedling.planning import LAST_PLANNABLE_DAY, AftercareSheet
+from microneedling.planning import AftercareSheet
 from microneedling.web.deps import PageDep, RecordId, service
 
 router = APIRouter(tags=["sessions"])
@@ -68,9 +67,7 @@ def session_aftercare(session_id: RecordId, treatments: Treatments) -> Aftercare
 
 
 #: A day in a session filter: the appointment's day in clinic time, 1900-01-01 to 2100-12-31.
-SessionDayFilter = Annotated[
-    IsoDate | None, Query(ge=FIRST_SESSION_DAY, le=LAST_PLANNABLE_DAY, description="YYYY-MM-DD")
-]
+SessionDayFilter = Annotated[SessionDay | None, Query(description="YYYY-MM-DD")]
 
 
 @router.get(
