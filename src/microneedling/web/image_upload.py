@@ -3,7 +3,8 @@
 The file is a form field named ``file``: not empty (``minLength: 1``), and sent as a JPEG or a
 PNG (``encoding.file.contentType``), the only formats :func:`microneedling.clinic.photos.
 clean_image` reads; anything else is a 415 problem. What the bytes must hold beyond that (a
-readable image within the pixel limit) JSON Schema cannot say.
+readable image within the pixel limit) JSON Schema cannot say. The form's other optional fields
+are published without null (:data:`ABSENT_NOT_NULL`).
 """
 
 from __future__ import annotations

@@ -132,7 +132,9 @@ def install(app: FastAPI, routers: Sequence[APIRouter], prefix: str, actors: Act
                 rules = RULES.get(f"{method} {path}")
                 if rules is not None:
                     said = operation.get("description", "")
-                    operation["description"] = f"{said}\n\nAlso refused (422): {rules}.".strip()
+                    operation["description"] = (
+                        f"{said}\n\nAlso refused, naming the field: {rules}.".strip()
+                    )
                 responses = operation.setdefault("responses", {})
                 responses.pop("422", None)  # FastAPI's JSON 422: ours is a problem document
                 for status in sorted(problem_statuses(route, path, actors)):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from microneedling.clinic.diary_range import LAST_DIARY_DAY
 from microneedling.clinic.schemas.appointments import AppointmentOut
 from microneedling.clinic.services.series_booking import SeriesIn, SeriesProposal, SeriesService
-from microneedling.iso_dates import ISO_DATE, DaysWithin
+from microneedling.planning import PlannableDay
 from microneedling.web.deps import RecordId, RecordIdFilter, service
 
 router = APIRouter(prefix="/plans", tags=["appointments"])
@@ -24,9 +23,7 @@ def propose_series(
     practitioner_id: RecordIdFilter = None,
     room: Annotated[str | None, Query(max_length=64)] = None,
     at: Annotated[time | None, Query(description="wanted time of day, HH:MM")] = None,
-    start: Annotated[
-        date | None, Query(description="first day"), DaysWithin(date.min, LAST_DIARY_DAY), ISO_DATE
-    ] = None,
+    start: Annotated[PlannableDay | None, Query(description="first day")] = None,
     location_id: RecordIdFilter = None,
 ) -> SeriesProposal:
     return series.propose(plan_id, practitioner_id, room, at, start, location_id)
