@@ -10,9 +10,10 @@ its middleware, routing, templates and database, without sockets) on a copy of t
 sends each route ``--requests`` times. Per request it reports the process's CPU time (user +
 system, the audit writer thread included; less disturbed by other load than wall clock, best of
 ``--rounds``) and the number of SQL statements the database executed. With ``--against`` the
-ratio this / other of CPU time. ``--profile ROUTE`` samples that route in this checkout with py-spy
-(every thread, attached after the warm-up) and prints where the time goes instead. ``--seed-dir DIR`` keeps the seeded
-clinic there and reuses it on the next run. Prints the load average before and after.
+ratio this / other of CPU time. ``--profile ROUTE`` samples that route in this checkout with
+py-spy (every thread, attached after the warm-up) and prints where the time goes instead.
+``--seed-dir DIR`` keeps the seeded clinic there and reuses it on the next run. Prints the load
+average before and after.
 
 The other checkout is seeded first when given (its schema may be older; this checkout migrates
 its copy forward when it starts).
