@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import JSON, func, select, type_coerce
+from sqlalchemy import JSON, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from microneedling.clinic.models import PlanRecord, PlanVersion
@@ -31,22 +31,30 @@ class PlanSummary:
     first_session: date
 
 
+_OLDER = aliased(PlanVersion)
+_DOCUMENT = type_coerce(PlanVersion.plan, JSON)
+#: Built once: constructing the statement cost as much as running it.
+_SUMMARIES = (
+    select(
+        PlanRecord.id, PlanRecord.status, PlanRecord.current_version,
+        _DOCUMENT["areas"],
+        _DOCUMENT[("session_count", "value")].as_integer(),
+        _DOCUMENT[("sessions", 0, "date")].as_string(),
+    )
+    .join(PlanVersion, PlanVersion.plan_id == PlanRecord.id)
+    .where(
+        PlanRecord.patient_id == bindparam("patient_id"),
+        PlanVersion.version == select(func.max(_OLDER.version))
+        .where(_OLDER.plan_id == PlanRecord.id)
+        .scalar_subquery(),
+    )
+    .order_by(PlanRecord.id.desc())
+)  # fmt: skip
+
+
 def plan_summaries(session: Session, patient_id: int) -> list[PlanSummary]:
     """Every plan of the patient, newest first (the order of ``PlanService.for_patient``)."""
-    older = aliased(PlanVersion)
-    newest = select(func.max(older.version)).where(older.plan_id == PlanRecord.id).scalar_subquery()
-    document = type_coerce(PlanVersion.plan, JSON)
-    rows = session.execute(
-        select(
-            PlanRecord.id, PlanRecord.status, PlanRecord.current_version,
-            document["areas"],
-            document[("session_count", "value")].as_integer(),
-            document[("sessions", 0, "date")].as_string(),
-        )
-        .join(PlanVersion, PlanVersion.plan_id == PlanRecord.id)
-        .where(PlanRecord.patient_id == patient_id, PlanVersion.version == newest)
-        .order_by(PlanRecord.id.desc())
-    )  # fmt: skip
+    rows = session.execute(_SUMMARIES, {"patient_id": patient_id})
     return [
         PlanSummary(
             id=plan_id,
