@@ -89,9 +89,12 @@ def create_app(
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(refuse_unknown_query)])
     for router in ROUTERS:
         api.include_router(router)
-    app.include_router(api)
+    # Pages first: a request is matched against the routes in order, and the API's ~150 were
+    # each tried (no prefix short-cut) before any page. No page path begins with /api or with
+    # a parameter, so no API request can match a page (tests/unit/web/test_route_order.py).
     app.include_router(patient_pages)
     _mount_pages(app)
+    app.include_router(api)
     problem_docs.install(app, ROUTERS, API_PREFIX, (current_actor, enrolling_actor))
     app.add_middleware(DocumentedMethods, document=app.openapi, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=clinic.settings.request_max_bytes)
