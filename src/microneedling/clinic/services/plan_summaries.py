@@ -3,7 +3,7 @@
 The record page shows, for each plan, its status and version, the treated areas, the number of
 sessions and the first session's date. A stored plan is a document of ~90 kB (every figure
 with its rule trail and sources); loading each whole as a ``TreatmentPlan`` to show those few
-values was a tenth of the page's server time. Here the database picks the values out of the
+values was a sixth of the page's server time. Here the database picks the values out of the
 newest version's document (JSON paths, the same on SQLite and PostgreSQL).
 """
 
