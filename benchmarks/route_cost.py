@@ -10,9 +10,10 @@ its middleware, routing, templates and database, without sockets) on a copy of t
 sends each route ``--requests`` times. Per request it reports the process's CPU time (user +
 system, the audit writer thread included; less disturbed by other load than wall clock, best of
 ``--rounds``) and the number of SQL statements the database executed. With ``--against`` the
-ratio this / other of CPU time. ``--profile ROUTE`` samples that route in this checkout with py-spy
-(every thread) and prints where the time goes instead. ``--seed-dir DIR`` keeps the seeded
-clinic there and reuses it on the next run. Prints the load average before and after.
+ratio this / other of CPU time. ``--profile ROUTE`` samples that route in this checkout with
+py-spy (every thread, attached after the warm-up) and prints where the time goes instead.
+``--seed-dir DIR`` keeps the seeded clinic there and reuses it on the next run. Prints the load
+average before and after.
 
 The other checkout is seeded first when given (its schema may be older; this checkout migrates
 its copy forward when it starts).
@@ -24,6 +25,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -78,7 +80,9 @@ def _seed(data: Path, patients: int) -> None:
     clinic.db.dispose()
 
 
-def _measure(data: Path, requests: int, only: str | None) -> dict[str, Any]:
+def _measure(
+    data: Path, requests: int, only: str | None, spy: Path | None = None
+) -> dict[str, Any]:
     import random
     from datetime import datetime, timedelta
 
@@ -154,9 +158,15 @@ def _measure(data: Path, requests: int, only: str | None) -> dict[str, Any]:
                 if response.status_code >= 400:
                     raise SystemExit(f"{route}: {response.status_code} {response.text[:300]}")
             statements[0] = 0
+            # Attached after the warm-up: the first requests build FastAPI's route tables and
+            # compile templates, once per process, which is not what a request costs.
+            sampler = _attach(spy) if spy else None
             cpu, wall = time.process_time(), time.perf_counter()
             for _ in range(requests):
                 send(route)
+            if sampler is not None:
+                sampler.send_signal(signal.SIGINT)
+                sampler.wait()
             results[route] = {
                 "cpu_ms": (time.process_time() - cpu) / requests * 1000,
                 "wall_ms": (time.perf_counter() - wall) / requests * 1000,
@@ -166,17 +176,29 @@ def _measure(data: Path, requests: int, only: str | None) -> dict[str, Any]:
     return results
 
 
+def _attach(stacks: Path) -> subprocess.Popen[bytes]:
+    """py-spy sampling this process (every thread) until interrupted."""
+    spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--rate", "500",
+           "--format", "raw", "--output", str(stacks), "--pid", str(os.getpid())]  # fmt: skip
+    sampler = subprocess.Popen(spy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # py-spy attaches and starts sampling
+    return sampler
+
+
 def child(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--only", choices=ROUTES)
+    parser.add_argument("--spy", type=Path, help="py-spy's stacks, sampled after the warm-up")
     args = parser.parse_args(argv)
     if args.seed is not None:
         _seed(args.data, args.seed)
         return 0
-    print("RESULT " + json.dumps(_measure(args.data, args.requests, args.only)), flush=True)
+    print(
+        "RESULT " + json.dumps(_measure(args.data, args.requests, args.only, args.spy)), flush=True
+    )
     return 0
 
 
@@ -187,14 +209,12 @@ def _python(checkout: Path) -> str:
     return str(checkout / ".venv/bin/python")
 
 
-def _run(
-    checkout: Path, data: Path, extra: list[str], wrap: list[str] | None = None
-) -> dict[str, Any]:
+def _run(checkout: Path, data: Path, extra: list[str]) -> dict[str, Any]:
     env = _env(data)
     env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{checkout / 'src'}"
     command = [_python(checkout), str(Path(__file__)), "--child", "--data", str(data), *extra]
     done = subprocess.run(
-        [*(wrap or []), *command],
+        command,
         env=env, cwd=checkout, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode != 0:
@@ -258,10 +278,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.profile:
             stacks = (args.seed_dir or Path(tmp)) / f"stacks-{args.profile}.txt"
-            spy = [str(Path(_python(ROOT)).parent / "py-spy"), "record", "--rate", "500",
-                   "--format", "raw", "--output", str(stacks), "--"]  # fmt: skip
-            only = ["--requests", str(args.requests), "--only", args.profile]
-            _run(ROOT, fresh("this"), only, wrap=spy)
+            only = ["--requests", str(args.requests), "--only", args.profile, "--spy", str(stacks)]
+            _run(ROOT, fresh("this"), only)
             print_profile(stacks)
             return 0
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in sides}

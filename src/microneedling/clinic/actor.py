@@ -19,6 +19,8 @@ class Actor:
     kind: ClassVar[str] = "staff"
     #: The sign-in (token row) this request came with, kept when the account's others end.
     session_id: int | None = None
+    #: The member's full name as a page header shows it, read with the sign-in ("" elsewhere).
+    full_name: str = ""
 
     def may(self, permission: Permission) -> bool:
         return allows(self.role, permission)

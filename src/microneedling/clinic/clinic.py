@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from microneedling.clinic.actor import Actor
@@ -186,6 +187,11 @@ class Service:
             return
         audit = AuditLog.deferred(self.actor)
         with stamped_by(self.clinic.now), self.clinic.db.reading() as session:
+            # Each service the page calls checks the same records again (the live patient, 9
+            # times on the record page). The session's identity map holds objects weakly, so a
+            # record no one kept was read again each time; kept for the page, they are found.
+            loaded: list[object] = []
+            event.listen(session, "loaded_as_persistent", lambda _s, row: loaded.append(row))
             token = _PAGE_UNIT.set(Unit(session, audit))
             try:
                 yield

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from microneedling.clinic.models.base import Base, UtcDateTime, utcnow
@@ -12,6 +12,8 @@ from microneedling.clinic.models.base import Base, UtcDateTime, utcnow
 
 class Appointment(Base):
     __tablename__ = "appointments"
+    # A location's diary between two moments (day schedule, calendar): see migration 0011.
+    __table_args__ = (Index("ix_appointments_location_starts", "location_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -22,7 +24,8 @@ class Appointment(Base):
     kind: Mapped[str] = mapped_column(String(20))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), default=None)
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Overlap checks read appointments ending after a span's start: see migration 0011.
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     status: Mapped[str] = mapped_column(String(20), default="booked")
     note: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

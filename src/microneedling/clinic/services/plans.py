@@ -50,6 +50,7 @@ from microneedling.clinic.services.lookups import (
     live_patient,
 )
 from microneedling.clinic.services.plan_consent import record_consent
+from microneedling.clinic.services.plan_summaries import PlanSummary, plan_summaries
 from microneedling.errors import InvalidInput, RequestRefused
 from microneedling.planning import PlanRequest, RequestedCourse, TreatmentPlan, make_plan
 from microneedling.screening import Intake
@@ -257,6 +258,15 @@ class PlanService(Service):
     def for_patient(self, patient_id: int) -> list[PlanOut]:
         """All the patient's plans, newest first."""
         return every_item(lambda page: self.plan_page(patient_id, PlanFilter(), page))
+
+    def summaries(self, patient_id: int) -> list[PlanSummary]:
+        """All the patient's plans, newest first, as the record lists them (the same read and
+        audit event as :meth:`for_patient`, without loading each whole plan)."""
+        with self.reading(Permission.READ_CLINICAL) as u:
+            live_patient(u.session, patient_id)
+            items = plan_summaries(u.session, patient_id)
+            u.audit.listed("plan", [p.id for p in items], [patient_id])
+            return items
 
     def plan_page(self, patient_id: int, where: PlanFilter, page: PageRequest) -> Page[PlanOut]:
         """One page of the patient's plans, newest first."""

@@ -314,7 +314,7 @@ class SignIn:
                 self.clinic.settings, role, confirmed_at is not None
             ):
                 raise MfaEnrolmentDue()
-            return Actor(member.id, member.username, role, client_ip, auth.id)
+            return Actor(member.id, member.username, role, client_ip, auth.id, member.full_name)
 
     def logout(self, token: str) -> None:
         with self.clinic.db.transaction() as session:

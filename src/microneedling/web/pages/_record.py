@@ -13,13 +13,13 @@ from microneedling.clinic.paging import PageRequest
 from microneedling.clinic.photo_pairs import photo_pairs
 from microneedling.clinic.schemas.intakes import IntakeScreened, ScreeningOut
 from microneedling.clinic.schemas.patients import NoteOut
-from microneedling.clinic.schemas.plans import PlanOut
 from microneedling.clinic.schemas.treatments import SessionOut
 from microneedling.clinic.services.econsent import ConsentDocumentOut, ConsentDocumentService
 from microneedling.clinic.services.intake_records import intake_overdue
 from microneedling.clinic.services.intakes import IntakeService
 from microneedling.clinic.services.outcomes import OutcomeOut, OutcomeService
 from microneedling.clinic.services.patients import PatientService
+from microneedling.clinic.services.plan_summaries import PlanSummary
 from microneedling.clinic.services.plans import PlanService
 from microneedling.clinic.services.treatments import TreatmentService
 from microneedling.web.pages._outcomes import outcome_charts
@@ -33,7 +33,7 @@ class ClinicalRecord:
     current: IntakeScreened | None = None
     intake_overdue: str | None = None
     screenings: list[ScreeningOut] = field(default_factory=list)
-    plans: list[PlanOut] = field(default_factory=list)
+    plans: list[PlanSummary] = field(default_factory=list)
     consents: list[ConsentDocumentOut] = field(default_factory=list)
     sessions: list[SessionOut] = field(default_factory=list)
     outcomes: list[OutcomeOut] = field(default_factory=list)
@@ -58,7 +58,7 @@ def clinical_record(page: Signed, patient_id: int, photos_allowed: bool) -> Clin
         current=current,
         intake_overdue=intake_overdue(current.intake.recorded_at, page.clinic) if current else None,
         screenings=screenings,
-        plans=page.service(PlanService).for_patient(patient_id),
+        plans=page.service(PlanService).summaries(patient_id),
         consents=page.service(ConsentDocumentService).for_patient(patient_id),
         sessions=page.service(TreatmentService).for_patient(patient_id),
         outcomes=results,

@@ -13,7 +13,6 @@ from microneedling.clinic.actor import Actor
 from microneedling.clinic.clinic import Clinic, Service
 from microneedling.clinic.errors import NotAuthenticated
 from microneedling.clinic.roles import Permission
-from microneedling.clinic.services.staff import StaffService
 from microneedling.web.auth import SESSION_COOKIE, authenticate, csrf_token
 from microneedling.web.deps import ClinicDep
 from microneedling.web.pages._render import PageContext, PageUser, clinic_name
@@ -56,11 +55,11 @@ async def _signed(request: Request, clinic: Clinic, *, enrolling: bool) -> Signe
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise NotAuthenticated("sign in first")
+    # The sign-in read the member's row: the header's name comes with it, not from a second read.
     actor = await authenticate(request, clinic, enrolling=enrolling)
-    me = StaffService(clinic, actor).me()
     ctx = PageContext(
         request=request,
-        user=PageUser(me.id, me.username, me.full_name, me.role.value),
+        user=PageUser(actor.staff_id, actor.username, actor.full_name, actor.role.value),
         csrf_token=csrf_token(clinic, cookie),
         clinic_name=clinic_name(request),
     )
