@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -31,8 +29,8 @@ from clinic_support import (
     Clock,
     Team,
     course_request,
-    free_port,
     jpeg_with_exif,
+    start_uvicorn,
 )
 from microneedling.clinic import Actor, Clinic, ClinicSettings, Database, Role
 from microneedling.clinic.models import StaffMember
@@ -187,29 +185,6 @@ def make_team(clinic: Clinic) -> Team:
 @pytest.fixture
 def team(clinic: Clinic) -> Team:
     return make_team(clinic)
-
-
-def start_uvicorn(app: object) -> tuple[str, Callable[[], None]]:
-    """Serve an ASGI app with uvicorn on a free loopback port: (base URL, stop)."""
-    import uvicorn
-
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",  # type: ignore[arg-type]
-                            lifespan="on", proxy_headers=False)  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-    return f"http://127.0.0.1:{port}", stop
 
 
 @pytest.fixture
