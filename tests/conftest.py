@@ -116,18 +116,23 @@ def _fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
     yield from _copy_postgres(server, template)
 
 
+def _fresh_database(request: pytest.FixtureRequest, directory: Path) -> Iterator[str]:
+    """A copy of the migrated template on the backend ``request.param`` names."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = directory / "clinic.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+    else:
+        yield from _fresh_postgres(request)
+
+
 @pytest.fixture(
     params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
 )
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a freshly migrated, empty clinic database on each backend."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "clinic.sqlite3"
-        shutil.copyfile(template, path)
-        yield f"sqlite:///{path}"
-    else:
-        yield from _fresh_postgres(request)
+    yield from _fresh_database(request, tmp_path)
 
 
 @pytest.fixture(
@@ -139,13 +144,7 @@ def module_db_url(
 ) -> Iterator[str]:
     """URL of a freshly migrated clinic database on each backend for a module to seed once;
     its tests work on copies (:func:`db_copy`)."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path_factory.mktemp("module-db") / "clinic.sqlite3"
-        shutil.copyfile(template, path)
-        yield f"sqlite:///{path}"
-    else:
-        yield from _fresh_postgres(request)
+    yield from _fresh_database(request, tmp_path_factory.mktemp("module-db"))
 
 
 @pytest.fixture
