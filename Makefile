@@ -16,7 +16,10 @@ install: system-deps .venv/.synced node_modules/.package-lock.json
 
 .venv/.synced: pyproject.toml uv.lock
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
-	$(UV) sync --frozen
+	# Bytecode compiled once here: with PYTHONDONTWRITEBYTECODE set (as on CI) every Python
+	# process the tests start (servers, CLI runs, Dask workers, pytest itself) would otherwise
+	# compile its imports from source again (docs/testing.md has the measurement).
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 # Browser assets for the pages (htmx), pinned in package-lock.json.

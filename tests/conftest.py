@@ -12,10 +12,9 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,13 +30,14 @@ from clinic_support import (
     Clock,
     Team,
     course_request,
-    free_port,
     jpeg_with_exif,
+    start_uvicorn,
 )
 from microneedling.clinic import Actor, Clinic, ClinicSettings, Database, Role
 from microneedling.clinic.models import StaffMember
 from microneedling.clinic.services.passwords import hash_password
 from pg_cluster import postgres_bindir, start_postgres
+from world_records import build_records
 
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -96,9 +96,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
-    server: str = request.getfixturevalue("postgres_server")
-    template: str = request.getfixturevalue("postgres_template")
+def _copy_postgres(server: str, template: str) -> Iterator[str]:
+    """URL of a new database copied from ``template``; dropped when the iterator ends."""
     name = f"mn_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -111,18 +110,65 @@ def _fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
         admin.dispose()
 
 
+def _fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
+    server: str = request.getfixturevalue("postgres_server")
+    template: str = request.getfixturevalue("postgres_template")
+    yield from _copy_postgres(server, template)
+
+
+def _fresh_database(request: pytest.FixtureRequest, directory: Path) -> Iterator[str]:
+    """A copy of the migrated template on the backend ``request.param`` names."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = directory / "clinic.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+    else:
+        yield from _fresh_postgres(request)
+
+
 @pytest.fixture(
     params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
 )
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a freshly migrated, empty clinic database on each backend."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "clinic.sqlite3"
-        shutil.copyfile(template, path)
-        yield f"sqlite:///{path}"
-    else:
-        yield from _fresh_postgres(request)
+    yield from _fresh_database(request, tmp_path)
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def module_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """URL of a freshly migrated clinic database on each backend for a module to seed once;
+    its tests work on copies (:func:`db_copy`)."""
+    yield from _fresh_database(request, tmp_path_factory.mktemp("module-db"))
+
+
+@pytest.fixture
+def db_copy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Copy a seeded database (no connections open to it) for this test: a SQLite file by
+    copying it, a PostgreSQL one with CREATE DATABASE ... TEMPLATE; returns the copy's URL.
+    Copies are dropped after the test."""
+    drops: list[Iterator[str]] = []
+
+    def copy(url: str) -> str:
+        source = make_url(url).database
+        assert source is not None
+        if make_url(url).get_backend_name() == "sqlite":
+            path = tmp_path / f"copy-{uuid.uuid4().hex[:8]}.sqlite3"
+            shutil.copyfile(source, path)
+            return f"sqlite:///{path}"
+        copies = _copy_postgres(request.getfixturevalue("postgres_server"), source)
+        drops.append(copies)
+        return next(copies)
+
+    yield copy
+    for copies in drops:
+        for _ in copies:  # runs the DROP DATABASE
+            pass
 
 
 def clinic_test_settings(data_dir: Path, db_url: str) -> ClinicSettings:
@@ -189,29 +235,6 @@ def team(clinic: Clinic) -> Team:
     return make_team(clinic)
 
 
-def start_uvicorn(app: object) -> tuple[str, Callable[[], None]]:
-    """Serve an ASGI app with uvicorn on a free loopback port: (base URL, stop)."""
-    import uvicorn
-
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",  # type: ignore[arg-type]
-                            lifespan="on", proxy_headers=False)  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-    return f"http://127.0.0.1:{port}", stop
-
-
 @pytest.fixture
 def live_server() -> Iterator[Callable[[object], str]]:
     """Start ASGI apps under uvicorn on free loopback ports; returns their base URLs."""
@@ -268,96 +291,57 @@ def jpeg() -> Callable[..., bytes]:
     return jpeg_with_exif
 
 
-def _build_records(clinic: Clinic, team: Team, clock: Clock) -> dict[str, int]:
-    from microneedling.clinic.schemas.appointments import AppointmentIn
-    from microneedling.clinic.schemas.intakes import IntakeIn
-    from microneedling.clinic.schemas.patients import NoteIn, PatientIn
-    from microneedling.clinic.schemas.plans import ConsentIn, PlanIn
-    from microneedling.clinic.schemas.pre_treatment_check import PreTreatmentCheck
-    from microneedling.clinic.schemas.treatments import AreaIn, SessionStart
-    from microneedling.clinic.services.appointments import AppointmentService
-    from microneedling.clinic.services.devices import DeviceIn, DeviceService, LotIn
-    from microneedling.clinic.services.intakes import IntakeService
-    from microneedling.clinic.services.outcomes import OutcomeIn, OutcomeService, PhotoIn
-    from microneedling.clinic.services.patients import PatientService
-    from microneedling.clinic.services.plans import PlanService
-    from microneedling.clinic.services.treatments import TreatmentService
-    from microneedling.planning import RequestedCourse
-    from microneedling.screening import Intake
+@dataclass(frozen=True)
+class WorldSeed:
+    """A clinic with every kind of record and its team signed in, made once per backend and
+    run: ``url`` is its database (a file, or a PostgreSQL template), ``root`` holds it and its
+    data directory (photos), ``moment`` is its clock after the records were made."""
 
-    admin = DeviceService(clinic, team.admin)
-    device = admin.register_device(
-        DeviceIn(device_type="generic_pen_12", serial_number="PEN-W1", label="Pen")
-    )
-    lot_data = {"device_type": "generic_pen_12", "cartridge_id": "12", "needle_count": 12,
-                "needle_length_mm": 2.5}  # fmt: skip
-    lot = admin.register_lot(
-        LotIn.model_validate({**lot_data, "lot_number": "W-LOT-1", "expires_on": "2028-01-01"})
-    )
-    spare_lot = admin.register_lot(
-        LotIn.model_validate({**lot_data, "lot_number": "W-LOT-2", "expires_on": "2028-01-01"})
-    )
-    desk = PatientService(clinic, team.front_desk)
-    patient = desk.register(
-        PatientIn.model_validate({"given_name": "Wendy", "family_name": "World",
-                                  "date_of_birth": "1984-05-01", "sex": "female",
-                                  "consent_photos": True})
-    )  # fmt: skip
-    spare = desk.register(
-        PatientIn.model_validate({"given_name": "Spare", "family_name": "Person",
-                                  "date_of_birth": "1990-01-01"})
-    )  # fmt: skip
-    note = PatientService(clinic, team.practitioner).add_note(patient.id, NoteIn(text="Note."))
-    IntakeService(clinic, team.practitioner).record(
-        patient.id, IntakeIn(answers=Intake.model_validate(INTAKE))
-    )
-    plans = PlanService(clinic, team.practitioner)
-    plan = plans.create(
-        patient.id, PlanIn(course=RequestedCourse.model_validate(course_request("2027-03-01")))
-    )
-    plans.consent(plan.id, ConsentIn(version=1, consented_by="Wendy World", method="signature"))
-    book = AppointmentService(clinic, team.front_desk)
-    slot = {"patient_id": patient.id, "practitioner_id": team.practitioner.staff_id,
-            "duration_minutes": 60}  # fmt: skip
-    session_slot = book.book(
-        AppointmentIn.model_validate({**slot, "room": "room-1", "kind": "session",
-                                      "plan_id": plan.id, "starts_at": "2027-03-01T10:00"})
-    )  # fmt: skip
-    follow = book.book(
-        AppointmentIn.model_validate({**slot, "room": "room-2", "kind": "follow_up",
-                                      "starts_at": "2027-03-01T12:00"})
-    )  # fmt: skip
-    clock.advance(hours=2, minutes=5)
-    check = PreTreatmentCheck(new_medication=False, pregnant=False, cold_sore=False, breakout=False)
-    session = TreatmentService(clinic, team.practitioner).start(
-        SessionStart(appointment_id=session_slot.id, device_id=device.id, lot_id=lot.id,
-                     check=check)
-    )  # fmt: skip
-    TreatmentService(clinic, team.practitioner).record_area(
-        session.id, AreaIn(site="cheeks", depth_mm=1.5, passes=3)
-    )
-    outcome = OutcomeService(clinic, team.practitioner).record(
-        patient.id,
-        OutcomeIn(plan_id=plan.id, assessed_on=clinic.today(), concern="fine_lines",
-                  clinician_score=3.0)
-    )  # fmt: skip
-    photo = OutcomeService(clinic, team.practitioner).add_photo(
-        patient.id, PhotoIn(stage="baseline", site="cheeks", view="front"), jpeg_with_exif()
-    )
-    return {
-        "device": device.id, "lot": lot.id, "spare_lot": spare_lot.id, "patient": patient.id,
-        "spare_patient": spare.id, "note": note.id, "plan": plan.id,
-        "session_appointment": session_slot.id, "follow_up": follow.id, "session": session.id,
-        "outcome": outcome.id, "photo": photo.id, "practitioner": team.practitioner.staff_id,
-        "front_desk": team.front_desk.staff_id, "location": _default_location(clinic),
-    }  # fmt: skip
+    url: str
+    root: Path
+    moment: datetime
+    team: Team
+    headers: dict[str, dict[str, str]]
+    ids: dict[str, int]
 
 
-def _default_location(clinic: Clinic) -> int:
-    from microneedling.clinic.locations import default_place
+def _seed_world(url: str, root: Path) -> WorldSeed:
+    from microneedling.web import create_app
 
-    with clinic.db.reading() as session:
-        return default_place(session).id
+    clock = Clock(datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+    clinic = Clinic(clinic_test_settings(root / "data", url), clock=clock)
+    clinic.start()
+    team = make_team(clinic)
+    ids = build_records(clinic, team, clock)
+    base, stop = start_uvicorn(create_app(clinic=clinic))
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            headers = {}
+            for role in ("admin", "practitioner", "front_desk", "medical_director"):
+                response = client.post(
+                    "/api/auth/token",
+                    json={"username": role.replace("_", "-"), "password": PASSWORD},
+                )
+                headers[role] = {"Authorization": f"Bearer {response.json()['token']}"}
+    finally:
+        stop()
+        clinic.db.dispose()  # no connection may stay open to a PostgreSQL template
+    return WorldSeed(url, root, clock(), team, headers, ids)
+
+
+@pytest.fixture(scope="session")
+def world_seed_sqlite(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> WorldSeed:
+    root = tmp_path_factory.mktemp("world-seed")
+    shutil.copyfile(sqlite_template, root / "clinic.sqlite3")
+    return _seed_world(f"sqlite:///{root / 'clinic.sqlite3'}", root)
+
+
+@pytest.fixture(scope="session")
+def world_seed_postgresql(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorldSeed]:
+    for url in _fresh_postgres(request):
+        yield _seed_world(url, tmp_path_factory.mktemp("world-seed"))
 
 
 @pytest.fixture(
@@ -367,33 +351,30 @@ def _default_location(clinic: Clinic) -> int:
 def api_world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ApiWorld]:
-    """One clinic per test module and backend, with every kind of record, and a client."""
+    """One clinic per test module and backend, with every kind of record, and a client: a
+    copy of the run's seeded clinic (its records and sign-ins are made once per backend, the
+    sign-ins' Argon2 checks being slow on purpose), on its own clock."""
     from microneedling.web import create_app
 
+    seed: WorldSeed = request.getfixturevalue(f"world_seed_{request.param}")
     root = tmp_path_factory.mktemp("world")
+    shutil.copytree(seed.root / "data", root / "data")
     if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        shutil.copyfile(template, root / "clinic.sqlite3")
+        shutil.copyfile(seed.root / "clinic.sqlite3", root / "clinic.sqlite3")
         urls: Iterator[str] = iter([f"sqlite:///{root / 'clinic.sqlite3'}"])
     else:
-        urls = _fresh_postgres(request)
+        template = make_url(seed.url).database
+        assert template is not None
+        urls = _copy_postgres(request.getfixturevalue("postgres_server"), template)
     url = next(urls)
-    clock = Clock(datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+    clock = Clock(seed.moment)
     clinic = Clinic(clinic_test_settings(root / "data", url), clock=clock)
     clinic.start()
-    team = make_team(clinic)
-    ids = _build_records(clinic, team, clock)
     app = create_app(clinic=clinic)
     base, stop = start_uvicorn(app)
     with httpx.Client(base_url=base, timeout=60) as client:
-        headers = {}
-        for role in ("admin", "practitioner", "front_desk", "medical_director"):
-            response = client.post(
-                "/api/auth/token",
-                json={"username": role.replace("_", "-"), "password": PASSWORD},
-            )
-            headers[role] = {"Authorization": f"Bearer {response.json()['token']}"}
-        yield ApiWorld(client, app, clinic, clock, team, headers, ids)
+        headers = {role: dict(header) for role, header in seed.headers.items()}
+        yield ApiWorld(client, app, clinic, clock, seed.team, headers, dict(seed.ids))
     stop()
     clinic.db.dispose()
     for _ in urls:  # drop the PostgreSQL database

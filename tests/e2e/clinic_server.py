@@ -1,5 +1,6 @@
-"""Run the real clinic app for the browser tests:
-``python clinic_server.py PORT DATA_DIR SHIFT_S [TIMEZONE [OPENING_HOURS [walk]]]``.
+"""The real clinic app for the browser tests: :func:`build` makes it (the e2e fixtures serve
+it with uvicorn in a thread of the test process); by hand,
+``python clinic_server.py PORT DATA_DIR SHIFT_S [TIMEZONE [OPENING_HOURS [walk]]]`` serves it.
 
 A fresh SQLite clinic in DATA_DIR, migrated, with one account per role (password
 :data:`PASSWORD`), served by uvicorn on 127.0.0.1:PORT until the process is stopped. Patients,
@@ -17,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 from walk_seed import seed_walk
 
 from microneedling.clinic import Clinic, ClinicSettings, Role
@@ -33,14 +35,15 @@ STAFF = {
 }
 
 
-def main(
+def build(
     port: int,
     data_dir: Path,
     shift_s: float,
     timezone: str = "UTC",
     opening_hours: str = "mon-sun 00:00-23:59",
     seed: str = "",
-) -> None:
+) -> tuple[Clinic, FastAPI]:
+    """The clinic (started, seeded, with the accounts) and its app, to be served on PORT."""
     settings = ClinicSettings(
         environment="production",
         secret_key=SECRET,
@@ -59,7 +62,11 @@ def main(
         create_staff(
             clinic, StaffIn(username=username, full_name=full_name, role=role, password=PASSWORD)
         )
-    app = create_app(clinic=clinic)
+    return clinic, create_app(clinic=clinic)
+
+
+def main(port: int, data_dir: Path, shift_s: float, *rest: str) -> None:
+    _, app = build(port, data_dir, shift_s, *rest)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 

@@ -1,6 +1,6 @@
-"""Browser tests: the real app under uvicorn in its own process, driven by Chromium.
+"""Browser tests: the real app under uvicorn, driven by Chromium.
 
-The server runs in a subprocess (a fresh SQLite clinic in a temporary data dir) on a free
+The server runs in a thread (a fresh SQLite clinic in a temporary data dir) on a free
 loopback port and is stopped after the module. Chromium is Debian's (/usr/bin/chromium), never
 a downloaded build. Playwright's sync API runs its own event loop: it lives in one
 session-scoped fixture so it is started and closed once, outside any test's warnings check.
@@ -9,17 +9,15 @@ session-scoped fixture so it is started and closed once, outside any test's warn
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from clinic_server import build
 from e2e_helpers import CLOCK_SHIFT
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from clinic_support import free_port, start_uvicorn
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,30 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-HERE = Path(__file__).resolve().parent
 #: A treatment-room tablet in landscape; most screenshots are taken at this size.
 TABLET = {"width": 1180, "height": 820}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the clinic server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/login", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the clinic server did not answer at {url} within {timeout_s} s")
 
 
 @pytest.fixture(scope="module")
@@ -67,40 +43,32 @@ def server(request: pytest.FixtureRequest, server_data_dir: Path) -> Iterator[st
     """Base URL of a fresh clinic (one per test module). A module may set ``CLINIC_TIMEZONE``
     and ``CLINIC_OPENING_HOURS`` for a clinic of its own kind (default: UTC, always open), and
     ``CLINIC_ENV`` (a dict of ``MICRONEEDLING_*`` settings) for any other setting,
-    and ``CLINIC_SEED = "walk"`` for the demo clinic with patient links (``walk_seed.py``)."""
-    data_dir = server_data_dir
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MICRONEEDLING_")}
-    env.pop("DATABASE_URL", None)
-    env |= getattr(request.module, "CLINIC_ENV", {})
-    log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(HERE / "clinic_server.py"),
-            str(port),
-            str(data_dir),
-            str(CLOCK_SHIFT.total_seconds()),
+    and ``CLINIC_SEED = "walk"`` for the demo clinic with patient links (``walk_seed.py``).
+
+    Served by uvicorn in a thread of this process: a server process of its own would import
+    the whole app again for each module (docs/testing.md has the measurement)."""
+    port = free_port()
+    with pytest.MonkeyPatch.context() as env:
+        # The settings are read from the environment as a server process would read its own:
+        # only the module's, none of this machine's.
+        for name in [k for k in os.environ if k.startswith("MICRONEEDLING_")] + ["DATABASE_URL"]:
+            env.delenv(name, raising=False)
+        for name, value in getattr(request.module, "CLINIC_ENV", {}).items():
+            env.setenv(name, value)
+        clinic, app = build(
+            port,
+            server_data_dir,
+            CLOCK_SHIFT.total_seconds(),
             getattr(request.module, "CLINIC_TIMEZONE", "UTC"),
             getattr(request.module, "CLINIC_OPENING_HOURS", "mon-sun 00:00-23:59"),
             getattr(request.module, "CLINIC_SEED", ""),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
+        )
+    url, stop = start_uvicorn(app, port)
     try:
-        _wait_until_up(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop()
+        clinic.db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -234,8 +234,12 @@ def _look(page: Page, visit: Visit, axe: str) -> Seen:
             csp.append(message.text)
 
     page.on("console", watch)
-    response = page.goto(visit.url)
-    page.wait_for_load_state("networkidle")
+    response = page.goto(visit.url)  # returns at the "load" event
+    # No page fetches anything after "load" but through htmx, which marks what it is fetching
+    # or swapping in: wait until nothing is so marked (networkidle waited 500 ms a page).
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     status = response.status if response is not None else 0
     width = int(page.evaluate("document.documentElement.scrollWidth"))
     too_wide = list(page.evaluate(WIDE_ELEMENTS_JS, [PHONE["width"], SCROLLS_ON_PURPOSE]))

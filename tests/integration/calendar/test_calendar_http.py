@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from clinic_support import INTAKE, Clock, course_request, start_uvicorn
 from microneedling.clinic import Clinic, ClinicSettings, Role
 from microneedling.clinic.hours import OpeningHours
 from microneedling.clinic.models import Appointment, StaffMember
@@ -43,28 +44,48 @@ def _ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json()
 
 
-@pytest.fixture
-def desk(
-    tmp_path: Path,
-    db_url: str,
-    clock: Any,
-    live_server: Callable[[object], str],
-    intake_answers: dict[str, object],
-    course: Callable[[object], dict[str, object]],
-) -> Iterator[Desk]:
-    settings = ClinicSettings(
+def _settings(data_dir: Path, db_url: str) -> ClinicSettings:
+    return ClinicSettings(
         environment="test",
         secret_key="calendar-test-secret-" + "x" * 30,  # type: ignore[arg-type]
-        data_dir=tmp_path / "data",
+        data_dir=data_dir,
         database_url=db_url,
         timezone="Europe/Berlin",
         opening_hours=HOURS,
         rooms=["room-1", "room-2"],
     )
-    clinic = Clinic(settings, clock=clock)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """A clinic database with the team signed in and a consented course."""
+
+    url: str
+    headers: dict[str, dict[str, str]]
+    ids: dict[str, int]
+
+
+@pytest.fixture(scope="module")
+def seeded(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    """The team, their API tokens and a patient's consented course, made through the API once
+    per module and backend (each sign-in checks an Argon2 hash, slow on purpose); each test
+    works on a copy (``desk``). The clock starts where the ``clock`` fixture's does."""
+    clock = Clock(datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+    clinic = Clinic(_settings(tmp_path_factory.mktemp("seed"), module_db_url), clock=clock)
     clinic.start()
     _team(clinic)
-    api = httpx.Client(base_url=live_server(create_app(clinic=clinic)), timeout=60)
+    base, stop = start_uvicorn(create_app(clinic=clinic))
+    try:
+        with httpx.Client(base_url=base, timeout=60) as api:
+            headers, ids = _course(api)
+    finally:
+        stop()
+        clinic.db.dispose()
+    return Seeded(module_db_url, headers, ids)
+
+
+def _course(api: httpx.Client) -> tuple[dict[str, dict[str, str]], dict[str, int]]:
+    """Sign each role in, and register, screen, plan and consent one patient."""
     headers = {}
     for role in ("admin", "practitioner", "front_desk", "medical_director"):
         token = _ok(
@@ -90,16 +111,14 @@ def desk(
         201,
     )
     _ok(
-        api.post(
-            f"/api/patients/{patient['id']}/intakes", headers=doc, json={"answers": intake_answers}
-        ),
+        api.post(f"/api/patients/{patient['id']}/intakes", headers=doc, json={"answers": INTAKE}),
         201,
     )
     plan = _ok(
         api.post(
             f"/api/patients/{patient['id']}/plans",
             headers=doc,
-            json={"course": course("2027-03-01")},
+            json={"course": course_request("2027-03-01")},
         ),
         201,
     )
@@ -117,8 +136,23 @@ def desk(
         "plan": plan["id"],
         "sessions": len(plan["plan"]["sessions"]),
     }
+    return headers, ids
+
+
+@pytest.fixture
+def desk(
+    seeded: Seeded,
+    db_copy: Callable[[str], str],
+    tmp_path: Path,
+    clock: Any,
+    live_server: Callable[[object], str],
+) -> Iterator[Desk]:
+    """A copy of the seeded clinic, served under uvicorn, on the test's own clock."""
+    clinic = Clinic(_settings(tmp_path / "data", db_copy(seeded.url)), clock=clock)
+    clinic.start()
+    api = httpx.Client(base_url=live_server(create_app(clinic=clinic)), timeout=60)
     try:
-        yield Desk(api, clinic, clock, headers, ids)
+        yield Desk(api, clinic, clock, seeded.headers, dict(seeded.ids))
     finally:
         api.close()
         clinic.db.dispose()

@@ -41,13 +41,23 @@ def _page_routes() -> list[tuple[str, str]]:
 ID_PAGES = _page_routes()
 
 
-@pytest.fixture
-def browser(api_world: ApiWorld) -> Iterator[tuple[httpx.Client, str]]:
-    """A client with an admin's session cookie, and the session's CSRF token."""
+@pytest.fixture(scope="module")
+def admin_session(api_world: ApiWorld) -> tuple[str, str]:
+    """An admin's cookie session and its CSRF token, signed in once per module and backend:
+    each sign-in checks an Argon2 hash (slow on purpose), and these tests only read pages."""
     issued = SignIn(api_world.clinic).login("admin", PASSWORD, None, "cookie")
+    return issued.token, csrf_token(api_world.clinic, issued.token)
+
+
+@pytest.fixture
+def browser(
+    api_world: ApiWorld, admin_session: tuple[str, str]
+) -> Iterator[tuple[httpx.Client, str]]:
+    """A fresh client with the admin's session cookie, and the session's CSRF token."""
+    token, csrf = admin_session
     with httpx.Client(base_url=api_world.client.base_url, timeout=60) as client:
-        client.cookies.set(SESSION_COOKIE, issued.token)
-        yield client, csrf_token(api_world.clinic, issued.token)
+        client.cookies.set(SESSION_COOKIE, token)
+        yield client, csrf
 
 
 def _is_page(response: httpx.Response) -> bool:
