@@ -49,6 +49,10 @@ def _external_postgres_url() -> str | None:
     return None
 
 
+#: The two database backends every database fixture runs on.
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """Admin URL of a PostgreSQL server (``.../postgres`` database)."""
@@ -128,7 +132,7 @@ def _fresh_database(request: pytest.FixtureRequest, directory: Path) -> Iterator
 
 
 @pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+    params=BACKENDS,
 )
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a freshly migrated, empty clinic database on each backend."""
@@ -137,7 +141,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(
     scope="module",
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+    params=BACKENDS,
 )
 def module_db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -346,7 +350,7 @@ def world_seed_postgresql(
 
 @pytest.fixture(
     scope="module",
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+    params=BACKENDS,
 )
 def api_world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
